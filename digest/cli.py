@@ -1,0 +1,139 @@
+"""Command line: `digest ingest`, `digest clean`, `digest build`, `digest serve`.
+
+The only module that prints or exits. User mistakes print `file:line: message` lines and exit 1;
+tracebacks appear only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .errors import BuildAborted, DigestError, display_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_errors(func: F) -> F:
+    """Turn DigestErrors into readable lines and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except BuildAborted as exc:
+            if ctx.obj.get("debug"):
+                raise
+            for line in exc.lines():
+                click.echo(line, err=True)
+            sys.exit(1)
+        except DigestError as exc:
+            if ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def load_site_config(**overrides: Any) -> Config:
+    """Read `digest.toml` from the current folder, apply options, print its warnings."""
+    config = load_config(Path.cwd()).with_overrides(**overrides)
+    for warning in config.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """digest: turn news captures into a curated digest site with topics, editions and feeds.
+
+    Settings come from digest.toml in the current folder.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder to write (default: from digest.toml, `content`).")
+@click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates such as 'Today 20:24'.")
+@click.option("--source", metavar="NAME", help="Publication name for every article (default: detected from the capture).")
+@click.option("--force", is_flag=True, help="Replace articles even when the curator has edited them.")
+@report_errors
+def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool) -> None:
+    """Clean captures (.txt dumps, .html pages; files or folders) into content/ articles."""
+    from .ingest import IngestOptions, ingest as run_ingest
+
+    config = load_site_config(content_dir=content_dir)
+    report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for outcome in report.outcomes:
+        if outcome.status == "kept":
+            click.echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
+        elif outcome.status != "unchanged":
+            click.echo(f"{outcome.status} {display_path(outcome.path)}")
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(
+        f"{report.captures} capture(s): {len(report.outcomes)} article(s), {report.count('new')} new, "
+        f"{report.count('updated') + report.count('replaced')} updated, {report.count('unchanged')} unchanged, "
+        f"{report.count('kept')} kept; {len(report.errors)} error(s)"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
+@click.option("--out", "output_dir", type=click.Path(path_type=Path), help="Output folder (default: from digest.toml, `site`).")
+@click.option("--base-url", metavar="URL", help="Public address of the site, used in feeds and canonical links.")
+@report_errors
+def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None) -> None:
+    """Build the site from content/ into site/."""
+    from .build import build_site
+
+    config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url)
+    report = build_site(config)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
+        f"in {report.seconds:.2f}s -> {display_path(config.output_dir)}"
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@report_errors
+def serve(host: str, port: int) -> None:
+    """Build, then preview the site with live reload on every change."""
+    from .serve import serve_site
+
+    serve_site(Path.cwd(), host, port, echo=lambda line: click.echo(line, err=True))

@@ -1,0 +1,131 @@
+"""Group articles into the site's shape: editions by day, topics, months and years."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .config import Config, Topic
+from .errors import BuildAborted, DigestError, SourceError
+from .models import Article
+
+
+@dataclass(frozen=True)
+class Section:
+    """One topic's share of an edition."""
+
+    topic: Topic
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything published on one day, lead story first, then one section per topic."""
+
+    day: dt.date
+    lead: Article
+    sections: tuple[Section, ...]
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    days: tuple[dt.date, ...]  # newest first
+    count: int
+
+
+@dataclass
+class Site:
+    """The whole digest, grouped and ordered; the renderers only read it."""
+
+    config: Config
+    articles: list[Article]  # newest first
+    editions: list[Edition]  # newest first
+    months: list[Month]  # newest first
+    by_topic: dict[str, list[Article]]  # topic slug -> newest first
+    index: dict[str, int] = field(default_factory=dict)  # article id -> position in `articles`
+
+    def edition_index(self, day: dt.date) -> int:
+        """Position of a day's edition in `editions`."""
+        return self._edition_positions[day]
+
+    def __post_init__(self) -> None:
+        self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
+        self.index = {article.id: i for i, article in enumerate(self.articles)}
+        # article id -> position among its edition's articles / its primary topic's articles
+        self.in_edition = {a.id: i for e in self.editions for i, a in enumerate(e.articles)}
+        self.in_topic = {
+            slug: {a.id: i for i, a in enumerate(articles)} for slug, articles in self.by_topic.items()
+        }
+
+
+def collate_site(config: Config, articles: Sequence[Article]) -> Site:
+    """Order and group articles; raise listing every URL or id claimed twice."""
+    ordered = sorted(articles, key=lambda article: article.sort_key)
+    check_unique(ordered)
+    by_day: dict[dt.date, list[Article]] = defaultdict(list)
+    by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
+    for article in ordered:
+        by_day[article.day].append(article)
+        for slug in article.topics:
+            by_topic.setdefault(slug, []).append(article)
+    editions = [make_edition(config, day, by_day[day]) for day in sorted(by_day, reverse=True)]
+    return Site(config, ordered, editions, group_months(editions), by_topic)
+
+
+def check_unique(articles: Sequence[Article]) -> None:
+    """Two files may not share a URL or an id: say which files, so one can be renamed."""
+    errors: list[DigestError] = []
+    for attribute, what, fix in (
+        ("url", "URL", "change `slug` in one of them"),
+        ("id", "id", "remove `id` from the copy or give it a new one"),
+    ):
+        first_seen: dict[str, Article] = {}
+        for article in sorted(articles, key=lambda a: a.rel_path):
+            key = getattr(article, attribute)
+            if key in first_seen:
+                errors.append(SourceError(
+                    article.path, 1,
+                    f"{what} {key} is already used by {first_seen[key].path}; {fix}",
+                ))
+            else:
+                first_seen[key] = article
+    if errors:
+        raise BuildAborted(errors)
+
+
+def pick_lead(articles: Sequence[Article]) -> Article:
+    """The day's lead story: the most substantial article, newest on a tie."""
+    return max(articles, key=lambda article: (article.words, article.date, article.rel_path))
+
+
+def make_edition(config: Config, day: dt.date, articles: Sequence[Article]) -> Edition:
+    """Lead story first, then each topic (in config order) with its articles by primary topic."""
+    lead = pick_lead(articles)
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article is not lead:
+            grouped[article.topics[0] if article.topics else ""].append(article)
+    sections = []
+    for topic in config.topics:
+        if grouped.get(topic.slug):
+            sections.append(Section(topic, tuple(grouped.pop(topic.slug))))
+    leftover = [article for slug in sorted(grouped) for article in grouped[slug]]
+    if leftover:
+        sections.append(Section(Topic("other", "Other news"), tuple(leftover)))
+    return Edition(day, lead, tuple(sections), tuple(articles))
+
+
+def group_months(editions: Sequence[Edition]) -> list[Month]:
+    """Months newest first, each with its days and article count."""
+    months: dict[tuple[int, int], list[Edition]] = defaultdict(list)
+    for edition in editions:
+        months[(edition.day.year, edition.day.month)].append(edition)
+    return [
+        Month(year, month, tuple(e.day for e in group), sum(len(e.articles) for e in group))
+        for (year, month), group in sorted(months.items(), reverse=True)
+    ]

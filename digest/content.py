@@ -1,0 +1,210 @@
+"""Read `content/` into validated `Article`s, collecting every bad file before failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .errors import DigestError, SourceError
+from .frontmatter import find_key_line, split_document
+from .models import Article, Image
+from .slugs import is_slug, make_slug
+from .text import clean_line, count_words, first_paragraph, shorten
+from .topics import KeywordClassifier
+
+ID_NAMESPACE = uuid.UUID("5b1c8f3e-2d4a-5e6f-8a9b-0c1d2e3f4a5b")
+KNOWN_KEYS = frozenset(
+    {
+        "title", "date", "updated", "id", "slug", "source", "source_url", "author", "topics",
+        "tags", "summary", "image", "origin", "date_source", "lang", "draft", "duplicate_of",
+        "topic_scores",
+    }
+)
+SUMMARY_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What reading the content folder gave: good articles, and what was wrong."""
+
+    articles: list[Article]
+    errors: list[DigestError]
+    warnings: list[str]
+
+
+def find_content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file under the content folder, in a stable order."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(
+        path for path in content_dir.rglob("*.md")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(content_dir).parts)
+    )
+
+
+def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded:
+    """Read and validate every content file; bad files are reported, never skipped silently."""
+    classifier = KeywordClassifier(config.topics)
+    articles: list[Article] = []
+    errors: list[DigestError] = []
+    warnings: list[str] = []
+    for path in find_content_files(config.content_dir) if paths is None else paths:
+        try:
+            article, notes = read_article(path, config, classifier)
+        except DigestError as exc:
+            errors.append(exc)
+            continue
+        warnings.extend(notes)
+        if article is not None:
+            articles.append(article)
+    return Loaded(articles, errors, warnings)
+
+
+def read_article(
+    path: Path, config: Config, classifier: KeywordClassifier
+) -> tuple[Article | None, list[str]]:
+    """Read one content file; None for drafts. Raises SourceError naming file and line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+    document = split_document(text, path)
+    return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier)
+
+
+def _make_article(
+    path: Path, text: str, meta: dict[str, Any], body: str, body_line: int,
+    config: Config, classifier: KeywordClassifier,
+) -> tuple[Article | None, list[str]]:
+    def fail(key: str, message: str) -> SourceError:
+        return SourceError(path, find_key_line(text, key) or 1, message)
+
+    notes = [
+        str(SourceError(path, find_key_line(text, key), f"unknown front matter key `{key}` is ignored"))
+        for key in meta if key not in KNOWN_KEYS
+    ]
+    if meta.get("draft") is True:
+        return None, notes
+    rel_path = path.relative_to(config.content_dir).as_posix() if path.is_relative_to(config.content_dir) else path.name
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not clean_line(title):
+        raise fail("title", "`title` is missing or empty; add `title: ...` to the front matter")
+    title = clean_line(title)
+
+    if "date" not in meta:
+        raise fail("date", "`date` is missing; add e.g. `date: 2026-02-08T09:30:00+00:00`")
+    date = _read_date(meta["date"], config, lambda m: fail("date", m), "date")
+    updated = date
+    if meta.get("updated") is not None:
+        updated = _read_date(meta["updated"], config, lambda m: fail("updated", m), "updated")
+        if updated < date:
+            raise fail("updated", "`updated` is earlier than `date`; a correction comes after publication")
+
+    optional = {key: _read_text(meta, key, fail) for key in ("source", "source_url", "author", "summary", "id")}
+    if optional["source_url"] and not optional["source_url"].startswith(("http://", "https://")):
+        raise fail("source_url", "`source_url` must be an http(s) address")
+
+    tags = _read_list(meta, "tags", fail)
+    topics_given = "topics" in meta and meta["topics"] not in (None, [])
+    body_words = count_words(body)
+    summary = optional["summary"] or shorten(first_paragraph(body), SUMMARY_LIMIT)
+    if topics_given:
+        topics = tuple(dict.fromkeys(_read_list(meta, "topics", fail)))
+        unknown = [slug for slug in topics if config.topic(slug) is None]
+        if unknown:
+            known = ", ".join(topic.slug for topic in config.topics)
+            raise fail("topics", f"unknown topic `{unknown[0]}`; use one of: {known} "
+                                 f"(or add it to digest.toml)")
+    else:
+        topics = classifier.assign({"title": title, "summary": summary, "tags": " ".join(tags), "body": body})
+
+    slug_value = meta.get("slug")
+    if slug_value is not None:
+        if not isinstance(slug_value, str) or not is_slug(slug_value):
+            raise fail("slug", "`slug` must be lower-case letters, digits and hyphens, e.g. `my-story`")
+        slug = slug_value
+    else:
+        slug = path.stem if is_slug(path.stem) else make_slug(path.stem)
+
+    image = None
+    raw_image = meta.get("image")
+    if raw_image is not None:
+        if not isinstance(raw_image, dict) or not all(
+            isinstance(raw_image.get(k), (str, type(None))) for k in ("caption", "credit")
+        ):
+            raise fail("image", "`image` must have text `caption` and `credit` entries")
+        caption, credit = raw_image.get("caption"), raw_image.get("credit")
+        if caption or credit:
+            image = Image(clean_line(caption) if caption else None, clean_line(credit) if credit else None)
+
+    article_id = optional["id"] or derive_id(rel_path)
+    return Article(
+        path=str(path), rel_path=rel_path, slug=slug, title=title, date=date, updated=updated,
+        day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body=body,
+        body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
+        source=optional["source"], source_url=optional["source_url"], author=optional["author"],
+        image=image, words=body_words,
+    ), notes
+
+
+def derive_id(rel_path: str) -> str:
+    """A stable id for an article written without one: the same file gives the same id."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'content:' + rel_path.removesuffix('.md'))}"
+
+
+def mint_id(title: str, day: dt.date, source: str | None) -> str:
+    """The id ingest writes once into a new article; feeds use it forever after."""
+    key = "|".join((clean_line(title).casefold(), day.isoformat(), (source or "").casefold()))
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'article:' + key)}"
+
+
+def hash_text(text: str) -> str:
+    """Short content hash used for cache keys."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _read_date(value: Any, config: Config, fail: Any, key: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00") from None
+    else:
+        raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=config.tz)
+    return parsed
+
+
+def _read_text(meta: dict[str, Any], key: str, fail: Any) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise fail(key, f"`{key}` must be text, got {type(value).__name__}")
+    return clean_line(value) or None
+
+
+def _read_list(meta: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
+    value = meta.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+        raise fail(key, f"`{key}` must be a list of words, e.g. `{key}: [one, two]`")
+    return tuple(item for item in (clean_line(str(v)) for v in value) if item)

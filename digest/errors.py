@@ -1,0 +1,58 @@
+"""Errors a person can act on: `file:line: what is wrong, how to fix it`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class DigestError(Exception):
+    """A problem the user caused and can fix; the CLI prints it without a traceback."""
+
+
+class SourceError(DigestError):
+    """A problem located in one input file, optionally at one line."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        shown = display_path(self.path)
+        where = shown if self.line is None else f"{shown}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int]:
+        """Order errors by file, then line."""
+        return (self.path, self.line or 0)
+
+
+class BuildAborted(DigestError):
+    """Several input files were bad; every one of them is listed."""
+
+    def __init__(self, errors: Iterable[DigestError], what: str = "build") -> None:
+        self.errors = sorted(errors, key=_error_key)
+        self.what = what
+        count = len(self.errors)
+        super().__init__(f"{what} failed: {count} error{'s' if count != 1 else ''}")
+
+    def lines(self) -> list[str]:
+        """One line per error, then the summary."""
+        return [str(error) for error in self.errors] + [str(self)]
+
+
+def _error_key(error: DigestError) -> tuple[str, int]:
+    return error.sort_key() if isinstance(error, SourceError) else ("", 0)
+
+
+def display_path(path: str | Path) -> str:
+    """Show a path relative to the current folder when it lies inside it."""
+    text = str(path)
+    try:
+        relative = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if relative.startswith("..") else relative

@@ -1,0 +1,49 @@
+"""The content model: what the build knows about each article. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Image:
+    """The article's lead image as captured: words only, never the picture itself."""
+
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One content file, validated, with everything the build derives filled in."""
+
+    path: str  # the file, as given to the build (for messages)
+    rel_path: str  # relative to the content folder, with forward slashes
+    slug: str
+    title: str
+    date: dt.datetime  # published, timezone-aware
+    updated: dt.datetime  # last correction; equals `date` unless front matter says otherwise
+    day: dt.date  # the edition it belongs to: `date` in the site's timezone
+    id: str  # stable entry id for feeds
+    summary: str
+    body: str  # Markdown
+    body_line: int
+    topics: tuple[str, ...]
+    topics_given: bool  # True when the curator chose them in front matter
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    source_url: str | None = None
+    author: str | None = None
+    image: Image | None = None
+    words: int = 0
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the article page."""
+        return f"/{self.day:%Y/%m/%d}/{self.slug}/"
+
+    @property
+    def sort_key(self) -> tuple[float, str, str]:
+        """Newest first, then by title, then by file: a total, stable order."""
+        return (-self.date.timestamp(), self.title.casefold(), self.rel_path)

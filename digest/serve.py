@@ -1,0 +1,235 @@
+"""`digest serve`: build, serve the site with live reload, rebuild on every source change.
+
+The `livereload` package serves pages and talks to the browser. Change detection is ours:
+livereload polls every 800 ms and ignores a change that comes within 3 s of the last reload,
+so a `watchfiles` (inotify) thread watches content, templates and `digest.toml`, coalesces
+bursts, rebuilds, and tells livereload's browser clients to reload. A failed rebuild keeps the
+last good site, and the error is shown in the terminal and on top of every open page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import watchfiles
+from livereload import Server
+from livereload import server as livereload_server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .build import build_site
+from .config import CONFIG_NAME, Config, load_config
+from .errors import BuildAborted, DigestError, display_path
+
+STATUS_PATH = "/_digest/status"
+# Shown on every page while the last rebuild failed; fetched after each (re)load.
+STATUS_SCRIPT = (
+    "<script>fetch('" + STATUS_PATH + "').then(r=>r.json()).then(s=>{if(!s.error)return;"
+    "var d=document.createElement('pre');d.id='digest-build-error';d.setAttribute('role','alert');"
+    "d.style.cssText='position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;"
+    "padding:1em;background:#7a0b0b;color:#fff;font:14px/1.4 monospace;z-index:99999;white-space:pre-wrap';"
+    "d.textContent='digest: the last rebuild failed; showing the last good site.\\n\\n'+s.error;"
+    "document.body.appendChild(d);}).catch(()=>{});</script>"
+)
+
+
+@dataclass
+class PreviewState:
+    """What the server knows about the last build, shared between threads."""
+
+    error: str = ""
+    builds: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class SourceWatcher:
+    """Stands in for livereload's polling watcher: our own threads do the watching."""
+
+    def __init__(self) -> None:
+        self._tasks = {"digest": True}  # non-empty, so livereload does not watch the cwd
+        self._changes: list[Any] = []
+        self.filepath: str | None = None
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        return True  # we notify the browsers ourselves; no 800 ms polling
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+
+class Rebuilder:
+    """Rebuild the site after changes, one build at a time, never dropping a change."""
+
+    def __init__(self, root: Path, state: PreviewState, echo: Callable[[str], None]) -> None:
+        self.root = root
+        self.state = state
+        self.echo = echo
+        self.changes: queue.Queue[set[str]] = queue.Queue()
+        self.stop = threading.Event()
+        self.notify: Callable[[str], None] = lambda path: None
+
+    def load_config(self) -> Config:
+        return load_config(self.root)
+
+    def rebuild(self, reason: str = "start") -> bool:
+        """Build once; on failure keep the old site and record the error."""
+        started = time.perf_counter()
+        try:
+            config = self.load_config()
+            report = build_site(config)
+        except BuildAborted as exc:
+            message = "\n".join(exc.lines())
+        except DigestError as exc:
+            message = f"error: {exc}"
+        except Exception as exc:  # a bug must not take the preview down; show it instead
+            message = f"internal error: {type(exc).__name__}: {exc}"
+        else:
+            with self.state.lock:
+                self.state.error = ""
+                self.state.builds += 1
+            for warning in report.warnings:
+                self.echo(f"warning: {warning}")
+            self.echo(f"rebuilt ({reason}): {report.articles} articles, {report.pages} pages "
+                      f"in {time.perf_counter() - started:.2f}s")
+            return True
+        with self.state.lock:
+            self.state.error = message
+        self.echo(f"rebuild failed ({reason}); still serving the last good site:\n{message}")
+        return False
+
+    def run(self) -> None:
+        """Worker loop: drain every queued change, rebuild once, tell the browsers."""
+        while not self.stop.is_set():
+            try:
+                batch = self.changes.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            while True:  # coalesce a burst of saves into one build
+                try:
+                    batch |= self.changes.get_nowait()
+                except queue.Empty:
+                    break
+            first = sorted(batch)[0]
+            self.rebuild(_short(first, self.root) + (f" and {len(batch) - 1} more" if len(batch) > 1 else ""))
+            self.notify(first)
+
+
+def _short(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
+
+
+def watch_sources(rebuilder: Rebuilder, config: Config) -> list[threading.Thread]:
+    """Start watcher threads for content and templates (recursive) and the config file."""
+    config_file = str(config.root / CONFIG_NAME)
+    trees = [str(p) for p in (config.content_dir, config.templates_dir) if p.is_dir()]
+
+    def pump(paths: list[str], recursive: bool, keep: Callable[[str], bool]) -> None:
+        for changes in watchfiles.watch(
+            *paths, recursive=recursive, stop_event=rebuilder.stop, debounce=400, step=30,
+            rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
+        ):
+            changed = {path for _, path in changes if keep(path)}
+            if changed:
+                rebuilder.changes.put(changed)
+
+    def is_source(path: str) -> bool:
+        name = Path(path).name
+        return not name.startswith(".") and not name.endswith(("~", ".swp", ".tmp"))
+
+    threads = [
+        threading.Thread(target=pump, args=(trees, True, is_source), daemon=True, name="watch-sources"),
+        threading.Thread(target=pump, args=([str(config.root)], False, lambda p: p == config_file),
+                         daemon=True, name="watch-config"),
+        threading.Thread(target=rebuilder.run, daemon=True, name="rebuild"),
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+class StatusInjector(livereload_server.LiveScriptInjector):  # type: ignore[misc]
+    """livereload's script injector, plus the error-banner script."""
+
+    def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes, finishing: bool) -> Any:
+        if "html" in headers.get("Content-Type", "") and b"</head>" in chunk:
+            script = STATUS_SCRIPT.encode()
+            chunk = chunk.replace(b"</head>", script + b"</head>", 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(script))
+        return super().transform_first_chunk(status_code, headers, chunk, finishing)
+
+
+class PreviewServer(Server):  # type: ignore[misc]
+    """livereload's server plus a status endpoint, the error banner and the site's base path."""
+
+    def __init__(self, state: PreviewState, base_path: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.base_path = base_path
+
+    def application(self, *args: Any, **kwargs: Any) -> Any:
+        # livereload builds its transform from this module-level name when called
+        livereload_server.LiveScriptInjector = StatusInjector
+        return super().application(*args, **kwargs)
+
+    def get_web_handlers(self, script: bytes) -> list[Any]:
+        state = self.state
+
+        class StatusHandler(web.RequestHandler):
+            def get(self) -> None:
+                with state.lock:
+                    payload = {"error": state.error, "builds": state.builds}
+                self.set_header("Content-Type", "application/json")
+                self.set_header("Cache-Control", "no-store")
+                self.write(json.dumps(payload))
+
+        class SiteHandler(StaticFileHandler):  # type: ignore[misc]
+            def write_error(self, status_code: int, **kwargs: Any) -> None:
+                with state.lock:
+                    error = state.error
+                page = Path(self.root) / "404.html"
+                if status_code == 404 and page.is_file() and not error:
+                    self.finish(page.read_bytes())
+                    return
+                detail = f"<pre>{html.escape(error)}</pre>" if error else ""
+                self.finish(f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{status_code}"
+                            f"</title></head><body><h1>{status_code}</h1>{detail}</body></html>")
+
+        handlers: list[Any] = [(STATUS_PATH, StatusHandler)]
+        if self.base_path != "/":
+            handlers.append((r"/", web.RedirectHandler, {"url": self.base_path}))
+        handlers.append((re.escape(self.base_path) + r"(.*)", SiteHandler,
+                         {"path": self.root or ".", "default_filename": "index.html"}))
+        return handlers
+
+
+def serve_site(root: Path, host: str, port: int, echo: Callable[[str], None]) -> None:
+    """Build, serve on host:port and rebuild on change until Ctrl-C."""
+    state = PreviewState()
+    rebuilder = Rebuilder(root, state, echo)
+    config = rebuilder.load_config()  # a broken digest.toml at start is the user's to fix first
+    rebuilder.rebuild("start")
+    base_path = urlsplit(config.base_url).path or "/"
+    server = PreviewServer(state, base_path, watcher=SourceWatcher())
+    loop = IOLoop.current()
+    rebuilder.notify = lambda path: loop.add_callback(LiveReloadHandler.reload_waiters, path)
+    watch_sources(rebuilder, config)
+    echo(f"serving {display_path(config.output_dir)} at http://{host}:{port}{base_path} (Ctrl-C to stop)")
+    try:
+        server.serve(port=port, host=host, root=str(config.output_dir), restart_delay=0)
+    finally:
+        rebuilder.stop.set()

@@ -1,0 +1,39 @@
+"""Slugs for URLs and file names, and path joins that cannot leave their root."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from slugify import slugify
+
+from .errors import DigestError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+
+
+def make_slug(text: str, fallback: str = "article") -> str:
+    """Turn a title into a short, safe, ASCII slug; never empty."""
+    slug = slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
+    return slug or fallback
+
+
+def is_slug(text: str) -> bool:
+    """Whether text is already a clean slug (lower-case words joined by hyphens)."""
+    return len(text) <= 200 and bool(SLUG_RE.match(text))
+
+
+def safe_join(root: Path, relative: str) -> Path:
+    """Join a relative POSIX path under root; refuse anything that would escape it."""
+    parts = PurePosixPath(relative).parts
+    if (
+        not relative
+        or relative.startswith(("/", "\\"))
+        or any(part in ("..", ".") or "\\" in part or "\x00" in part for part in parts)
+    ):
+        raise DigestError(f"refusing to write outside the output folder: {relative!r}")
+    target = root.joinpath(*parts)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise DigestError(f"refusing to write outside the output folder: {relative!r}")
+    return target

@@ -1,0 +1,72 @@
+"""One place decides every page's URL and its output file, so the two never disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+
+class Route(NamedTuple):
+    """A site-relative URL (always starting with `/`) and the file that serves it."""
+
+    url: str
+    path: str
+
+
+def _page(url: str) -> Route:
+    return Route(url, url.strip("/") + "/index.html" if url != "/" else "index.html")
+
+
+def _file(url: str) -> Route:
+    return Route(url, url.lstrip("/"))
+
+
+def home() -> Route:
+    return _page("/")
+
+
+def article(day: dt.date, slug: str) -> Route:
+    return _page(f"/{day:%Y/%m/%d}/{slug}/")
+
+
+def edition(day: dt.date) -> Route:
+    return _page(f"/{day:%Y/%m/%d}/")
+
+
+def month(year: int, month_number: int) -> Route:
+    return _page(f"/{year:04d}/{month_number:02d}/")
+
+
+def year(year_number: int) -> Route:
+    return _page(f"/{year_number:04d}/")
+
+
+def archive() -> Route:
+    return _page("/archive/")
+
+
+def topics() -> Route:
+    return _page("/topics/")
+
+
+def topic(slug: str) -> Route:
+    return _page(f"/topics/{slug}/")
+
+
+def topic_month(slug: str, year_number: int, month_number: int, page: int = 1) -> Route:
+    suffix = "" if page == 1 else f"page/{page}/"
+    return _page(f"/topics/{slug}/{year_number:04d}/{month_number:02d}/{suffix}")
+
+
+def feed(kind: str, topic_slug: str | None = None) -> Route:
+    """RSS (`rss`) or Atom (`atom`) feed for the digest or one topic."""
+    name = {"rss": "feed.xml", "atom": "atom.xml"}[kind]
+    return _file(f"/topics/{topic_slug}/{name}" if topic_slug else f"/{name}")
+
+
+def asset(name: str) -> Route:
+    return _file(f"/assets/{name}")
+
+
+def not_found() -> Route:
+    return _file("/404.html")

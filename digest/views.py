@@ -1,0 +1,335 @@
+"""Plain view objects for templates: strings, numbers and lists, nothing that does I/O.
+
+Templates never see `Article` or `Config`; they see what these functions build, so a template
+can only show what the build decided to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import urls
+from .collate import Edition, Month, Site
+from .config import Config, Topic
+from .models import Article
+
+WORDS_PER_MINUTE = 230
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    url: str  # absolute
+    type: str  # MIME type
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """An article as it appears in lists."""
+
+    title: str
+    url: str
+    summary: str
+    source: str
+    time_iso: str
+    time_label: str
+    date_label: str
+    topics: tuple[Link, ...]
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What every page shows: the site's name, its navigation and its feeds."""
+
+    title: str
+    description: str
+    lang: str
+    home_url: str
+    topics_url: str
+    archive_url: str
+    css_url: str
+    nav: tuple[Link, ...]
+    feeds: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """The head of one page: title, description, canonical URL, its own feeds."""
+
+    title: str
+    description: str
+    canonical: str
+    kind: str = "website"
+    feeds: tuple[FeedLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    name: str
+    url: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionView:
+    label: str
+    url: str
+    count: int
+    lead: Card
+    sections: tuple[Section, ...]
+    newer: Link | None
+    older: Link | None
+    recent: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    card: Card
+    body_html: str
+    author: str
+    source: str
+    source_url: str
+    caption: str
+    credit: str
+    tags: tuple[str, ...]
+    updated_iso: str
+    updated_label: str
+    edition: Link
+    previous: Link | None
+    next: Link | None
+    related: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    label: str
+    url: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicView:
+    name: str
+    description: str
+    url: str
+    days: tuple[DayGroup, ...]
+    months: tuple[Link, ...]
+    feeds: tuple[FeedLink, ...]
+    pages: tuple[Link, ...] = ()
+    heading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    label: str
+    url: str
+    days: tuple[Link, ...]
+    newer: Link | None
+    older: Link | None
+    year: Link
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    label: str
+    url: str
+    months: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveView:
+    years: tuple[tuple[Link, tuple[Link, ...]], ...]
+
+
+@dataclass
+class Linker:
+    """Turns site-relative URLs into links under the configured base URL."""
+
+    config: Config
+    base_path: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base_path = urlsplit(self.config.base_url).path or "/"
+
+    def link(self, url: str) -> str:
+        """Root-relative link that respects a base URL with a sub-path."""
+        return self.base_path + url.lstrip("/")
+
+    def absolute(self, url: str) -> str:
+        return self.config.base_url + url.lstrip("/")
+
+
+def format_day(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class ViewBuilder:
+    """Builds every view of one site; caches cards because most pages list articles."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.linker = Linker(site.config)
+        self._cards: dict[str, Card] = {}
+        self._topic_links = {
+            topic.slug: Link(topic.name, self.linker.link(urls.topic(topic.slug).url))
+            for topic in site.config.topics
+        }
+
+    # shared pieces
+    def site_view(self) -> SiteView:
+        link = self.linker.link
+        return SiteView(
+            title=self.config.title, description=self.config.description, lang=self.config.language,
+            home_url=link("/"), topics_url=link(urls.topics().url), archive_url=link(urls.archive().url),
+            css_url=link(urls.asset("style.css").url),
+            nav=tuple(self._topic_links[t.slug] for t in self.config.topics if self.site.by_topic.get(t.slug)),
+            feeds=self.feed_links(None),
+        )
+
+    def feed_links(self, topic: Topic | None) -> tuple[FeedLink, ...]:
+        slug = topic.slug if topic else None
+        name = f"{self.config.title}: {topic.name}" if topic else self.config.title
+        return (
+            FeedLink(f"{name} (RSS)", self.linker.absolute(urls.feed("rss", slug).url), "application/rss+xml"),
+            FeedLink(f"{name} (Atom)", self.linker.absolute(urls.feed("atom", slug).url), "application/atom+xml"),
+        )
+
+    def meta(self, title: str, description: str, url: str, kind: str = "website",
+             feeds: tuple[FeedLink, ...] = ()) -> PageMeta:
+        return PageMeta(title, description, self.linker.absolute(url), kind, feeds)
+
+    def card(self, article: Article) -> Card:
+        cached = self._cards.get(article.id)
+        if cached is None:
+            local = article.date.astimezone(self.config.tz)
+            cached = Card(
+                title=article.title,
+                url=self.linker.link(article.url),
+                summary=article.summary,
+                source=article.source or "",
+                time_iso=article.date.isoformat(),
+                time_label=f"{local:%H:%M}",
+                date_label=format_day(article.day),
+                topics=tuple(self._topic_links[s] for s in article.topics if s in self._topic_links),
+                minutes=reading_minutes(article.words),
+            )
+            self._cards[article.id] = cached
+        return cached
+
+    def edition_link(self, day: dt.date) -> Link:
+        return Link(format_day(day), self.linker.link(urls.edition(day).url))
+
+    # pages
+    def edition(self, edition: Edition) -> EditionView:
+        position = self.site.edition_index(edition.day)
+        editions = self.site.editions
+        newer = editions[position - 1] if position > 0 else None
+        older = editions[position + 1] if position + 1 < len(editions) else None
+        recent = tuple(
+            Link(format_day(e.day), self.linker.link(urls.edition(e.day).url), f"{len(e.articles)}")
+            for e in editions[position + 1 : position + 8]
+        )
+        return EditionView(
+            label=format_day(edition.day),
+            url=self.linker.link(urls.edition(edition.day).url),
+            count=len(edition.articles),
+            lead=self.card(edition.lead),
+            sections=tuple(
+                Section(
+                    section.topic.name,
+                    self._topic_links[section.topic.slug].url if section.topic.slug in self._topic_links else "",
+                    tuple(self.card(a) for a in section.articles),
+                )
+                for section in edition.sections
+            ),
+            newer=self.edition_link(newer.day) if newer else None,
+            older=self.edition_link(older.day) if older else None,
+            recent=recent,
+        )
+
+    def article(self, article: Article, body_html: str, related: Sequence[Article]) -> ArticleView:
+        edition = self.site.editions[self.site.edition_index(article.day)]
+        siblings = edition.articles
+        position = self.site.in_edition[article.id]
+        previous = siblings[position - 1] if position > 0 else None
+        following = siblings[position + 1] if position + 1 < len(siblings) else None
+        updated = article.updated if article.updated != article.date else None
+        return ArticleView(
+            card=self.card(article),
+            body_html=body_html,
+            author=article.author or "",
+            source=article.source or "",
+            source_url=article.source_url or "",
+            caption=article.image.caption or "" if article.image else "",
+            credit=article.image.credit or "" if article.image else "",
+            tags=article.tags,
+            updated_iso=updated.isoformat() if updated else "",
+            updated_label=f"{updated.astimezone(self.config.tz):%d %b %Y %H:%M}" if updated else "",
+            edition=self.edition_link(article.day),
+            previous=Link(previous.title, self.linker.link(previous.url)) if previous else None,
+            next=Link(following.title, self.linker.link(following.url)) if following else None,
+            related=tuple(self.card(a) for a in related),
+        )
+
+    def day_groups(self, articles: Sequence[Article]) -> tuple[DayGroup, ...]:
+        groups: list[DayGroup] = []
+        current: list[Card] = []
+        day: dt.date | None = None
+        for article in articles:
+            if article.day != day:
+                if day is not None:
+                    groups.append(DayGroup(format_day(day), self.edition_link(day).url, tuple(current)))
+                day, current = article.day, []
+            current.append(self.card(article))
+        if day is not None:
+            groups.append(DayGroup(format_day(day), self.edition_link(day).url, tuple(current)))
+        return tuple(groups)
+
+    def month(self, month: Month, newer: Month | None, older: Month | None) -> MonthView:
+        def month_link(m: Month) -> Link:
+            return Link(format_month(m.year, m.month), self.linker.link(urls.month(m.year, m.month).url),
+                        f"{m.count}")
+
+        days = tuple(
+            Link(format_day(day), self.linker.link(urls.edition(day).url),
+                 f"{len(self.site.editions[self.site.edition_index(day)].articles)}")
+            for day in month.days
+        )
+        return MonthView(
+            label=format_month(month.year, month.month),
+            url=self.linker.link(urls.month(month.year, month.month).url),
+            days=days,
+            newer=month_link(newer) if newer else None,
+            older=month_link(older) if older else None,
+            year=Link(str(month.year), self.linker.link(urls.year(month.year).url)),
+        )
+
+    def month_links(self, months: Sequence[Month]) -> tuple[Link, ...]:
+        return tuple(
+            Link(format_month(m.year, m.month), self.linker.link(urls.month(m.year, m.month).url), f"{m.count}")
+            for m in months
+        )
