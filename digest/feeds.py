@@ -60,10 +60,9 @@ def render_feed_pair(
     generator.title(xml_safe(title))
     generator.subtitle(xml_safe(description))
     generator.description(xml_safe(description))
-    generator.link(href=page_url, rel="alternate", type="text/html")
     generator.language(config.language)
     generator.author({"name": xml_safe(config.title)})
-    generator.generator("digest", __version__, "https://pypi.org/project/digest/")
+    generator.generator("digest", __version__)
     newest = max((article.updated for article in entries), default=EPOCH)
     generator.updated(newest)
     generator.lastBuildDate(newest)
@@ -72,12 +71,13 @@ def render_feed_pair(
     for article in entries:
         _add_entry(generator, article, body_html(article), linker, site)
 
-    rss_link = {"href": linker.absolute(rss_route.url), "rel": "self", "type": "application/rss+xml"}
-    atom_link = {"href": linker.absolute(atom_route.url), "rel": "self", "type": "application/atom+xml"}
-    generator.link(rss_link)
+    # feedgen takes the RSS channel <link> from the last link given, so the page comes last
+    alternate = {"href": page_url, "rel": "alternate", "type": "text/html"}
+    rss_self = {"href": linker.absolute(rss_route.url), "rel": "self", "type": "application/rss+xml"}
+    atom_self = {"href": linker.absolute(atom_route.url), "rel": "self", "type": "application/atom+xml"}
+    generator.link([rss_self, alternate], replace=True)
     rss = generator.rss_str(pretty=True)
-    generator.link(atom_link, replace=False)
-    generator.link([{"href": page_url, "rel": "alternate", "type": "text/html"}, atom_link], replace=True)
+    generator.link([atom_self, alternate], replace=True)
     atom = generator.atom_str(pretty=True)
     return [(rss_route, rss), (atom_route, atom)]
 

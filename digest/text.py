@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")

@@ -1,0 +1,44 @@
+"""Build the fixture site and compare every output byte with the committed golden tree.
+
+Regenerate after an intended change of templates or output, then review the diff:
+
+    DIGEST_REGENERATE=1 python -m pytest tests/test_golden_site.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from digest.build import build_site
+from digest.config import load_config
+
+from .conftest import FIXTURES, tree_bytes
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site-basic"
+
+
+def build_fixture(tmp_path: Path) -> Path:
+    root = tmp_path / "site-basic"
+    shutil.copytree(FIXTURES / "site-basic", root)
+    out = tmp_path / "out"
+    build_site(load_config(root).with_overrides(output_dir=str(out)))
+    return out
+
+
+def test_fixture_site_matches_golden_output(tmp_path: Path) -> None:
+    out = build_fixture(tmp_path)
+    if os.environ.get("DIGEST_REGENERATE"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    built, golden = tree_bytes(out), tree_bytes(GOLDEN)
+    assert sorted(built) == sorted(golden), "files differ; regenerate if intended (see module docstring)"
+    for name in golden:
+        assert built[name] == golden[name], f"{name} differs from tests/golden/site-basic/{name}"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = tree_bytes(build_fixture(tmp_path / "a"))
+    second = tree_bytes(build_fixture(tmp_path / "b"))
+    assert first == second

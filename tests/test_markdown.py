@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from digest.markdown import render_markdown
+
+
+def test_renders_headings_quotes_and_lists() -> None:
+    html = render_markdown("Para *em*.\n\n## Sub\n\n> quote\n\n- a\n- b\n")
+    assert html == ("<p>Para <em>em</em>.</p>\n<h2>Sub</h2>\n<blockquote>\n<p>quote</p>\n</blockquote>\n"
+                    "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"),
+        ("a <img src=x onerror=alert(1)> b", "<p>a &lt;img src=x onerror=alert(1)&gt; b</p>\n"),
+        ("[click](javascript:alert(1))", "<p>click</p>\n"),
+        ("[click](JaVaScRiPt:alert(1))", "<p>click</p>\n"),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "<p>x</p>\n"),
+        ("![pic](https://img.example.org/a.jpg)",
+         '<p><a class="image-link" href="https://img.example.org/a.jpg" rel="nofollow noopener">[Image: pic]</a></p>\n'),
+        ("{{ config }} {% if x %}", "<p>{{ config }} {% if x %}</p>\n"),
+    ],
+)
+def test_hostile_markdown_is_neutralised(source: str, expected: str) -> None:
+    assert render_markdown(source) == expected
+
+
+def test_safe_links_keep_their_address() -> None:
+    assert render_markdown("[a](https://example.org/x?y=1&z=2)") == (
+        '<p><a href="https://example.org/x?y=1&amp;z=2" rel="nofollow noopener">a</a></p>\n'
+    )
