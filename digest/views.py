@@ -63,6 +63,7 @@ class SiteView:
     topics_url: str
     archive_url: str
     css_url: str
+    icon_url: str
     nav: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
 
@@ -206,6 +207,7 @@ class ViewBuilder:
             title=self.config.title, description=self.config.description, lang=self.config.language,
             home_url=link("/"), topics_url=link(urls.topics().url), archive_url=link(urls.archive().url),
             css_url=link(urls.asset("style.css").url),
+            icon_url=link(urls.asset("favicon.svg").url),
             nav=tuple(self._topic_links[t.slug] for t in self.config.topics if self.site.by_topic.get(t.slug)),
             feeds=self.feed_links(None),
         )
