@@ -15,8 +15,10 @@ from .errors import BuildAborted
 from .feeds import render_feeds
 from .markdown import render_markdown
 from .models import Article
-from .pages import article_job, plan_pages, render_jobs
+from .pages import article_job, plan_pages, record_sitemap, render_jobs
 from .render import PageRenderer, template_dirs
+from .search import index_site, search_enabled
+from .seo import SitemapEntry, render_robots, render_sitemaps
 from .views import ViewBuilder
 from .writer import SiteWriter, build_lock
 
@@ -32,6 +34,8 @@ class BuildReport:
     bytes: int = 0
     seconds: float = 0.0
     out_dir: Path | None = None
+    search_files: int = 0  # the Pagefind bundle (0 when search is off)
+    search_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -53,6 +57,10 @@ def build_site(config: Config) -> BuildReport:
         writer = SiteWriter(config.output_dir)
         try:
             write_site(site, writer, report)
+            if search_enabled(site):
+                # after every page is staged and before the swap: the index ships with its pages
+                search = index_site(writer.staging, writer.write)
+                report.search_files, report.search_seconds = search.files, search.seconds
             writer.commit()
         except BaseException:
             writer.abort()
@@ -76,14 +84,20 @@ def write_site(site: Site, writer: SiteWriter, report: BuildReport) -> None:
             html = bodies[article.id] = render_markdown(article.body)
         return html
 
-    report.pages += render_jobs(plan_pages(site, views), renderer, site_view, writer.write)
+    listed: list[SitemapEntry] = []  # every page the sitemap lists, in build order
+    report.pages += render_jobs(record_sitemap(plan_pages(site, views), listed, views.linker),
+                                renderer, site_view, writer.write)
     report.pages += render_jobs(
-        (article_job(site, views, article, body_html(article)) for article in site.articles),
+        record_sitemap((article_job(site, views, article, body_html(article)) for article in site.articles),
+                       listed, views.linker),
         renderer, site_view, writer.write,
     )
     for route, data in render_feeds(site, body_html):
         writer.write(route.path, data, "feed")
         report.feeds += 1
+    for route, data in render_sitemaps(listed, views.linker.absolute):
+        writer.write(route.path, data, "sitemap")
+    writer.write(urls.robots().path, render_robots(views.linker.absolute(urls.sitemap().url)), "robots.txt")
     copy_assets(site.config, writer.write)
 
 

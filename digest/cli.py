@@ -113,12 +113,14 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
 @click.option("--out", "output_dir", type=click.Path(path_type=Path), help="Output folder (default: from digest.toml, `site`).")
 @click.option("--base-url", metavar="URL", help="Public address of the site, used in feeds and canonical links.")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind search index and the search page (faster).")
 @report_errors
-def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None) -> None:
+def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, no_search: bool) -> None:
     """Build the site from content/ into site/."""
     from .build import build_site
 
-    config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url)
+    config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,
+                              search=False if no_search else None)
     report = build_site(config)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -70,3 +70,25 @@ def asset(name: str) -> Route:
 
 def not_found() -> Route:
     return _file("/404.html")
+
+
+def search() -> Route:
+    return _page("/search/")
+
+
+def search_bundle() -> Route:
+    """The folder of the Pagefind index and its script (`pagefind.js` inside)."""
+    return Route("/pagefind/", "pagefind")
+
+
+def sitemap(part: int | None = None) -> Route:
+    """`/sitemap.xml`, or one part of a sitemap too long for one file."""
+    return _file(f"/sitemap-{part}.xml" if part else "/sitemap.xml")
+
+
+def robots() -> Route:
+    return _file("/robots.txt")
+
+
+# Output files of article pages, for tools that read the built site (the search indexer).
+ARTICLE_FILES_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html"

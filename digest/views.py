@@ -10,17 +10,22 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import urls
+from .charts import ChartView, make_chart
 from .collate import Edition, Month, Site
 from .config import Config, Topic
 from .models import Article
+from .search import search_enabled
 
 WORDS_PER_MINUTE = 230
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DESCRIPTION_LENGTH = 160  # characters of a meta description that search results show
+CHART_DAYS = 60  # days in the archive's and topic pages' charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +71,28 @@ class SiteView:
     icon_url: str
     nav: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
+    search_url: str = ""  # empty when the site is built without search
+    search_script_url: str = ""
+    locale: str = ""  # OpenGraph form of the language: en_GB
 
 
 @dataclass(frozen=True, slots=True)
 class PageMeta:
-    """The head of one page: title, description, canonical URL, its own feeds."""
+    """The head of one page: title, description, canonical URL, its own feeds, sharing tags."""
 
     title: str
     description: str
-    canonical: str
-    kind: str = "website"
+    canonical: str  # empty: no canonical link (the 404 page, served at any address)
+    kind: str = "website"  # OpenGraph type: website or article
     feeds: tuple[FeedLink, ...] = ()
+    headline: str = ""  # the title for link previews, without the site's name
+    published_iso: str = ""
+    modified_iso: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    json_ld: str = ""  # seo.json_ld() output: already escaped for a <script> element
+    robots: str = ""  # e.g. "noindex" for pages that must not be listed
+    current: str = ""  # which main navigation entry the page belongs to: today, topics, archive, search
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,7 @@ class Section:
     name: str
     url: str
     cards: tuple[Card, ...]
+    anchor: str = ""  # fragment id of the section on the edition page
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +113,7 @@ class EditionView:
     newer: Link | None
     older: Link | None
     recent: tuple[Link, ...] = ()
+    month: Link | None = None  # the month's page in the archive
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +151,24 @@ class TopicView:
     feeds: tuple[FeedLink, ...]
     pages: tuple[Link, ...] = ()
     heading: str = ""
+    chart: ChartView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayEntry:
+    """An edition in a month's list: its day, size and lead story."""
+
+    label: str
+    url: str
+    count: int
+    lead: Link
 
 
 @dataclass(frozen=True, slots=True)
 class MonthView:
     label: str
     url: str
-    days: tuple[Link, ...]
+    days: tuple[DayEntry, ...]
     newer: Link | None
     older: Link | None
     year: Link
@@ -153,8 +182,17 @@ class YearView:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchView:
+    """Where the search page finds the Pagefind bundle, and the root its result URLs hang from."""
+
+    bundle_url: str
+    base_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveView:
     years: tuple[tuple[Link, tuple[Link, ...]], ...]
+    chart: ChartView | None = None
 
 
 @dataclass
@@ -183,6 +221,27 @@ def format_month(year: int, month: int) -> str:
     return f"{MONTHS[month - 1]} {year}"
 
 
+def format_short_day(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(",;:.-–— ") + "…"
+
+
+def og_locale(language: str) -> str:
+    """OpenGraph wants `en_GB` where HTML says `en-GB`."""
+    primary, _, region = language.partition("-")
+    return f"{primary.lower()}_{region.upper()}" if region else primary.lower()
+
+
 def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
@@ -194,6 +253,7 @@ class ViewBuilder:
         self.site = site
         self.config = site.config
         self.linker = Linker(site.config)
+        self.search = search_enabled(site)
         self._cards: dict[str, Card] = {}
         self._topic_links = {
             topic.slug: Link(topic.name, self.linker.link(urls.topic(topic.slug).url))
@@ -210,6 +270,9 @@ class ViewBuilder:
             icon_url=link(urls.asset("favicon.svg").url),
             nav=tuple(self._topic_links[t.slug] for t in self.config.topics if self.site.by_topic.get(t.slug)),
             feeds=self.feed_links(None),
+            search_url=link(urls.search().url) if self.search else "",
+            search_script_url=link(urls.asset("search.js").url) if self.search else "",
+            locale=og_locale(self.config.language),
         )
 
     def feed_links(self, topic: Topic | None) -> tuple[FeedLink, ...]:
@@ -221,8 +284,10 @@ class ViewBuilder:
         )
 
     def meta(self, title: str, description: str, url: str, kind: str = "website",
-             feeds: tuple[FeedLink, ...] = ()) -> PageMeta:
-        return PageMeta(title, description, self.linker.absolute(url), kind, feeds)
+             feeds: tuple[FeedLink, ...] = (), **sharing: Any) -> PageMeta:
+        """A page head; `sharing` fills PageMeta's optional fields (headline, json_ld, ...)."""
+        canonical = self.linker.absolute(url) if url else ""
+        return PageMeta(title, shorten(description or title), canonical, kind, feeds, **sharing)
 
     def card(self, article: Article) -> Card:
         cached = self._cards.get(article.id)
@@ -265,12 +330,15 @@ class ViewBuilder:
                     section.topic.name,
                     self._topic_links[section.topic.slug].url if section.topic.slug in self._topic_links else "",
                     tuple(self.card(a) for a in section.articles),
+                    anchor=f"topic-{section.topic.slug}",
                 )
                 for section in edition.sections
             ),
             newer=self.edition_link(newer.day) if newer else None,
             older=self.edition_link(older.day) if older else None,
             recent=recent,
+            month=Link(format_month(edition.day.year, edition.day.month),
+                       self.linker.link(urls.month(edition.day.year, edition.day.month).url)),
         )
 
     def article(self, article: Article, body_html: str, related: Sequence[Article]) -> ArticleView:
@@ -314,17 +382,18 @@ class ViewBuilder:
     def month(self, month: Month, newer: Month | None, older: Month | None) -> MonthView:
         def month_link(m: Month) -> Link:
             return Link(format_month(m.year, m.month), self.linker.link(urls.month(m.year, m.month).url),
-                        f"{m.count}")
+                        f"{m.count:,}")
 
-        days = tuple(
-            Link(format_day(day), self.linker.link(urls.edition(day).url),
-                 f"{len(self.site.editions[self.site.edition_index(day)].articles)}")
-            for day in month.days
-        )
+        days = []
+        for day in month.days:
+            edition = self.site.editions[self.site.edition_index(day)]
+            lead = self.card(edition.lead)
+            days.append(DayEntry(format_day(day), self.linker.link(urls.edition(day).url),
+                                 len(edition.articles), Link(lead.title, lead.url)))
         return MonthView(
             label=format_month(month.year, month.month),
             url=self.linker.link(urls.month(month.year, month.month).url),
-            days=days,
+            days=tuple(days),
             newer=month_link(newer) if newer else None,
             older=month_link(older) if older else None,
             year=Link(str(month.year), self.linker.link(urls.year(month.year).url)),
@@ -332,6 +401,54 @@ class ViewBuilder:
 
     def month_links(self, months: Sequence[Month]) -> tuple[Link, ...]:
         return tuple(
-            Link(format_month(m.year, m.month), self.linker.link(urls.month(m.year, m.month).url), f"{m.count}")
+            Link(format_month(m.year, m.month), self.linker.link(urls.month(m.year, m.month).url), f"{m.count:,}")
             for m in months
         )
+
+    # charts
+    def chart_window(self) -> tuple[dt.date, dt.date] | None:
+        """The last CHART_DAYS days of the site, ending on its latest edition (never the clock)."""
+        if not self.site.editions:
+            return None
+        end = self.site.editions[0].day
+        start = max(self.site.editions[-1].day, end - dt.timedelta(days=CHART_DAYS - 1))
+        return start, end
+
+    def archive_chart(self) -> ChartView | None:
+        """Articles per day of the recent editions, stacked by primary topic."""
+        window = self.chart_window()
+        if window is None:
+            return None
+        start, end = window
+        counts: dict[dt.date, dict[str, int]] = {}
+        for edition in self.site.editions:
+            if edition.day < start:
+                break
+            day_counts = counts.setdefault(edition.day, {})
+            for article in edition.articles:
+                key = article.topics[0] if article.topics and article.topics[0] in self._topic_links else ""
+                day_counts[key] = day_counts.get(key, 0) + 1
+        series: list[tuple[str, str, int | None]] = [
+            (topic.slug, topic.name, index) for index, topic in enumerate(self.config.topics)
+        ]
+        series.append(("", "Other news", None))
+        return make_chart("chart-archive", "Articles per day by topic", start, end, counts, series,
+                          format_day, format_short_day)
+
+    def topic_chart(self, topic: Topic, articles: Sequence[Article],
+                    window: tuple[dt.date, dt.date] | None = None) -> ChartView | None:
+        """Articles per day of one topic, over `window` or the site's recent days."""
+        window = window or self.chart_window()
+        if window is None:
+            return None
+        start, end = window
+        counts: dict[dt.date, dict[str, int]] = {}
+        for article in articles:  # newest first: stop once past the window
+            if article.day < start:
+                break
+            if article.day <= end:
+                day_counts = counts.setdefault(article.day, {})
+                day_counts[topic.slug] = day_counts.get(topic.slug, 0) + 1
+        index = next(i for i, t in enumerate(self.config.topics) if t.slug == topic.slug)
+        return make_chart(f"chart-{topic.slug}", f"{topic.name}: articles per day", start, end, counts,
+                          [(topic.slug, topic.name, index)], format_day, format_short_day)

@@ -1,0 +1,136 @@
+"""What search engines and link previews read: JSON-LD, `sitemap.xml` and `robots.txt`.
+
+Nothing here reads the clock: a sitemap's `lastmod` is the newest `updated` of the articles a
+page shows, so an unchanged page keeps its date from build to build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from . import urls
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
+# In a <script> element only `</script` or `<!--` could end or confuse it; escaping every
+# <, > and & as JSON \u escapes makes that impossible whatever the captured text holds.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str  # absolute
+    lastmod: dt.datetime | None
+
+
+def json_ld(data: Mapping[str, Any]) -> Markup:
+    """JSON for a `<script type="application/ld+json">` element, safe for any text it holds.
+
+    Markup (already safe) so the template needs no `|safe`: it is JSON whose <, > and & are
+    escaped, which is both valid JSON (the same string) and unable to close the script element.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))
+
+
+def news_article(
+    *, headline: str, description: str, url: str, published: dt.datetime, modified: dt.datetime,
+    language: str, site_name: str, site_url: str, author: str = "", source: str = "",
+    source_url: str = "", sections: Sequence[str] = (), keywords: Sequence[str] = (), words: int = 0,
+) -> dict[str, Any]:
+    """schema.org NewsArticle for one article page."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": headline,
+        "description": description,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": published.isoformat(),
+        "dateModified": modified.isoformat(),
+        "inLanguage": language,
+        "publisher": {"@type": "Organization", "name": site_name, "url": site_url},
+    }
+    if author:
+        data["author"] = {"@type": "Person", "name": author}
+    elif source:
+        data["author"] = {"@type": "Organization", "name": source}
+    if source_url:
+        data["isBasedOn"] = source_url
+    if sections:
+        data["articleSection"] = list(sections)
+    if keywords:
+        data["keywords"] = list(keywords)
+    if words:
+        data["wordCount"] = words
+    return data
+
+
+def website(*, name: str, description: str, url: str, language: str, search_url: str = "") -> dict[str, Any]:
+    """schema.org WebSite for the home page, with the search page as its SearchAction."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": name,
+        "description": description,
+        "url": url,
+        "inLanguage": language,
+    }
+    if search_url:
+        data["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search_url}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        }
+    return data
+
+
+def newest(dates: Iterable[dt.datetime]) -> dt.datetime | None:
+    """The latest of some dates, or None when there are none."""
+    return max(dates, default=None)
+
+
+def _lastmod(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
+    """One sitemap file (at most SITEMAP_LIMIT entries)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for entry in entries:
+        lastmod = f"<lastmod>{_lastmod(entry.lastmod)}</lastmod>" if entry.lastmod else ""
+        lines.append(f"<url><loc>{escape(entry.url)}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def render_sitemaps(
+    entries: Sequence[SitemapEntry], absolute: Callable[[str], str], limit: int = SITEMAP_LIMIT,
+) -> list[tuple[urls.Route, bytes]]:
+    """`sitemap.xml`, or past `limit` URLs a sitemap index over `sitemap-N.xml` parts."""
+    if len(entries) <= limit:
+        return [(urls.sitemap(), render_sitemap(entries))]
+    files: list[tuple[urls.Route, bytes]] = []
+    index = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for number, start in enumerate(range(0, len(entries), limit), start=1):
+        part = entries[start : start + limit]
+        route = urls.sitemap(number)
+        files.append((route, render_sitemap(part)))
+        modified = newest(e.lastmod for e in part if e.lastmod)
+        lastmod = f"<lastmod>{_lastmod(modified)}</lastmod>" if modified else ""
+        index.append(f"<sitemap><loc>{escape(absolute(route.url))}</loc>{lastmod}</sitemap>")
+    index.append("</sitemapindex>\n")
+    return [(urls.sitemap(), "\n".join(index).encode("utf-8")), *files]
+
+
+def render_robots(sitemap_url: str) -> bytes:
+    """Allow everything and point crawlers to the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode("utf-8")
