@@ -231,7 +231,7 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut:
+    if text[limit - 1] != " " and " " in cut:  # the cut falls inside a word: drop that word
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(",;:.-–— ") + "…"
 

@@ -1,0 +1,161 @@
+"""The reading experience as built HTML: editions, articles, topics, months, navigation."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from digest.build import build_site
+
+from .conftest import FIXTURES, config_for
+
+TOPICS = """
+    [[topics]]
+    slug = "politics"
+    name = "Politics"
+    [[topics]]
+    slug = "economy"
+    name = "Economy"
+"""
+
+
+def article(title: str, date: str, topics: str = "", extra: str = "", body: str = "Some text.") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{'topics: [' + topics + ']' if topics else ''}\n{extra}\n---\n\n{body}\n"
+
+
+def page(out: Path, rel: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring((out / rel).read_bytes())
+
+
+def texts(root: lxml_html.HtmlElement, xpath: str) -> list[str]:
+    return [" ".join(node.text_content().split()) for node in root.xpath(xpath)]
+
+
+@pytest.fixture(scope="module")
+def fixture_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pages") / "site-basic"
+    shutil.copytree(FIXTURES / "site-basic", root)
+    out = root.parent / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    return out
+
+
+def test_home_leads_with_the_lead_story_then_one_section_per_topic(
+    make_site: Callable[..., Path], tmp_path: Path,
+) -> None:
+    long_body = " ".join(["word"] * 400)
+    root = make_site({
+        "2026/03/02/lead.md": article("The big story", "2026-03-02T08:00:00Z", "economy", body=long_body),
+        "2026/03/02/vote.md": article("A vote", "2026-03-02T09:00:00Z", "politics", "source: Daily Paper"),
+        "2026/03/02/bank.md": article("A bank", "2026-03-02T10:00:00Z", "economy"),
+        "2026/03/01/older.md": article("Yesterday", "2026-03-01T10:00:00Z", "politics"),
+    }, config=TOPICS)
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    home = page(out, "index.html")
+    assert texts(home, "//h1") == ["Monday 2 March 2026"]
+    assert texts(home, "//main/section[1]//h3") == ["The big story"]  # the lead comes first
+    assert texts(home, "//section[@class='topic-section']/h2") == ["Politics", "Economy"]
+    assert texts(home, "//nav[@class='contents']//li") == ["Politics 1", "Economy 1"]
+    assert home.xpath("//nav[@class='contents']//a/@href") == ["#topic-politics", "#topic-economy"]
+    assert texts(home, "//*[@id='topic-politics']//p[@class='card-meta']") == ["Daily Paper · 09:00 · 1 min read"]
+    assert texts(home, "//*[@id='topic-politics']//p[@class='card-summary']") == ["Some text."]
+    assert texts(home, "//main//a[@rel='prev']") == ["Previous edition Sunday 1 March 2026"]
+    assert home.xpath("//main//a[@rel='next']") == []
+    assert texts(home, "//a[@class='pager-up']") == ["March 2026"]
+    assert home.xpath("//nav[@aria-label='Main']//a[@aria-current='page']/text()") == ["Today"]
+
+    older = page(out, "2026/03/01/index.html")
+    assert texts(older, "//main//a[@rel='next']") == ["Next edition Monday 2 March 2026"]
+    month = page(out, "2026/03/index.html")
+    assert texts(month, "//ol[@class='edition-list']/li") == [
+        "Monday 2 March 2026 3 articles. Lead story: The big story",
+        "Sunday 1 March 2026 1 article. Lead story: Yesterday",
+    ]
+
+
+def test_article_page_has_everything_a_reader_expects(fixture_out: Path) -> None:
+    story = page(fixture_out, "2026/02/08/storm-closes-port/index.html")
+    assert texts(story, "//article[@class='story']//p[@class='kicker']//a") == ["Disasters", "Economy"]
+    assert texts(story, "//p[@class='byline']") == [
+        "By Jane Doe · Coastal Times · Sunday 8 February 2026, 09:30 · 1 min read"
+    ]
+    assert story.xpath("//p[@class='byline']/time/@datetime") == ["2026-02-08T09:30:00+00:00"]
+    assert texts(story, "//figcaption") == ["Waves break over the harbour wall. Photo by A. Person / Agency"]
+    assert texts(story, "//p[@class='tags']") == ["Tags: storms, shipping"]
+    assert texts(story, "//p[@class='attribution']") == ["First published by Coastal Times, written by Jane Doe."]
+    assert texts(story, "//nav[@aria-label='This edition']/a") == [
+        "Previous in this edition Minister resigns after election defeat",
+        "Next in this edition <script>alert('x')</script> & {{ site.title }}",
+    ]
+    assert story.xpath("//article[@class='story']/@data-pagefind-body") == [""]
+
+
+def test_source_url_links_to_the_original(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site({"2026/03/02/a.md": article(
+        "Linked", "2026-03-02T08:00:00Z", extra="source: The Wire\nsource_url: https://wire.example/story?id=1&x=2",
+    )})
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    story = page(out, "2026/03/02/a/index.html")
+    (link,) = story.xpath("//p[@class='attribution']/a")
+    assert link.get("href") == "https://wire.example/story?id=1&x=2"
+    assert link.text_content() == "The Wire" and link.get("rel") == "nofollow noopener"
+
+
+def test_related_reading_is_the_same_topic_nearest_in_time(fixture_out: Path) -> None:
+    story = page(fixture_out, "2026/02/08/minister-resigns/index.html")
+    assert texts(story, "//section[@class='related']//h3") == ["<script>alert('x')</script> & {{ site.title }}"]
+    assert texts(story, "//section[@class='related']//time") == ["Sunday 8 February 2026, 07:00"]
+
+
+def test_topic_month_pages_keep_their_numbers_when_new_days_arrive(
+    make_site: Callable[..., Path], tmp_path: Path,
+) -> None:
+    files = {f"2026/01/{n:02d}/a{n}.md": article(f"January {n}", f"2026-01-{n:02d}T10:00:00Z", "economy")
+             for n in range(1, 6)}
+    root = make_site(files, config="items_per_page = 2\n" + TOPICS)
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+
+    def listed(rel: str) -> list[str]:
+        return texts(page(out, rel), "//main//h3")
+
+    before = {rel: listed(rel) for rel in (
+        "topics/economy/2026/01/index.html", "topics/economy/2026/01/page/2/index.html",
+        "topics/economy/2026/01/page/3/index.html",
+    )}
+    assert before["topics/economy/2026/01/index.html"] == ["January 5", "January 4"]
+    assert before["topics/economy/2026/01/page/3/index.html"] == ["January 1"]
+    for n in range(1, 4):
+        (root / f"content/2026/02/0{n}").mkdir(parents=True)
+        (root / f"content/2026/02/0{n}/b{n}.md").write_text(
+            article(f"February {n}", f"2026-02-0{n}T10:00:00Z", "economy"))
+    build_site(config_for(root, output_dir=str(out), search=False))
+    assert {rel: listed(rel) for rel in before} == before
+    assert listed("topics/economy/index.html") == ["February 3", "February 2"]
+    topic = page(out, "topics/economy/index.html")
+    assert texts(topic, "//nav[@class='months']//li") == [
+        "Latest", "February 2026 3 articles", "January 2026 5 articles",
+    ]
+    assert texts(topic, "//p[@class='subscribe']/a") == ["RSS feed", "Atom feed"]
+    assert topic.xpath("//p[@class='subscribe']/a/@href") == [
+        "http://127.0.0.1:8000/topics/economy/feed.xml", "http://127.0.0.1:8000/topics/economy/atom.xml",
+    ]
+
+
+def test_pages_have_landmarks_a_skip_link_and_a_language(fixture_out: Path) -> None:
+    for path in sorted(fixture_out.rglob("*.html")):
+        root = page(fixture_out, path.relative_to(fixture_out).as_posix())
+        assert root.get("lang") == "en-GB"
+        assert root.xpath("//a[@class='skip-link']/@href") == ["#main"]
+        assert len(root.xpath("//main[@id='main']")) == 1
+        assert len(root.xpath("//header[@class='site-header']")) == 1
+        assert len(root.xpath("//footer[@class='site-footer']")) == 1
+        assert len(root.xpath("//h1")) == 1, path
+        assert not root.xpath("//*[starts-with(@src, 'http') or (self::link and @rel='stylesheet' "
+                              "and starts-with(@href, 'http'))]")  # nothing loads from elsewhere

@@ -1,0 +1,133 @@
+"""The Pagefind search index: built from the staged pages, swapped in with them, deterministic."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from digest.build import build_site
+from digest.errors import BuildAborted, DigestError
+from digest.search import find_pagefind
+
+from .conftest import FIXTURES, config_for, tree_bytes
+
+
+def fixture_root(tmp_path: Path) -> Path:
+    root = tmp_path / "site-basic"
+    shutil.copytree(FIXTURES / "site-basic", root)
+    return root
+
+
+def bundle(out: Path) -> dict[str, bytes]:
+    return {name: data for name, data in tree_bytes(out).items() if name.startswith("pagefind/")}
+
+
+def test_index_holds_every_article_and_only_what_the_page_needs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = build_site(config_for(fixture_root(tmp_path), output_dir=str(out)))
+    files = bundle(out)
+    assert report.search_files == len(files) > 0
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    (language,) = entry["languages"].values()
+    assert language["page_count"] == 4  # the four published articles; the draft and list pages are not indexed
+    assert "pagefind/pagefind.js" in files
+    assert not [name for name in files if "-ui." in name or "highlight" in name]  # our page has its own script
+    search_page = (out / "search/index.html").read_text()
+    assert 'data-bundle="/news/pagefind/"' in search_page and 'data-base="/news/"' in search_page
+
+
+def test_two_builds_give_a_byte_identical_index(tmp_path: Path) -> None:
+    root = fixture_root(tmp_path)
+    first, second = tmp_path / "first", tmp_path / "second"
+    build_site(config_for(root, output_dir=str(first)))
+    build_site(config_for(root, output_dir=str(second)))
+    assert bundle(first) == bundle(second)
+    # rebuilding in place (a new staging folder swapped over the old site) changes nothing either
+    before = tree_bytes(first)
+    build_site(config_for(root, output_dir=str(first)))
+    assert tree_bytes(first) == before
+
+
+def test_index_follows_the_content(tmp_path: Path) -> None:
+    root = fixture_root(tmp_path)
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out)))
+    before = bundle(out)
+    (root / "content/2026/02/08/storm-closes-port.md").unlink()
+    build_site(config_for(root, output_dir=str(out)))
+    after = bundle(out)
+    assert json.loads(after["pagefind/pagefind-entry.json"]) != json.loads(before["pagefind/pagefind-entry.json"])
+    assert not (out / "2026/02/08/storm-closes-port").exists()
+
+
+def fake_pagefind(tmp_path: Path, script: str) -> Path:
+    program = tmp_path / "fake-pagefind"
+    program.write_text("#!/bin/sh\n" + script)
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    return program
+
+
+def test_a_failing_index_leaves_the_previous_site_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = fixture_root(tmp_path)
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out)))
+    before = tree_bytes(out)
+    (root / "content/2026/02/08/minister-resigns.md").unlink()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "echo 'Error: disk full' >&2\nexit 3\n")))
+    with pytest.raises(DigestError, match=r"the search index failed \(Pagefind exit status 3\): Error: disk full"):
+        build_site(config_for(root, output_dir=str(out)))
+    assert tree_bytes(out) == before  # the pages staged before the index never reached the site
+    assert not (out.parent / ".out.digest" / "staging").exists()
+
+
+def test_a_missing_pagefind_program_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-program"))
+    with pytest.raises(DigestError, match=r"pip install 'pagefind\[bin\]'.*--no-search.*search = false"):
+        build_site(config_for(fixture_root(tmp_path), output_dir=str(tmp_path / "out")))
+
+
+def test_the_pagefind_program_ships_with_the_python_package() -> None:
+    program = find_pagefind()
+    assert program.is_file() and os.access(program, os.X_OK)
+
+
+def test_search_off_builds_no_index_no_page_and_no_link(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = build_site(config_for(fixture_root(tmp_path), output_dir=str(out), search=False))
+    assert report.search_files == 0
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    home = (out / "index.html").read_text()
+    assert "/news/search/" not in home and "SearchAction" not in home
+
+
+def test_build_option_no_search(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    root = fixture_root(tmp_path)
+    result = cli(root, "build", "--no-search", "--out", "plain")
+    assert result.exit_code == 0, result.output
+    assert not (root / "plain/pagefind").exists()
+    result = cli(root, "build", "--out", "searchable")
+    assert result.exit_code == 0, result.output
+    assert (root / "searchable/pagefind/pagefind.js").is_file()
+
+
+def test_search_setting_must_be_true_or_false(make_site: Callable[..., Path]) -> None:
+    root = make_site({}, config='search = "yes"\n')
+    with pytest.raises(BuildAborted) as caught:
+        config_for(root)
+    assert "digest.toml:1: `search` must be true or false, got 'yes'" in "\n".join(caught.value.lines())
+
+
+def test_a_site_without_articles_has_no_search(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(config_for(make_site({}), output_dir=str(out)))
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert (out / "index.html").is_file()
