@@ -1,17 +1,25 @@
-"""Every HTML page of the site, as (route, template, context) jobs, and their rendering."""
+"""Every HTML page of the site as a `PageJob`: where it goes, its template, a cheap key, its views.
+
+A job's key is a hash of everything its page is made from (fingerprints of the articles it
+shows, neighbouring days, the site-wide key), computed without building the page's views. An
+incremental build renders a page only when its key changed; the views are built lazily, only
+for the pages that are rendered. A job also carries its `lastmod` (the newest change among
+the articles it shows) for the sitemap.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import seo, urls
 from .collate import Site
+from .config import Topic
 from .models import Article
-from .render import PageRenderer
 from .seo import SitemapEntry, newest
 from .views import ArchiveView, Link, Linker, SearchView, TopicView, ViewBuilder, YearView, format_month
 
@@ -20,14 +28,30 @@ RELATED_COUNT = 5
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page to render: where it goes, with which template and view."""
+    """One page to render: route, template, key, and a function building its views."""
 
     route: urls.Route
     template: str
-    context: dict[str, Any]
+    key: str
+    context: Callable[[], dict[str, Any]]
     producer: str
+    article: Article | None = None  # article pages render this article's body
     lastmod: dt.datetime | None = None  # newest change of what the page shows, for the sitemap
     sitemap: bool = True
+
+
+def make_key(*parts: object) -> str:
+    """Hash the parts a page is made from (strings, numbers, tuples of them)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
+    return tuple(article.fingerprint for article in articles)
+
+
+def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
+    """When what a page lists last changed: its newest article correction or publication."""
+    return newest(article.updated for article in articles)
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
@@ -48,151 +72,239 @@ def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -
     return picked
 
 
-def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
-    """When what a page lists last changed: its newest article correction or publication."""
-    return newest(article.updated for article in articles)
+def chart_key(views: ViewBuilder, articles: Sequence[Article],
+              window: tuple[dt.date, dt.date] | None = None) -> tuple[object, ...]:
+    """What a chart over `articles` (newest first) shows: its window and each article in it."""
+    window = window or views.chart_window()
+    if window is None:
+        return ()
+    start, end = window
+    shown = []
+    for article in articles:
+        if article.day < start:
+            break
+        if article.day <= end:
+            shown.append((article.day, article.topics[:1]))
+    return (window, tuple(shown))
 
 
-def plan_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
-    """Yield every page except article pages (which carry rendered bodies; see article_job)."""
+def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
+    """Yield every page except article pages (see plan_article_pages)."""
     config = site.config
     link = views.linker.link
+    editions = site.editions
     home_ld = seo.json_ld(seo.website(
         name=config.title, description=config.description, url=config.base_url, language=config.language,
         search_url=views.linker.absolute(urls.search().url) if views.search else "",
     ))
 
-    if site.editions:
-        latest = site.editions[0]
-        yield PageJob(urls.home(), "home.html", {
+    def edition_key(index: int) -> tuple[object, ...]:
+        edition = editions[index]
+        return (
+            edition.day, fingerprints(edition.articles),
+            editions[index - 1].day if index > 0 else None,
+            tuple((e.day, len(e.articles)) for e in editions[index + 1 : index + 9]),
+        )
+
+    if editions:
+        latest = editions[0]
+        yield PageJob(urls.home(), "home.html", make_key(site_key, "home", edition_key(0)), lambda: {
             "page": views.meta(config.title, config.description, "/", feeds=views.feed_links(None),
                                json_ld=home_ld, current="today"),
             "edition": views.edition(latest),
-        }, "home", updated_of(latest.articles))
+        }, "home", lastmod=updated_of(latest.articles))
     else:
-        yield PageJob(urls.home(), "home.html", {
+        yield PageJob(urls.home(), "home.html", make_key(site_key, "home"), lambda: {
             "page": views.meta(config.title, config.description, "/", json_ld=home_ld, current="today"),
             "edition": None,
         }, "home")
 
-    for edition in site.editions:
-        view = views.edition(edition)
-        yield PageJob(urls.edition(edition.day), "edition.html", {
-            "page": views.meta(f"{view.label} — {config.title}",
-                               f"The {config.title} edition of {view.label}, {view.count} "
-                               f"article{'s' if view.count != 1 else ''}: {view.lead.title}",
-                               urls.edition(edition.day).url, current="archive"),
-            "edition": view,
-        }, f"edition {edition.day}", updated_of(edition.articles))
+    for index, edition in enumerate(editions):
+        def edition_context(edition: Any = edition) -> dict[str, Any]:
+            view = views.edition(edition)
+            return {
+                "page": views.meta(f"{view.label} — {config.title}",
+                                   f"The {config.title} edition of {view.label}, {view.count} "
+                                   f"article{'s' if view.count != 1 else ''}: {view.lead.title}",
+                                   urls.edition(edition.day).url, current="archive"),
+                "edition": view,
+            }
+        yield PageJob(urls.edition(edition.day), "edition.html",
+                      make_key(site_key, "edition", edition_key(index)), edition_context,
+                      f"edition {edition.day}", lastmod=updated_of(edition.articles))
 
+    month_counts = tuple((m.year, m.month, m.days, m.count) for m in site.months)
     month_updated: dict[tuple[int, int], dt.datetime | None] = {}
     for index, month in enumerate(site.months):
         newer = site.months[index - 1] if index > 0 else None
         older = site.months[index + 1] if index + 1 < len(site.months) else None
-        view = views.month(month, newer, older)
+        month_editions = [editions[site.edition_index(day)] for day in month.days]
+        # each day's size and lead story are on the month page
+        day_leads = tuple((e.day, len(e.articles), e.lead.fingerprint) for e in month_editions)
         updated = month_updated[(month.year, month.month)] = newest(
-            d for d in (updated_of(site.editions[site.edition_index(day)].articles) for day in month.days) if d
+            d for d in (updated_of(e.articles) for e in month_editions) if d
         )
-        yield PageJob(urls.month(month.year, month.month), "month.html", {
-            "page": views.meta(f"{view.label} — {config.title}",
-                               f"Every edition of {view.label}: {month.count} articles in {len(month.days)} "
-                               f"day{'s' if len(month.days) != 1 else ''}.",
-                               urls.month(month.year, month.month).url, current="archive"),
-            "month": view,
-        }, f"month {month.year}-{month.month:02d}", updated)
+
+        def month_context(month: Any = month, newer: Any = newer, older: Any = older) -> dict[str, Any]:
+            view = views.month(month, newer, older)
+            return {
+                "page": views.meta(f"{view.label} — {config.title}",
+                                   f"Every edition of {view.label}: {month.count:,} articles in {len(month.days)} "
+                                   f"day{'s' if len(month.days) != 1 else ''}.",
+                                   urls.month(month.year, month.month).url, current="archive"),
+                "month": view,
+            }
+        yield PageJob(urls.month(month.year, month.month), "month.html",
+                      make_key(site_key, "month", day_leads, newer and (newer.year, newer.month, newer.count),
+                               older and (older.year, older.month, older.count)),
+                      month_context, f"month {month.year}-{month.month:02d}", lastmod=updated)
 
     years = sorted({m.year for m in site.months}, reverse=True)
-    archive_years = []
     for year in years:
         months = [m for m in site.months if m.year == year]
-        month_links = views.month_links(months)
         route = urls.year(year)
-        updated = newest(d for d in (month_updated[(m.year, m.month)] for m in months) if d)
-        yield PageJob(route, "year.html", {
-            "page": views.meta(f"{year} — {config.title}", f"Every month of {year} in {config.title}.",
-                               route.url, current="archive"),
-            "year": YearView(str(year), link(route.url), month_links),
-        }, f"year {year}", updated)
-        archive_years.append((Link(str(year), link(route.url), f"{sum(m.count for m in months):,}"), month_links))
-    yield PageJob(urls.archive(), "archive.html", {
-        "page": views.meta(f"Archive — {config.title}",
-                           f"Every edition of {config.title}, by year and month.", urls.archive().url,
-                           current="archive"),
-        "archive": ArchiveView(tuple(archive_years), views.archive_chart()),
-    }, "archive", updated_of(site.articles))
 
-    yield from plan_topic_pages(site, views)
+        def year_context(year: int = year, months: Any = months, route: urls.Route = route) -> dict[str, Any]:
+            return {
+                "page": views.meta(f"{year} — {config.title}", f"Every month of {year} in {config.title}.",
+                                   route.url, current="archive"),
+                "year": YearView(str(year), link(route.url), views.month_links(months)),
+            }
+        yield PageJob(route, "year.html", make_key(site_key, "year", year,
+                                                   tuple((m.month, m.count) for m in months)),
+                      year_context, f"year {year}",
+                      lastmod=newest(d for d in (month_updated[(m.year, m.month)] for m in months) if d))
+
+    def archive_context() -> dict[str, Any]:
+        archive_years = []
+        for year in years:
+            months = [m for m in site.months if m.year == year]
+            archive_years.append((Link(str(year), link(urls.year(year).url), f"{sum(m.count for m in months):,}"),
+                                  views.month_links(months)))
+        return {
+            "page": views.meta(f"Archive — {config.title}",
+                               f"Every edition of {config.title}, by year and month.", urls.archive().url,
+                               current="archive"),
+            "archive": ArchiveView(tuple(archive_years), views.archive_chart()),
+        }
+    yield PageJob(urls.archive(), "archive.html",
+                  make_key(site_key, "archive", tuple((y, mo, c) for y, mo, _, c in month_counts),
+                           chart_key(views, site.articles)),
+                  archive_context, "archive", lastmod=updated_of(site.articles))
+
+    yield from plan_topic_pages(site, views, site_key)
     if views.search:
-        yield PageJob(urls.search(), "search.html", {
+        yield PageJob(urls.search(), "search.html", make_key(site_key, "search"), lambda: {
             "page": views.meta(f"Search — {config.title}", f"Search every article of {config.title}.",
                                urls.search().url, current="search"),
             "search": SearchView(link(urls.search_bundle().url), link("/")),
-        }, "search", updated_of(site.articles))
-    yield PageJob(urls.not_found(), "404.html", {
+        }, "search", lastmod=updated_of(site.articles))
+    yield PageJob(urls.not_found(), "404.html", make_key(site_key, "404"), lambda: {
         "page": views.meta(f"Page not found — {config.title}", "This page does not exist.", "",
                            robots="noindex"),
     }, "404", sitemap=False)
 
 
-def plan_topic_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
+def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
     """Topic index, each topic's front page, and its month pages (stable: a new day adds, never renumbers)."""
     config = site.config
     link = views.linker.link
     per_page = config.items_per_page
+    latest_day = site.editions[0].day if site.editions else None
     topic_links = []
     for topic in config.topics:
         articles = site.by_topic.get(topic.slug, [])
-        if not articles:
+        if not articles or latest_day is None:
             continue
         topic_links.append(Link(topic.name, link(urls.topic(topic.slug).url), f"{len(articles):,}"))
         months: dict[tuple[int, int], list[Article]] = {}
         for article in articles:
             months.setdefault((article.day.year, article.day.month), []).append(article)
+        month_counts = tuple((y, m, len(items)) for (y, m), items in months.items())
         month_links = tuple(
-            Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), f"{len(items):,}")
-            for (y, m), items in months.items()
+            Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), f"{count:,}")
+            for y, m, count in month_counts
         )
-        feeds = views.feed_links(topic)
         route = urls.topic(topic.slug)
-        yield PageJob(route, "topic.html", {
-            "page": views.meta(f"{topic.name} — {config.title}", topic.description or topic.name,
-                               route.url, feeds=feeds, current="topics"),
-            "topic": TopicView(topic.name, topic.description, link(route.url),
-                               views.day_groups(articles[:per_page]), month_links, feeds,
-                               heading="Latest", chart=views.topic_chart(topic, articles)),
-        }, f"topic {topic.slug}", updated_of(articles[:per_page]))
+
+        def topic_context(topic: Topic = topic, articles: Any = articles, month_links: Any = month_links,
+                          route: urls.Route = route) -> dict[str, Any]:
+            feeds = views.feed_links(topic)
+            return {
+                "page": views.meta(f"{topic.name} — {config.title}", topic.description or topic.name,
+                                   route.url, feeds=feeds, current="topics"),
+                "topic": TopicView(topic.name, topic.description, link(route.url),
+                                   views.day_groups(articles[:per_page]), month_links, feeds, heading="Latest",
+                                   chart=views.topic_chart(topic, articles)),
+            }
+        yield PageJob(route, "topic.html",
+                      make_key(site_key, "topic", topic.slug, fingerprints(articles[:per_page]), month_counts,
+                               chart_key(views, articles)),
+                      topic_context, f"topic {topic.slug}", lastmod=updated_of(articles[:per_page]))
         for (year, month), items in months.items():
-            first = dt.date(year, month, 1)
-            last = min(dt.date(year, month, calendar.monthrange(year, month)[1]), site.editions[0].day)
-            chart = views.topic_chart(topic, items, (first, last))
             chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)]
-            page_links = tuple(
-                Link(str(n), link(urls.topic_month(topic.slug, year, month, n).url))
-                for n in range(1, len(chunks) + 1)
-            ) if len(chunks) > 1 else ()
+            # the month's chart (on its first page) ends on the latest edition while the month runs
+            window = (dt.date(year, month, 1),
+                      min(dt.date(year, month, calendar.monthrange(year, month)[1]), latest_day))
             for number, chunk in enumerate(chunks, start=1):
-                route = urls.topic_month(topic.slug, year, month, number)
-                label = format_month(year, month) + (f", page {number}" if number > 1 else "")
-                yield PageJob(route, "topic.html", {
-                    "page": views.meta(f"{topic.name}, {label} — {config.title}",
-                                       f"{topic.name} articles of {label}.", route.url, feeds=feeds,
-                                       current="topics"),
-                    "topic": TopicView(topic.name, topic.description, link(urls.topic(topic.slug).url),
-                                       views.day_groups(chunk), month_links, feeds, page_links,
-                                       heading=label, chart=chart if number == 1 else None),
-                }, f"topic {topic.slug} {year}-{month:02d} p{number}", updated_of(chunk))
-    yield PageJob(urls.topics(), "topics.html", {
+                page_route = urls.topic_month(topic.slug, year, month, number)
+
+                def month_context(topic: Topic = topic, year: int = year, month: int = month, number: int = number,
+                                  chunk: Any = chunk, pages: int = len(chunks), month_links: Any = month_links,
+                                  page_route: urls.Route = page_route, items: Any = items,
+                                  window: Any = window) -> dict[str, Any]:
+                    feeds = views.feed_links(topic)
+                    label = format_month(year, month) + (f", page {number}" if number > 1 else "")
+                    page_links = tuple(
+                        Link(str(n), link(urls.topic_month(topic.slug, year, month, n).url))
+                        for n in range(1, pages + 1)
+                    ) if pages > 1 else ()
+                    return {
+                        "page": views.meta(f"{topic.name}, {label} — {config.title}",
+                                           f"{topic.name} articles of {label}.", page_route.url, feeds=feeds,
+                                           current="topics"),
+                        "topic": TopicView(topic.name, topic.description, link(urls.topic(topic.slug).url),
+                                           views.day_groups(chunk), month_links, feeds, page_links, heading=label,
+                                           chart=views.topic_chart(topic, items, window) if number == 1 else None),
+                    }
+                yield PageJob(page_route, "topic.html",
+                              make_key(site_key, "topic-month", topic.slug, year, month, number, len(chunks),
+                                       fingerprints(chunk), month_counts,
+                                       chart_key(views, items, window) if number == 1 else ()),
+                              month_context, f"topic {topic.slug} {year}-{month:02d} p{number}",
+                              lastmod=updated_of(chunk))
+    descriptions = {t.name: t.description for t in config.topics}
+    frozen_links = tuple(topic_links)
+    yield PageJob(urls.topics(), "topics.html",
+                  make_key(site_key, "topics", tuple((t.label, t.note) for t in frozen_links)), lambda: {
         "page": views.meta(f"Topics — {config.title}", f"Every topic of {config.title}, with its feeds.",
                            urls.topics().url, current="topics"),
-        "topics": tuple(topic_links),
-        "topic_descriptions": {t.name: t.description for t in config.topics},
-    }, "topics", updated_of(site.articles))
+        "topics": frozen_links,
+        "topic_descriptions": descriptions,
+    }, "topics", lastmod=updated_of(site.articles))
 
 
-def article_job(site: Site, views: ViewBuilder, article: Article, body_html: str) -> PageJob:
-    """The page of one article, with its sharing tags and NewsArticle data."""
+def plan_article_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
+    """One page per article; its key covers the article, its neighbours and its related list."""
+    for edition in site.editions:
+        siblings = edition.articles
+        for position, article in enumerate(siblings):
+            related = related_articles(site, article)
+            previous = siblings[position - 1].fingerprint if position > 0 else None
+            following = siblings[position + 1].fingerprint if position + 1 < len(siblings) else None
+
+            def context(article: Article = article, related: list[Article] = related) -> dict[str, Any]:
+                return article_context(site, views, article, related)
+            yield PageJob(urls.article(article.day, article.slug), "article.html",
+                          make_key(site_key, "article", article.fingerprint, previous, following,
+                                   fingerprints(related)),
+                          context, article.path, article, lastmod=article.updated)
+
+
+def article_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[Article]) -> dict[str, Any]:
+    """The views of one article page, with its sharing tags and NewsArticle data."""
     config = site.config
-    view = views.article(article, body_html, related_articles(site, article))
+    view = views.article(article, related)
     canonical = views.linker.absolute(article.url)
     sections = tuple(topic.label for topic in view.card.topics)
     data = seo.news_article(
@@ -201,7 +313,7 @@ def article_job(site: Site, views: ViewBuilder, article: Article, body_html: str
         site_url=config.base_url, author=article.author or "", source=article.source or "",
         source_url=article.source_url or "", sections=sections, keywords=article.tags, words=article.words,
     )
-    return PageJob(urls.article(article.day, article.slug), "article.html", {
+    return {
         "page": views.meta(
             f"{article.title} — {config.title}", article.summary, article.url, kind="article",
             headline=article.title, published_iso=article.date.isoformat(),
@@ -209,25 +321,9 @@ def article_job(site: Site, views: ViewBuilder, article: Article, body_html: str
             tags=article.tags, json_ld=seo.json_ld(data),
         ),
         "article": view,
-    }, article.path, article.updated)
+    }
 
 
-def record_sitemap(jobs: Iterable[PageJob], entries: list[SitemapEntry], linker: Linker) -> Iterator[PageJob]:
-    """Pass jobs through, noting each listed page's absolute URL and lastmod for the sitemap."""
-    for job in jobs:
-        if job.sitemap:
-            entries.append(SitemapEntry(linker.absolute(job.route.url), job.lastmod))
-        yield job
-
-
-def render_jobs(
-    jobs: Sequence[PageJob] | Iterator[PageJob], renderer: PageRenderer, site_view: Any,
-    write: Callable[[str, bytes, str], None],
-) -> int:
-    """Render each job with the shared site view and hand the bytes to the writer."""
-    count = 0
-    for job in jobs:
-        write(job.route.path, renderer.render(job.template, site=site_view, **job.context), job.producer)
-        count += 1
-    return count
-
+def sitemap_entries(jobs: Iterable[PageJob], linker: Linker) -> list[SitemapEntry]:
+    """Every listed page's absolute URL and lastmod, in job order."""
+    return [SitemapEntry(linker.absolute(job.route.url), job.lastmod) for job in jobs if job.sitemap]

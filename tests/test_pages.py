@@ -159,3 +159,17 @@ def test_pages_have_landmarks_a_skip_link_and_a_language(fixture_out: Path) -> N
         assert len(root.xpath("//h1")) == 1, path
         assert not root.xpath("//*[starts-with(@src, 'http') or (self::link and @rel='stylesheet' "
                               "and starts-with(@href, 'http'))]")  # nothing loads from elsewhere
+
+
+def test_a_rebuild_in_the_same_process_shows_the_new_settings(
+    make_site: Callable[..., Path], tmp_path: Path,
+) -> None:
+    """The preview server rebuilds in one process: a changed title must reach every page."""
+    root = make_site({"2026/03/02/a.md": article("Story", "2026-03-02T08:00:00Z")}, config='title = "First"\n')
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    assert texts(page(out, "index.html"), "//p[@class='site-title']") == ["First"]
+    (root / "digest.toml").write_text('title = "Second"\n')
+    build_site(config_for(root, output_dir=str(out), search=False))
+    assert texts(page(out, "index.html"), "//p[@class='site-title']") == ["Second"]
+    assert texts(page(out, "2026/03/02/a/index.html"), "//p[@class='site-title']") == ["Second"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from digest.build import build_site
+from digest.build import BuildOptions, build_site
 from digest.errors import BuildAborted, DigestError
 from digest.search import find_pagefind
 
@@ -65,6 +65,31 @@ def test_index_follows_the_content(tmp_path: Path) -> None:
     after = bundle(out)
     assert json.loads(after["pagefind/pagefind-entry.json"]) != json.loads(before["pagefind/pagefind-entry.json"])
     assert not (out / "2026/02/08/storm-closes-port").exists()
+
+
+def test_index_is_kept_when_no_article_page_changed(tmp_path: Path) -> None:
+    root = fixture_root(tmp_path)
+    out = tmp_path / "out"
+    first = build_site(config_for(root, output_dir=str(out)))
+    assert first.search_files > 0
+    before = bundle(out)
+    config = root / "digest.toml"  # a topic description shows on topic pages, not on articles
+    config.write_text(config.read_text().replace("Money and markets.", "Money, trade and markets."))
+    second = build_site(config_for(root, output_dir=str(out)))
+    assert second.search_files == 0 and bundle(out) == before
+    assert "Money, trade and markets." in (out / "topics/economy/index.html").read_text()
+
+
+def test_incremental_index_equals_a_clean_one(tmp_path: Path) -> None:
+    root = fixture_root(tmp_path)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build_site(config_for(root, output_dir=str(out)))
+    path = root / "content/2026/02/07/market-prices.md"
+    path.write_text(path.read_text() + "\nTraders expect calmer prices in spring.\n")
+    report = build_site(config_for(root, output_dir=str(out)))  # reads unchanged pages from the output
+    assert report.search_files > 0
+    build_site(config_for(root, output_dir=str(clean)), BuildOptions(use_cache=False))
+    assert bundle(out) == bundle(clean)
 
 
 def fake_pagefind(tmp_path: Path, script: str) -> Path:
