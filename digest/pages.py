@@ -21,7 +21,16 @@ from .collate import Site
 from .config import Topic
 from .models import Article
 from .seo import SitemapEntry, newest
-from .views import ArchiveView, Link, Linker, SearchView, TopicView, ViewBuilder, YearView, format_month
+from .views import (
+    ArchiveView,
+    Link,
+    Linker,
+    SearchView,
+    TopicView,
+    ViewBuilder,
+    YearView,
+    format_month,
+)
 
 RELATED_COUNT = 5
 

@@ -97,7 +97,7 @@ def newest(dates: Iterable[dt.datetime]) -> dt.datetime | None:
 
 
 def _lastmod(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
@@ -133,4 +133,4 @@ def render_sitemaps(
 
 def render_robots(sitemap_url: str) -> bytes:
     """Allow everything and point crawlers to the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode()

@@ -24,7 +24,8 @@ TOPICS = """
 
 
 def article(title: str, date: str, topics: str = "", extra: str = "", body: str = "Some text.") -> str:
-    return f"---\ntitle: {title}\ndate: {date}\n{'topics: [' + topics + ']' if topics else ''}\n{extra}\n---\n\n{body}\n"
+    topic_line = f"topics: [{topics}]" if topics else ""
+    return f"---\ntitle: {title}\ndate: {date}\n{topic_line}\n{extra}\n---\n\n{body}\n"
 
 
 def page(out: Path, rel: str) -> lxml_html.HtmlElement:

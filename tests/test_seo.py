@@ -19,7 +19,7 @@ from digest.views import shorten
 from .conftest import FIXTURES, config_for
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")
