@@ -196,7 +196,8 @@ class Builder:
             feed_html: dict[str, str] = {}
             html_cache = state.html if state else {}
             by_path = {job.route.path: job for job in todo}
-            worker = runner if runner is not None and len(todo) >= 50 else WorkRunner()
+            explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
+            worker = runner if runner is not None and (explicit or len(todo) >= 50) else WorkRunner()
             render = functools.partial(render_chunk, bundle)
             for done, result in enumerate(run_chunks(worker, render, _tasks(todo, in_feeds), len(todo)), start=1):
                 job = by_path[result.path]
