@@ -1,0 +1,147 @@
+"""Turn one text capture into article drafts: blocks, regions, headline, body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from digest.cleaning.boilerplate import Judged, judge_blocks
+from digest.cleaning.captions import has_credit, is_credit_line, split_credit, starts_like_caption
+from digest.cleaning.lines import Layout, detect_layout, read_lines
+from digest.cleaning.metadata import byline_name, is_date_line, is_meta_line, score_title
+from digest.cleaning.reflow import build_blocks
+from digest.cleaning.segment import Region, find_regions, score_blocks
+
+_TITLE_WINDOW = 40
+_LEAD_LABEL_RE = re.compile(r"^[^\W\d_][\w ’'-]{1,25}\s?:\s*\S")
+
+
+@dataclass(slots=True)
+class Draft:
+    """What one article region yields before dates and tidying."""
+
+    title: str
+    paragraphs: list[str]
+    header: list[Judged] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    summary: str | None = None
+    author: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True)
+class Page:
+    """A capture read into judged blocks."""
+
+    layout: Layout
+    judged: list[Judged]
+
+
+def read_page(text: str) -> Page:
+    """Split, re-flow and judge the blocks of a capture."""
+    lines = read_lines(text)
+    layout = detect_layout(lines)
+    return Page(layout, judge_blocks(build_blocks(lines, layout)))
+
+
+def extract_drafts(text: str) -> list[Draft]:
+    """Find the articles of a capture."""
+    page = read_page(text)
+    judged = page.judged
+    if not judged:
+        return []
+    regions = find_regions(score_blocks(judged))
+    if not regions:
+        return []
+    return [build_draft(page, regions[0])]
+
+
+def build_draft(page: Page, region: Region) -> Draft:
+    """Headline, header metadata and body of the article in `region`."""
+    judged = page.judged
+    title_index = find_title(page, region.start)
+    title = judged[title_index].text if title_index >= 0 else ""
+    draft = Draft(title, [], start=region.start, end=region.end)
+    draft.header = judged[title_index + 1 : region.start] if title_index >= 0 else []
+    seen: set[str] = {_fold(title)} if title else set()
+    body = judged[region.start : region.end + 1]
+    for position, item in enumerate(body):
+        text = item.text
+        key = _fold(text)
+        if key in seen:
+            continue
+        if is_caption(item):
+            draft.captions.append(text)
+            seen.add(key)
+            continue
+        if item.furniture or item.label:
+            continue
+        if is_meta_line(item):
+            name = byline_name(text)
+            if name and draft.author is None:
+                draft.author = name
+            continue
+        if item.prose:
+            if _LEAD_LABEL_RE.match(text) and item.words < 20 and not item.signals.full_stop:
+                continue
+            seen.add(key)
+            draft.paragraphs.append(text)
+            continue
+        if item.block.bullet:
+            if item.words >= 4 and (item.signals.full_stop or item.signals.stop_ratio >= 0.2):
+                seen.add(key)
+                draft.paragraphs.append(f"- {text}")
+            continue
+        if _is_subheading(item, body[position + 1 :]):
+            seen.add(key)
+            draft.paragraphs.append(f"## {text}")
+            continue
+        if item.signals.full_stop and item.words >= 3:
+            seen.add(key)
+            draft.paragraphs.append(text)
+    return draft
+
+
+def find_title(page: Page, start: int) -> int:
+    """Index of the best headline above block `start`, or -1."""
+    best, best_score = -1, 0.0
+    distance = 0
+    for index in range(start - 1, max(-1, start - _TITLE_WINDOW), -1):
+        item = page.judged[index]
+        if not item.furniture:
+            distance += 1
+        score = score_title(item, distance, page.layout.base_indent, item.repeats)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def is_caption(item: Judged) -> bool:
+    """Photo captions and credits, in the body or around it."""
+    text = item.text
+    if item.words > 70:
+        return False
+    if is_credit_line(text) or starts_like_caption(text):
+        return True
+    if has_credit(text):
+        return True
+    if item.repeats > 1 and not item.prose:
+        return False
+    return False
+
+
+def _is_subheading(item: Judged, following: list[Judged]) -> bool:
+    signals = item.signals
+    if signals.words < 1 or signals.words > 15 or signals.full_stop:
+        return False
+    if is_date_line(item.text):
+        return False
+    for nxt in following[:2]:
+        if nxt.prose:
+            return True
+    return False
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())

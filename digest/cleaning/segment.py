@@ -1,0 +1,72 @@
+"""Find where articles sit in a capture: runs of prose dense enough to outweigh the
+furniture between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digest.cleaning.boilerplate import Judged
+
+# Prose earns its word count (capped so one huge paragraph cannot carry a region);
+# every non-prose block costs more the longer the run of non-prose it belongs to,
+# so a caption or subheading between paragraphs is cheap and a menu is not.
+_PROSE_CAP = 120
+_SHORT_COST = 2.0
+_RUN_STEP = 1.0
+_RUN_CAP = 8.0
+_FURNITURE_COST = 6.0
+_TEMPLATE_COST = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Blocks `start`..`end` (inclusive) and how strongly they read as an article."""
+
+    start: int
+    end: int
+    score: float
+
+
+def score_blocks(judged: list[Judged]) -> list[float]:
+    """Give each block its contribution to an article region."""
+    scores: list[float] = []
+    run = 0
+    for item in judged:
+        if item.prose:
+            run = 0
+            scores.append(float(min(item.words, _PROSE_CAP)))
+            continue
+        cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
+        if item.block.bullet:
+            cost += 1.0
+        cost += item.furniture * _FURNITURE_COST
+        if item.template:
+            cost += _TEMPLATE_COST
+        run += 1
+        scores.append(-cost)
+    return scores
+
+
+def find_regions(scores: list[float]) -> list[Region]:
+    """All maximal scoring runs of blocks (Ruzzo-Tompa), best first."""
+    # Each candidate: [start, end, left cumulative, right cumulative].
+    found: list[list[float]] = []
+    total = 0.0
+    for index, score in enumerate(scores):
+        left = total
+        total += score
+        if score <= 0:
+            continue
+        cand = [float(index), float(index), left, total]
+        while True:
+            j = len(found) - 1
+            while j >= 0 and found[j][2] >= cand[2]:
+                j -= 1
+            if j < 0 or found[j][3] >= cand[3]:
+                found.append(cand)
+                break
+            # Merge with candidate j: it starts lower and ends lower than us.
+            cand = [found[j][0], cand[1], found[j][2], cand[3]]
+            del found[j:]
+    regions = [Region(int(c[0]), int(c[1]), c[3] - c[2]) for c in found]
+    return sorted(regions, key=lambda r: (-r.score, r.start))
