@@ -72,6 +72,19 @@ _DIGIT_RE = re.compile(r"\d+")
 _WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
 
 
+# Where reader comments begin: what follows is not the article.
+_COMMENTS_RE = re.compile(
+    r"^(?:(?:\d+|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?|replies"
+    r"|reactions?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
+    r"|^(?:leave|post|add|write|submit) a (?:comment|reply|response)\b.*"
+    r"|^comments (?:are|have been) closed\b.*|^join the (?:conversation|discussion)\b.*"
+    r"|^(?:comentários|comentarios|commentaires|commenti|kommentare|комментарии"
+    r"|lascia un commento|deixe (?:um|seu) comentário|deja un comentario"
+    r"|laisser un commentaire)\b.*",
+    re.I,
+)
+
+
 @dataclass(slots=True)
 class Judged:
     """A block with the signals and verdicts later stages use."""
@@ -82,6 +95,7 @@ class Judged:
     furniture: float  # 0 = none; higher = more certainly page furniture
     label: bool  # a section label such as "Related" or "Comments"
     template: bool  # a short line whose shape recurs (menus, comment headers)
+    comments: bool  # a heading that opens reader comments
     repeats: int  # how often the same text occurs in the capture
 
     @property
@@ -121,8 +135,12 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
+        comments = signals.words <= 12 and bool(_COMMENTS_RE.match(block.text.strip(" .:-–—#[]")))
         judged.append(
-            Judged(block, signals, prose, furniture, label, template, text_counts.get(text, 1))
+            Judged(
+                block, signals, prose, furniture, label, template, comments,
+                text_counts.get(text, 1),
+            )
         )
     return judged
 

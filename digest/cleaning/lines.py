@@ -113,8 +113,10 @@ def detect_layout(lines: list[Line]) -> Layout:
     width = lengths[2]
     if not _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
         return Layout(0, base)
+    # Wrapped paragraphs pile their lines up against the right margin.
     near_full = sum(1 for n in lengths if n >= width - 12)
-    if near_full < max(3, len(lengths) // 10):
+    long_lines = sum(1 for n in lengths if n >= width // 2)
+    if near_full < 3 or near_full < 0.3 * long_lines:
         return Layout(0, base)
     return Layout(width, base)
 

@@ -16,6 +16,9 @@ _RUN_STEP = 1.0
 _RUN_CAP = 8.0
 _FURNITURE_COST = 6.0
 _TEMPLATE_COST = 3.0
+_TIGHT_FACTOR = 0.25
+_COMMENTS_FACTOR = 0.1
+_COMMENTS_RESET_RUN = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +34,24 @@ def score_blocks(judged: list[Judged]) -> list[float]:
     """Give each block its contribution to an article region."""
     scores: list[float] = []
     run = 0
-    for item in judged:
+    in_comments = False
+    for index, item in enumerate(judged):
+        if item.comments and not _in_label_row(judged, index):
+            in_comments = True
+        elif in_comments and (run >= _COMMENTS_RESET_RUN or item.block.gap_before >= 4):
+            # A long stretch of furniture or a wide gap: perhaps another page follows.
+            in_comments = False
         if item.prose:
             run = 0
-            scores.append(float(min(item.words, _PROSE_CAP)))
+            value = float(min(item.words, _PROSE_CAP))
+            block = item.block
+            if block.gap_before == 0 and block.gap_after == 0:
+                # Paragraphs are set apart by blank lines; text packed tight between
+                # other lines is a teaser, a card or a comment.
+                value *= _TIGHT_FACTOR
+            if in_comments:
+                value *= _COMMENTS_FACTOR
+            scores.append(value)
             continue
         cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
         if item.block.bullet:
@@ -45,6 +62,13 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         run += 1
         scores.append(-cost)
     return scores
+
+
+def _in_label_row(judged: list[Judged], index: int) -> bool:
+    """Whether a block sits among other labels (a share row: "Tweet / Comments / Print")."""
+    before = judged[index - 1].label if index > 0 else False
+    after = judged[index + 1].label if index + 1 < len(judged) else False
+    return before and after
 
 
 def find_regions(scores: list[float]) -> list[Region]:
