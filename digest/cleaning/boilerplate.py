@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.cleaning.captions import has_credit, is_credit_line, starts_like_caption
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
 
@@ -69,6 +70,9 @@ _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
 )
 _DIGIT_RE = re.compile(r"\d+")
+# A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
+_GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
 _WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -96,6 +100,8 @@ class Judged:
     label: bool  # a section label such as "Related" or "Comments"
     template: bool  # a short line whose shape recurs (menus, comment headers)
     comments: bool  # a heading that opens reader comments
+    teaser: bool  # a link card: headline run into its summary
+    caption: bool  # a photo caption or credit
     repeats: int  # how often the same text occurs in the capture
 
     @property
@@ -122,7 +128,15 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
     for block, text, shape in zip(blocks, texts, shapes):
         signals = measure(block.text)
         label = is_label(block.text)
-        prose = is_prose(block.text, signals) and not label
+        repeats = text_counts.get(text, 1)
+        caption = is_caption_text(block.text, signals.words)
+        # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
+        prose = (
+            is_prose(block.text, signals)
+            and not label
+            and not caption
+            and (repeats == 1 or signals.words >= 40)
+        )
         furniture = 0.0
         if label:
             furniture = 2.0
@@ -135,11 +149,12 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
+        teaser = prose and is_glued_teaser(block.text)
         comments = signals.words <= 12 and bool(_COMMENTS_RE.match(block.text.strip(" .:-–—#[]")))
         judged.append(
             Judged(
-                block, signals, prose, furniture, label, template, comments,
-                text_counts.get(text, 1),
+                block, signals, prose, furniture, label, template, comments, teaser,
+                caption, repeats,
             )
         )
     return judged
@@ -151,6 +166,27 @@ def is_label(text: str) -> bool:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
     return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+
+
+def is_caption_text(text: str, words: int) -> bool:
+    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ..."."""
+    if words > 70:
+        return False
+    return is_credit_line(text) or starts_like_caption(text) or has_credit(text)
+
+
+def is_glued_teaser(text: str) -> bool:
+    """Whether a block starts with a Title Case headline run straight into more text,
+    as link cards come out of a dump ("Mayor: Move Won’t StandWarren Mayor says...")."""
+    for match in _GLUE_RE.finditer(text, 0, 200):
+        head = text[: match.start()]
+        words = head.split()[-8:]
+        if len(words) < 4 or _SENTENCE_BREAK_RE.search(head):
+            continue
+        capitals = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
+        if capitals >= len(words) - 1:
+            return True
+    return False
 
 
 def is_prose(text: str, signals: Signals) -> bool:

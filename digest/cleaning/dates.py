@@ -70,22 +70,26 @@ _TIME = (
     rf"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)(?::[0-5]\d)?"
     rf"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?:\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?"
 )
-_TIME_RE = re.compile(rf"(?<![\d:]){_TIME}(?![\d])", re.I)
+_TIME_RE = re.compile(rf"(?<![:]){_TIME}(?![\d])", re.I)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|er)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+# A year may run straight into a clock time in some dumps: "NOV 19 20197:05 AM".
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _MONTH = rf"(?P<month>{_MONTH_ALT})\.?"
 _DATE_PATTERNS = (
     # 2019-11-19, 2019-11-19T10:05:00Z
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
     # November 18, 2019 / Nov. 18 2019 / November 20th, 2019
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I),
     # 3 Nov 2025 / 19 November, 2019 / 24 сентября 2018 / 6 de febrero de 2026
-    re.compile(rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.I),
-    # 19.11.2019 reads day first, 11/19/2019 month first (unless impossible)
+    re.compile(rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.I),
+    # 19.11.2019 reads day first, 11/19/2019 and 11/19/19 month first (unless impossible)
     re.compile(
         r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)"
-        r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d./])"
+        r"(?P<year>(?:19|20)\d\d)(?![\d./])"
     ),
+    re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d\d)(?![\d./])"),
+    # 2016.12.01, 2016/12/01
+    re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)[./](?P<mnum>[01]?\d)[./](?P<day>[0-3]?\d)(?![\d.])"),
 )
 _RELATIVE_TODAY_RE = re.compile(
     rf"\b(?P<word>today|yesterday)\b(?:[,\s]+(?:at\s+)?{_TIME})?", re.I

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from digest.cleaning.boilerplate import Judged, judge_blocks
-from digest.cleaning.captions import has_credit, is_credit_line, split_credit, starts_like_caption
 from digest.cleaning.lines import Layout, detect_layout, read_lines
 from digest.cleaning.metadata import byline_name, is_date_line, is_meta_line, score_title
 from digest.cleaning.reflow import build_blocks
-from digest.cleaning.segment import Region, find_regions, score_blocks
+from digest.cleaning.segment import Region, find_core, find_regions, score_blocks
 
 _TITLE_WINDOW = 40
 _LEAD_LABEL_RE = re.compile(r"^[^\W\d_][\w ’'-]{1,25}\s?:\s*\S")
@@ -51,21 +50,26 @@ def extract_drafts(text: str) -> list[Draft]:
     judged = page.judged
     if not judged:
         return []
-    regions = find_regions(score_blocks(judged))
+    scores = score_blocks(judged)
+    regions = find_regions(scores)
     if not regions:
         return []
-    return [build_draft(page, regions[0])]
+    return [build_draft(page, regions[0], find_core(scores, regions[0]))]
 
 
-def build_draft(page: Page, region: Region) -> Draft:
-    """Headline, header metadata and body of the article in `region`."""
+def build_draft(page: Page, region: Region, core: int) -> Draft:
+    """Headline, header metadata and body of the article in `region`, whose main run
+    of prose starts at `core`."""
     judged = page.judged
-    title_index = find_title(page, region.start)
+    title_index = find_title(page, core, region.start)
     title = judged[title_index].text if title_index >= 0 else ""
-    draft = Draft(title, [], start=region.start, end=region.end)
-    draft.header = judged[title_index + 1 : region.start] if title_index >= 0 else []
+    start = region.start
+    if title_index >= start:
+        start = title_index + 1
+    draft = Draft(title, [], start=start, end=region.end)
+    draft.header = judged[title_index + 1 : start] if title_index >= 0 else []
     seen: set[str] = {_fold(title)} if title else set()
-    body = judged[region.start : region.end + 1]
+    body = judged[start : region.end + 1]
     for position, item in enumerate(body):
         text = item.text
         key = _fold(text)
@@ -103,15 +107,25 @@ def build_draft(page: Page, region: Region) -> Draft:
     return draft
 
 
-def find_title(page: Page, start: int) -> int:
-    """Index of the best headline above block `start`, or -1."""
+def find_title(page: Page, core: int, region_start: int) -> int:
+    """Index of the best headline above block `core`, or -1. Between `region_start` and
+    `core` only a headline with a byline or date under it counts: elsewhere in the
+    body a short line is a subheading or a related link."""
+    judged = page.judged
     best, best_score = -1, 0.0
     distance = 0
-    for index in range(start - 1, max(-1, start - _TITLE_WINDOW), -1):
-        item = page.judged[index]
-        if not item.furniture:
+    # The region may open with the headline itself when it reads like a sentence.
+    top = min(core + 2, len(judged))
+    for index in range(top - 1, max(-1, core - _TITLE_WINDOW), -1):
+        item = judged[index]
+        if index < core and not item.furniture:
             distance += 1
-        score = score_title(item, distance, page.layout.base_indent, item.repeats)
+        score = score_title(judged, index, distance, page.layout.base_indent)
+        if score <= 0:
+            continue
+        dated = any(is_meta_line(nxt) for nxt in judged[index + 1 : index + 5])
+        if index >= region_start and not dated:
+            continue
         if score > best_score:
             best, best_score = index, score
     return best
@@ -119,16 +133,7 @@ def find_title(page: Page, start: int) -> int:
 
 def is_caption(item: Judged) -> bool:
     """Photo captions and credits, in the body or around it."""
-    text = item.text
-    if item.words > 70:
-        return False
-    if is_credit_line(text) or starts_like_caption(text):
-        return True
-    if has_credit(text):
-        return True
-    if item.repeats > 1 and not item.prose:
-        return False
-    return False
+    return item.caption
 
 
 def _is_subheading(item: Judged, following: list[Judged]) -> bool:

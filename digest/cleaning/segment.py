@@ -18,7 +18,12 @@ _FURNITURE_COST = 6.0
 _TEMPLATE_COST = 3.0
 _TIGHT_FACTOR = 0.25
 _COMMENTS_FACTOR = 0.1
+_TEASER_FACTOR = 0.1
 _COMMENTS_RESET_RUN = 15
+# A stretch of furniture this costly splits a region into runs; the core is the first
+# run with this share of the heaviest run's weight.
+_CORE_BREAK = 12.0
+_CORE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ def score_blocks(judged: list[Judged]) -> list[float]:
                 value *= _TIGHT_FACTOR
             if in_comments:
                 value *= _COMMENTS_FACTOR
+            if item.teaser:
+                value *= _TEASER_FACTOR
             scores.append(value)
             continue
         cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
@@ -94,3 +101,28 @@ def find_regions(scores: list[float]) -> list[Region]:
             del found[j:]
     regions = [Region(int(c[0]), int(c[1]), c[3] - c[2]) for c in found]
     return sorted(regions, key=lambda r: (-r.score, r.start))
+
+
+def find_core(scores: list[float], region: Region) -> int:
+    """Where the main run of prose in `region` starts: the first run (between costly
+    stretches of furniture) that carries at least half the weight of the heaviest."""
+    runs: list[tuple[int, float]] = []
+    run_start, run_score, gap_cost = region.start, 0.0, 0.0
+    for index in range(region.start, region.end + 1):
+        score = scores[index]
+        if score > 0:
+            if gap_cost >= _CORE_BREAK and run_score > 0:
+                runs.append((run_start, run_score))
+                run_start, run_score = index, 0.0
+            elif run_score <= 0:
+                run_start = index
+            run_score += score
+            gap_cost = 0.0
+        else:
+            gap_cost -= score
+    runs.append((run_start, run_score))
+    heaviest = max(score for _, score in runs)
+    for start, score in runs:
+        if score >= _CORE_SHARE * heaviest:
+            return start
+    return region.start
