@@ -66,6 +66,14 @@ _COOKIE_RE = re.compile(
     r"|(?:free|unlimited) (?:trial|access|articles)|paywall|newsletter)\b",
     re.I,
 )
+# Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
+_PROMO_RE = re.compile(
+    r"\b(?:opens? in (?:a )?new (?:window|tab)|follow (?:us|@)|subscribe|sign up|newsletters?|"
+    r"email this|share (?:on|this|via|to)|tweet (?:this|about)|click (?:here|to)|"
+    r"download (?:the|our)|"
+    r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
+    re.I,
+)
 _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
 )
@@ -146,6 +154,8 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
             furniture = 1.5
         elif _SOCIAL_COUNT_RE.match(block.text):
             furniture = 1.5
+        elif signals.words <= 12 and _PROMO_RE.search(block.text.lstrip("0123456789 ")):
+            furniture = 1.0
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3

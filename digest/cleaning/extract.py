@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from digest.cleaning.boilerplate import Judged, judge_blocks
 from digest.cleaning.lines import Layout, detect_layout, read_lines
-from digest.cleaning.metadata import byline_name, is_date_line, is_meta_line, score_title
+from digest.cleaning.metadata import (
+    byline_name,
+    is_byline_or_date,
+    is_date_line,
+    is_meta_line,
+    score_title,
+)
 from digest.cleaning.reflow import build_blocks
 from digest.cleaning.segment import Region, find_core, find_regions, score_blocks
 
@@ -35,13 +41,23 @@ class Page:
 
     layout: Layout
     judged: list[Judged]
+    folded: str = ""  # every block's folded text, one per line, to search for echoes
 
 
 def read_page(text: str) -> Page:
     """Split, re-flow and judge the blocks of a capture."""
     lines = read_lines(text)
     layout = detect_layout(lines)
-    return Page(layout, judge_blocks(build_blocks(lines, layout)))
+    judged = judge_blocks(build_blocks(lines, layout))
+    return Page(layout, judged, "\n".join(_fold(item.text) for item in judged))
+
+
+def count_echoes(page: Page, index: int) -> int:
+    """How many other blocks quote block `index` inside a longer text."""
+    key = _fold(page.judged[index].text)
+    if len(key) < 12:
+        return 0
+    return max(0, page.folded.count(key) - page.judged[index].repeats)
 
 
 def extract_drafts(text: str) -> list[Draft]:
@@ -120,12 +136,15 @@ def find_title(page: Page, core: int, region_start: int) -> int:
         item = judged[index]
         if index < core and not item.furniture:
             distance += 1
-        score = score_title(judged, index, distance, page.layout.base_indent)
+        echoes = count_echoes(page, index) if item.words >= 4 else 0
+        score = score_title(judged, index, distance, page.layout.base_indent, echoes)
         if score <= 0:
             continue
-        dated = any(is_meta_line(nxt) for nxt in judged[index + 1 : index + 5])
-        if index >= region_start and not dated:
-            continue
+        dated = any(is_byline_or_date(nxt) for nxt in judged[index + 1 : index + 5])
+        if index >= region_start:
+            if not dated:
+                continue
+            score -= 0.5  # articles mostly begin below their headline
         if score > best_score:
             best, best_score = index, score
     return best

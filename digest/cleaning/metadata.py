@@ -44,6 +44,7 @@ _RELATIVE_LINE_RE = re.compile(
     r"|\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b|an? (?:minute|hour|day) ago\b)",
     re.I,
 )
+_CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
@@ -109,6 +110,11 @@ def is_read_time(text: str) -> bool:
 
 def is_meta_line(item: Judged) -> bool:
     """Bylines, date lines, credits and read-time badges: metadata, never body."""
+    return is_byline_or_date(item) or (item.words <= 25 and is_credit_line(item.text))
+
+
+def is_byline_or_date(item: Judged) -> bool:
+    """The lines printed under a headline: author, date, reading time."""
     text = item.text
     if item.words > 25:
         return False
@@ -117,13 +123,15 @@ def is_meta_line(item: Judged) -> bool:
         or is_name_line(text)
         or is_date_line(text)
         or is_read_time(text)
-        or is_credit_line(text)
     )
 
 
-def score_title(judged: list[Judged], index: int, distance: int, base_indent: int) -> float:
+def score_title(
+    judged: list[Judged], index: int, distance: int, base_indent: int, echoes: int = 0
+) -> float:
     """How much block `index` looks like the headline of an article whose body starts
-    `distance` blocks below it. Zero or less: not a headline."""
+    `distance` blocks below it; `echoes` counts other blocks quoting it. Zero or less:
+    not a headline."""
     item = judged[index]
     text = item.text
     signals = item.signals
@@ -136,10 +144,12 @@ def score_title(judged: list[Judged], index: int, distance: int, base_indent: in
         return 0.0
     if is_comma_list(text):
         return 0.0
-    if item.repeats >= 3:
+    if item.repeats >= 3 and words < 7:
         return 0.0
-    following = judged[index + 1 : index + 6]
-    meta_at = next((n for n, nxt in enumerate(following) if is_meta_line(nxt)), -1)
+    if _CRUMB_RE.search(text):
+        return 0.0  # a breadcrumb trail: "News » Science » Title"
+    following = _next_substantive(judged, index, 5)
+    meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
     if meta_at != 0 and following and _is_photo_credit_line(following[0].text):
         # A caption with its credit on the next line -- unless a byline or date
         # follows, for then the credit belongs to a picture under the headline.
@@ -175,17 +185,31 @@ def score_title(judged: list[Judged], index: int, distance: int, base_indent: in
         score += 0.8  # lynx prints headings at the left margin
     elif indent > base_indent + 6 and not item.block.bullet:
         score += 0.4  # centred headings
-    if item.repeats == 2:
-        score += 0.4  # echoed once: page title, share text, breadcrumb
+    if item.repeats >= 2 or echoes > 0:
+        score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
     if 0 <= meta_at <= 2:
         score += 1.2  # headlines sit right above the byline and date
     elif meta_at > 2:
         score += 0.6
+    elif any(is_byline_or_date(prev) for prev in judged[max(0, index - 3) : index]):
+        score -= 0.8  # below the byline and date come captions, standfirsts, sidebars
     if _script_of(text) != _script_of(_body_sample(judged, index)):
         score -= 1.5
     # Closer to the body is better; standfirsts and bylines may come between.
     score -= 0.1 * max(0, distance - 1)
     return score
+
+
+def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judged]:
+    """The next `count` blocks below `index` that are not furniture."""
+    out: list[Judged] = []
+    for item in judged[index + 1 : index + 1 + 4 * count]:
+        if item.furniture or item.label:
+            continue
+        out.append(item)
+        if len(out) == count:
+            break
+    return out
 
 
 def _is_photo_credit_line(text: str) -> bool:

@@ -24,6 +24,7 @@ _COMMENTS_RESET_RUN = 15
 # run with this share of the heaviest run's weight.
 _CORE_BREAK = 12.0
 _CORE_SHARE = 0.5
+_CORE_ENOUGH = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,6 @@ def find_core(scores: list[float], region: Region) -> int:
     runs.append((run_start, run_score))
     heaviest = max(score for _, score in runs)
     for start, score in runs:
-        if score >= _CORE_SHARE * heaviest:
+        if score >= min(_CORE_SHARE * heaviest, _CORE_ENOUGH):
             return start
     return region.start
