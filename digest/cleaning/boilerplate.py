@@ -159,7 +159,7 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
-        teaser = prose and is_glued_teaser(block.text)
+        teaser = is_glued_teaser(block.text)
         comments = signals.words <= 12 and bool(_COMMENTS_RE.match(block.text.strip(" .:-–—#[]")))
         judged.append(
             Judged(

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from digest.cleaning.boilerplate import Judged, judge_blocks
+from digest.cleaning.boundaries import split_zones
 from digest.cleaning.lines import Layout, detect_layout, read_lines
 from digest.cleaning.metadata import (
     byline_name,
@@ -67,17 +68,24 @@ def extract_drafts(text: str) -> list[Draft]:
     if not judged:
         return []
     scores = score_blocks(judged)
-    regions = find_regions(scores)
-    if not regions:
-        return []
-    return [build_draft(page, regions[0], find_core(scores, regions[0]))]
+    starts = split_zones(judged, scores, page.layout.base_indent)
+    drafts: list[Draft] = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(judged)
+        regions = find_regions(scores[start:end])
+        if not regions:
+            continue
+        best = regions[0]
+        region = Region(best.start + start, best.end + start, best.score)
+        drafts.append(build_draft(page, region, find_core(scores, region), start))
+    return drafts
 
 
-def build_draft(page: Page, region: Region, core: int) -> Draft:
+def build_draft(page: Page, region: Region, core: int, floor: int = 0) -> Draft:
     """Headline, header metadata and body of the article in `region`, whose main run
-    of prose starts at `core`."""
+    of prose starts at `core`; its headline is not above block `floor`."""
     judged = page.judged
-    title_index = find_title(page, core, region.start)
+    title_index = find_title(page, core, region.start, floor)
     title = judged[title_index].text if title_index >= 0 else ""
     start = region.start
     if title_index >= start:
@@ -123,7 +131,7 @@ def build_draft(page: Page, region: Region, core: int) -> Draft:
     return draft
 
 
-def find_title(page: Page, core: int, region_start: int) -> int:
+def find_title(page: Page, core: int, region_start: int, floor: int = 0) -> int:
     """Index of the best headline above block `core`, or -1. Between `region_start` and
     `core` only a headline with a byline or date under it counts: elsewhere in the
     body a short line is a subheading or a related link."""
@@ -132,7 +140,7 @@ def find_title(page: Page, core: int, region_start: int) -> int:
     distance = 0
     # The region may open with the headline itself when it reads like a sentence.
     top = min(core + 2, len(judged))
-    for index in range(top - 1, max(-1, core - _TITLE_WINDOW), -1):
+    for index in range(top - 1, max(floor - 1, core - _TITLE_WINDOW), -1):
         item = judged[index]
         if index < core and not item.furniture:
             distance += 1

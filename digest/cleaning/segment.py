@@ -19,6 +19,9 @@ _TEMPLATE_COST = 3.0
 _TIGHT_FACTOR = 0.25
 _COMMENTS_FACTOR = 0.1
 _TEASER_FACTOR = 0.1
+_LISTED_FACTOR = 0.3
+_LISTED_WORDS = 50
+_LISTED_RUN = 3
 _COMMENTS_RESET_RUN = 15
 # A stretch of furniture this costly splits a region into runs; the core is the first
 # run with this share of the heaviest run's weight.
@@ -38,6 +41,7 @@ class Region:
 
 def score_blocks(judged: list[Judged]) -> list[float]:
     """Give each block its contribution to an article region."""
+    listed = find_listed_prose(judged)
     scores: list[float] = []
     run = 0
     in_comments = False
@@ -59,6 +63,8 @@ def score_blocks(judged: list[Judged]) -> list[float]:
                 value *= _COMMENTS_FACTOR
             if item.teaser:
                 value *= _TEASER_FACTOR
+            if index in listed:
+                value *= _LISTED_FACTOR
             scores.append(value)
             continue
         cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
@@ -70,6 +76,27 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         run += 1
         scores.append(-cost)
     return scores
+
+
+def find_listed_prose(judged: list[Judged]) -> set[int]:
+    """Short paragraphs that each sit alone under a few lines of their own (kicker,
+    headline, source), at least three in a row: a list of teasers, not an article."""
+    count = len(judged)
+    prose = [index for index, item in enumerate(judged) if item.prose]
+    listed: set[int] = set()
+    run: list[int] = []
+    for number, index in enumerate(prose):
+        before = index - (prose[number - 1] if number else -1) - 1
+        after = (prose[number + 1] if number + 1 < len(prose) else count) - index - 1
+        if before >= 2 and after >= 1 and judged[index].words <= _LISTED_WORDS:
+            run.append(index)
+            continue
+        if len(run) >= _LISTED_RUN:
+            listed.update(run)
+        run = []
+    if len(run) >= _LISTED_RUN:
+        listed.update(run)
+    return listed
 
 
 def _in_label_row(judged: list[Judged], index: int) -> bool:
