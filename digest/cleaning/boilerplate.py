@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.cleaning.bylines import is_byline_or_date_text
 from digest.cleaning.captions import has_credit, is_credit_line, starts_like_caption
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
@@ -74,6 +75,11 @@ _PROMO_RE = re.compile(
     r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
     re.I,
 )
+# Substrings without which the patterns below cannot match (checked first: fast).
+_COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
+_COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
+_PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
+_COMMENTS_HINTS = re.compile(r"comment|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
 _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
 )
@@ -97,19 +103,75 @@ _COMMENTS_RE = re.compile(
 )
 
 
+class Verdict:
+    """What a block's text alone says, shared by every block with the same text. The
+    costlier checks run only when a later stage asks."""
+
+    __slots__ = ("text", "signals", "prose", "furniture", "label", "comments",
+                 "_caption", "_dateline", "_teaser")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.signals = signals = measure(text)
+        words = signals.words
+        self.label = label = is_label(text)
+        self._caption: bool | None = None
+        self._dateline: bool | None = None
+        self._teaser: bool | None = None
+        self.prose = is_prose(text, signals) and not label and not self.caption
+        lowered = text.lower()
+        furniture = 0.0
+        if label:
+            furniture = 2.0
+        elif words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
+            furniture = 2.0
+        elif words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
+            furniture = 1.5
+        elif words <= 3 and _SOCIAL_COUNT_RE.match(text):
+            furniture = 1.5
+        elif (
+            words <= 12
+            and _has_any(lowered, _PROMO_HINTS)
+            and _PROMO_RE.search(text.lstrip("0123456789 "))
+        ):
+            furniture = 1.0
+        self.furniture = furniture
+        self.comments = (
+            words <= 12
+            and _has_any(lowered, _COMMENTS_HINTS)
+            and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+        )
+
+    @property
+    def caption(self) -> bool:
+        """A photo caption or credit."""
+        if self._caption is None:
+            self._caption = is_caption_text(self.text, self.signals.words)
+        return self._caption
+
+    @property
+    def dateline(self) -> bool:
+        """A byline, date or reading-time line."""
+        if self._dateline is None:
+            self._dateline = is_byline_or_date_text(self.text, self.signals.words)
+        return self._dateline
+
+    @property
+    def teaser(self) -> bool:
+        """A link card: a headline run into its summary."""
+        if self._teaser is None:
+            self._teaser = is_glued_teaser(self.text)
+        return self._teaser
+
+
 @dataclass(slots=True)
 class Judged:
     """A block with the signals and verdicts later stages use."""
 
     block: Block
-    signals: Signals
+    verdict: Verdict
     prose: bool  # reads like article prose
-    furniture: float  # 0 = none; higher = more certainly page furniture
-    label: bool  # a section label such as "Related" or "Comments"
     template: bool  # a short line whose shape recurs (menus, comment headers)
-    comments: bool  # a heading that opens reader comments
-    teaser: bool  # a link card: headline run into its summary
-    caption: bool  # a photo caption or credit
     repeats: int  # how often the same text occurs in the capture
 
     @property
@@ -117,8 +179,39 @@ class Judged:
         return self.block.text
 
     @property
+    def signals(self) -> Signals:
+        return self.verdict.signals
+
+    @property
     def words(self) -> int:
-        return self.signals.words
+        return self.verdict.signals.words
+
+    @property
+    def furniture(self) -> float:
+        """0 = none; higher = more certainly page furniture."""
+        return self.verdict.furniture
+
+    @property
+    def label(self) -> bool:
+        """A section label such as "Related" or "Comments"."""
+        return self.verdict.label
+
+    @property
+    def comments(self) -> bool:
+        """A heading that opens reader comments."""
+        return self.verdict.comments
+
+    @property
+    def teaser(self) -> bool:
+        return self.verdict.teaser
+
+    @property
+    def caption(self) -> bool:
+        return self.verdict.caption
+
+    @property
+    def dateline(self) -> bool:
+        return self.verdict.dateline
 
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
@@ -132,42 +225,25 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
     for shape in shapes:
         if shape:
             shape_counts[shape] = shape_counts.get(shape, 0) + 1
+    verdicts: dict[str, Verdict] = {}  # menus and echoes repeat: judge each text once
     judged: list[Judged] = []
     for block, text, shape in zip(blocks, texts, shapes):
-        signals = measure(block.text)
-        label = is_label(block.text)
+        verdict = verdicts.get(block.text)
+        if verdict is None:
+            verdict = verdicts[block.text] = Verdict(block.text)
         repeats = text_counts.get(text, 1)
-        caption = is_caption_text(block.text, signals.words)
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
-        prose = (
-            is_prose(block.text, signals)
-            and not label
-            and not caption
-            and (repeats == 1 or signals.words >= 40)
-        )
-        furniture = 0.0
-        if label:
-            furniture = 2.0
-        elif _COPYRIGHT_RE.search(block.text) and signals.words < 40:
-            furniture = 2.0
-        elif _COOKIE_RE.search(block.text) and signals.words < 60:
-            furniture = 1.5
-        elif _SOCIAL_COUNT_RE.match(block.text):
-            furniture = 1.5
-        elif signals.words <= 12 and _PROMO_RE.search(block.text.lstrip("0123456789 ")):
-            furniture = 1.0
+        prose = verdict.prose and (repeats == 1 or verdict.signals.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
-        teaser = is_glued_teaser(block.text)
-        comments = signals.words <= 12 and bool(_COMMENTS_RE.match(block.text.strip(" .:-–—#[]")))
-        judged.append(
-            Judged(
-                block, signals, prose, furniture, label, template, comments, teaser,
-                caption, repeats,
-            )
-        )
+        judged.append(Judged(block, verdict, prose, template, repeats))
     return judged
+
+
+def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
+    """Cheap substring test guarding a costly pattern."""
+    return hints.search(lowered) is not None
 
 
 def is_label(text: str) -> bool:

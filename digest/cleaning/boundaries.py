@@ -71,19 +71,20 @@ def find_header_groups(
     """Headlines that open an article with a body of its own, in page order; headlines
     with no prose between them are grouped as rivals for the same article."""
     raw: list[tuple[int, float]] = []
+    folded = [_fold(item.text) for item in judged]
     for index, item in enumerate(judged):
-        if item.words > 35 or (item.prose and item.signals.full_stop):
+        if not 2 <= item.words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
             continue
-        score = score_title(judged, index, 1, base_indent)
-        if score < _HEADER_MIN:
-            continue
-        key = _fold(item.text)
-        nearby = judged[index + 1 : index + 1 + _ECHO_WINDOW]
-        substantive = [o for o in nearby if not (o.furniture or o.label or o.caption)]
-        dated = any(is_byline_or_date(other) for other in substantive[:4])
+        key = folded[index]
+        window = range(index + 1, min(len(judged), index + 1 + _ECHO_WINDOW))
         # Not the next line: doubled lines are image alt text over a caption.
-        echoed = any(_fold(other.text) == key for other in nearby[1:])
-        if dated or echoed:
+        echoed = any(folded[k] == key for k in window[1:])
+        if not echoed:
+            substantive = [judged[k] for k in window if not (judged[k].furniture or judged[k].label)]
+            if not any(other.dateline for other in substantive[:4] if not other.caption):
+                continue
+        score = score_title(judged, index, 1, base_indent)
+        if score >= _HEADER_MIN:
             raw.append((index, score))
     # Headlines with (almost) no prose between them compete for the same article.
     groups: list[list[tuple[int, float]]] = []

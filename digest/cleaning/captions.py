@@ -5,31 +5,48 @@ from __future__ import annotations
 import re
 
 # A credit at the end of a caption, in the forms agencies and papers print.
-_CREDIT_PATTERNS = (
+# A credit at the end of a caption, in the forms agencies and papers print. Each comes
+# with a cheap test of the caption's tail that must pass before the pattern is tried.
+_PAREN_CREDIT_RE = re.compile(
     # "... (Photo by ATTA KENARE / AFP)", "(AP Photo/Thibault Camus)", "(Credit: iStock)"
-    re.compile(
-        r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
-        r"(?P<credit>[^()]{2,80}?)\)\s*$",
-        re.I,
-    ),
+    r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
+    r"(?P<credit>[^()]{2,80}?)\)\s*$",
+    re.I,
+)
+_CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (")", _PAREN_CREDIT_RE),
     # "... | AFP"
-    re.compile(r"\s+[|]\s*(?P<credit>[^|]{2,60})$"),
+    ("|", re.compile(r"\s+[|]\s*(?P<credit>[^|]{2,60})$")),
     # "Credit...Anna Moneymaker/The New York Times", "Photo: Reuters"
-    re.compile(
-        r"(?:^|\s*)(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
-        r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
-        re.I,
+    (
+        "",
+        re.compile(
+            r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
+            r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
+            re.I,
+        ),
     ),
     # "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
-    re.compile(
-        r"(?:(?<=[.!?”\"])\s*|\s+)(?P<credit>(?:©\s*)?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
-        r"\s?/\s?[A-Z][\w.&' -]{1,60})$"
+    (
+        "/",
+        re.compile(
+            r"(?:(?<=[.!?”\"])\s*|\s+)(?P<credit>(?:©\s*)?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+            r"\s?/\s?[A-Z][\w.&' -]{1,60})$"
+        ),
     ),
     # "... co-working space in New York.Reuters" (credit glued on by the renderer)
-    re.compile(r"(?<=[a-z][.!?])(?P<credit>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}(?:/[\w .&'-]{2,40})?)$"),
+    (
+        "",
+        re.compile(
+            r"(?<=[a-z][.!?])(?P<credit>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+            r"(?:/[\w .&'-]{2,40})?)$"
+        ),
+    ),
     # "© Reuters"
-    re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$"),
+    ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
 )
+_CREDIT_WORD_HINT_RE = re.compile(r"credit|photo|image|picture|foto|фото|source", re.I)
+_GLUED_HINT_RE = re.compile(r"[a-z][.!?][A-Z][^.!?]{0,60}$")
 _CREDIT_LINE_RE = re.compile(
     r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
@@ -45,18 +62,33 @@ _CREDIT_WORDS_RE = re.compile(
 _FILE_PHOTO_RE = re.compile(r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.I)
 
 
+_TAIL = 160
+
+
+
 def split_credit(text: str) -> tuple[str, str | None]:
     """Split "caption (credit)" into caption and credit; credit None if there is none."""
     stripped = text.strip()
-    for pattern in _CREDIT_PATTERNS:
-        match = pattern.search(stripped)
+    # Credits end a caption: only its tail needs searching.
+    offset = max(0, len(stripped) - _TAIL)
+    tail = stripped[offset:]
+    for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
+        if needle:
+            if needle not in tail:
+                continue
+        elif number == 2:
+            if not _CREDIT_WORD_HINT_RE.search(tail):
+                continue
+        elif not _GLUED_HINT_RE.search(tail):
+            continue
+        match = pattern.search(tail)
         if match is None:
             continue
         credit = match.group("credit").strip(" .,;:")
-        caption = stripped[: match.start()].rstrip(" |-–—")
+        caption = stripped[: offset + match.start()].rstrip(" |-–—")
         if not credit or not _looks_like_credit(credit):
             continue
-        if pattern is _CREDIT_PATTERNS[0] and not _plainly_credit(credit, match.group(0)):
+        if pattern is _PAREN_CREDIT_RE and not _plainly_credit(credit, match.group(0)):
             continue
         return caption, credit
     return stripped, None

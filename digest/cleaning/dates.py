@@ -67,7 +67,7 @@ _ZONES = {
 _ZONE_ALT = "|".join(sorted(_ZONES, key=len, reverse=True))
 
 _TIME = (
-    rf"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)(?::[0-5]\d)?"
+    rf"(?P<hour>[01]?\d|2[0-3])(?:[:h]|\.(?=\d\d(?![.\d])))(?P<minute>[0-5]\d)(?::[0-5]\d)?"
     rf"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?:\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?"
 )
 _TIME_RE = re.compile(rf"(?<![:]){_TIME}(?![\d])", re.I)
@@ -75,22 +75,29 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|er)?"
 # A year may run straight into a clock time in some dumps: "NOV 19 20197:05 AM".
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _MONTH = rf"(?P<month>{_MONTH_ALT})\.?"
-_DATE_PATTERNS = (
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 2019-11-19, 2019-11-19T10:05:00Z
-    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+    ("-", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)")),
     # November 18, 2019 / Nov. 18 2019 / November 20th, 2019
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I),
+    ("", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I)),
     # 3 Nov 2025 / 19 November, 2019 / 24 сентября 2018 / 6 de febrero de 2026
-    re.compile(rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.I),
+    ("", re.compile(rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.I)),
     # 19.11.2019 reads day first, 11/19/2019 and 11/19/19 month first (unless impossible)
-    re.compile(
-        r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)"
-        r"(?P<year>(?:19|20)\d\d)(?![\d./])"
+    (
+        "./",
+        re.compile(
+            r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)"
+            r"(?P<year>(?:19|20)\d\d)(?![\d./])"
+        ),
     ),
-    re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d\d)(?![\d./])"),
+    ("/", re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d\d)(?![\d./])")),
     # 2016.12.01, 2016/12/01
-    re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)[./](?P<mnum>[01]?\d)[./](?P<day>[0-3]?\d)(?![\d.])"),
+    ("./", re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)[./](?P<mnum>[01]?\d)[./](?P<day>[0-3]?\d)(?![\d.])")),
 )
+# Every absolute date carries a year: four digits, or two after a slash.
+_MAYBE_DATE_RE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d{2})")
+_WINDOW_BEFORE = 40
+_WINDOW_AFTER = 12
 _RELATIVE_TODAY_RE = re.compile(
     rf"\b(?P<word>today|yesterday)\b(?:[,\s]+(?:at\s+)?{_TIME})?", re.I
 )
@@ -143,19 +150,32 @@ class Evidence:
 def find_stamps(text: str) -> list[Stamp]:
     """Every absolute date (day, month and year) in `text`, with a clock time when one
     follows or precedes it closely."""
-    stamps: list[Stamp] = []
-    taken: list[tuple[int, int]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+    found: list[tuple[int, Stamp]] = []
+    seen: set[tuple[int, int]] = set()
+    # Every date carries a year: look only around years, not along the whole text.
+    for anchor in _MAYBE_DATE_RE.finditer(text):
+        low = max(0, anchor.start() - _WINDOW_BEFORE)
+        high = min(len(text), anchor.end() + _WINDOW_AFTER)
+        window = text[low:high]
+        taken: list[tuple[int, int]] = []
+        for needle, pattern in _DATE_PATTERNS:
+            if needle and not any(ch in window for ch in needle):
                 continue
-            day = _date_from_match(match)
-            if day is None:
-                continue
-            taken.append((match.start(), match.end()))
-            clock, offset = _nearby_time(text, match.start(), match.end())
-            stamps.append(Stamp(day, clock, offset))
-    return stamps
+            for match in pattern.finditer(window):
+                span = (match.start() + low, match.end() + low)
+                if not span[0] <= anchor.start() < span[1] or span in seen:
+                    continue
+                if any(s < span[1] and span[0] < e for s, e in taken):
+                    continue
+                day = _date_from_match(match)
+                if day is None:
+                    continue
+                taken.append(span)
+                seen.add(span)
+                clock, offset = _nearby_time(text, span[0], span[1])
+                found.append((span[0], Stamp(day, clock, offset)))
+    found.sort(key=lambda pair: pair[0])
+    return [stamp for _, stamp in found]
 
 
 def find_stamp(text: str) -> Stamp | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Widths a terminal renderer wraps at; a browser copy never wraps.
 _MAX_WRAP_WIDTH = 100
@@ -33,8 +34,7 @@ _EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
 _DASH_BULLET_RE = re.compile(r"^[-–]\s+(?P<rest>\S.*)$")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One physical line of the dump after renderer furniture is removed."""
 
     text: str  # content without indent and bullet
@@ -67,23 +67,33 @@ def read_lines(text: str) -> list[Line]:
 
 def parse_line(raw: str) -> Line:
     """Strip one raw line of renderer furniture and recognise bullets and markers."""
-    raw = _INVISIBLE_RE.sub("", raw.expandtabs(8)).rstrip()
+    if "\t" in raw:
+        raw = raw.expandtabs(8)
+    if not raw.isascii():
+        raw = _INVISIBLE_RE.sub("", raw)
+    raw = raw.rstrip()
     stripped = raw.lstrip()
     indent = len(raw) - len(stripped)
     width = len(raw)
     if not stripped:
         return Line("", indent, width)
-    if _RULE_RE.match(stripped) and not any(ch.isalnum() for ch in stripped):
+    first = stripped[0]
+    if not first.isalnum() and _RULE_RE.match(stripped) and not any(ch.isalnum() for ch in stripped):
         return Line("", indent, width, marker="rule")
-    if _LYNX_META_RE.match(stripped) and indent > 0:
+    if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
-    if _ONLY_BRACKETS_RE.match(stripped):
-        inner = stripped.strip("[] ")
-        kind = "furniture" if not inner.strip() else "image"
-        return Line("", indent, width, marker=kind)
-    text = _FURNITURE_RE.sub(" ", stripped)
-    text = _IMAGE_TOKEN_RE.sub(" ", text)
-    text = _SPACES_RE.sub(" ", text).strip()
+    text = stripped
+    # Renderer furniture always comes in brackets, parentheses or underscores.
+    if "[" in text or "(" in text or "__" in text:
+        if first == "[" and _ONLY_BRACKETS_RE.match(stripped):
+            inner = stripped.strip("[] ")
+            kind = "furniture" if not inner.strip() else "image"
+            return Line("", indent, width, marker=kind)
+        text = _FURNITURE_RE.sub(" ", text)
+        text = _IMAGE_TOKEN_RE.sub(" ", text)
+    if "  " in text or not text.isascii():
+        text = _SPACES_RE.sub(" ", text)
+    text = text.strip()
     if not text:
         return Line("", indent, width, marker="furniture")
     if _EMPTY_BULLET_RE.match(text):

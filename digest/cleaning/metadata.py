@@ -6,44 +6,26 @@ from __future__ import annotations
 import re
 
 from digest.cleaning.boilerplate import Judged, is_label
+from digest.cleaning.bylines import (
+    byline_name,
+    is_comma_list,
+    is_date_line,
+    is_name_line,
+    is_read_time,
+)
 from digest.cleaning.captions import is_credit_line
-from digest.cleaning.dates import find_stamps
 
-_BYLINE_RE = re.compile(
-    r"^(?:(?:written |posted |words |reporting |text |story |report(?:ed)? )?by|por|par|di|von|"
-    r"door|av|af|от|текст|автор|author|authors|writer|autor(?:a|es)?|escrito por|publicado por)"
-    r"\s*[:：]?\s+(?P<name>.+)$",
-    re.I,
-)
-_BYLINE_TAIL_RE = re.compile(
-    r"\s*(?:[|·•,;／/]|\s-\s|\s–\s|\s—\s|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bin\b"
-    r"|\d{1,2}[:/.]\d|\d{4}|@).*$",
-    re.I,
-)
-_NAME_RE = re.compile(r"^[^\W\d_][\w.'’ -]*[^\W\d_]\.?$")
-_DATE_WORDS_RE = re.compile(
-    r"\b(?:published|updated|posted|last updated|modified|date|publish date|publicado|"
-    r"atualizado|mis à jour|publié|aggiornato|pubblicato|veröffentlicht|aktualisiert|"
-    r"опубликовано|обновлено|am|pm|gmt|utc|est|edt|pst|pdt|ago|today|yesterday)\b",
-    re.I,
-)
-_READ_TIME_RE = re.compile(r"^\d{1,3}\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|de leitura|de lectura|lecture)?$", re.I)
-_WORDISH_RE = re.compile(r"[^\W\d_]{2,}")
-_CALENDAR_WORDS = frozenset(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
-    "july august september october november december mon tue wed thu fri sat sun monday "
-    "tuesday wednesday thursday friday saturday sunday st nd rd th at on of".split()
-)
-_NAME_COMMA_RE = re.compile(
-    r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
-    r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
-)
-# A whole line given over to a relative timestamp: "Today 20:24", "Updated 3 hours ago".
-_RELATIVE_LINE_RE = re.compile(
-    r"^\W*(?:(?:published|updated|posted|last updated)\W*)?(?:(?:today|yesterday)\b(?!\s+[a-z])"
-    r"|\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b|an? (?:minute|hour|day) ago\b)",
-    re.I,
-)
+__all__ = [
+    "byline_name",
+    "is_byline_or_date",
+    "is_comma_list",
+    "is_date_line",
+    "is_meta_line",
+    "is_name_line",
+    "is_read_time",
+    "score_title",
+]
+
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
@@ -55,75 +37,14 @@ _PROMO_RE = re.compile(
 )
 
 
-def byline_name(text: str) -> str | None:
-    """The author named by a byline ("By Jane Doe | Reuters" -> "Jane Doe")."""
-    match = _BYLINE_RE.match(text.strip())
-    if match is None:
-        return None
-    name = _BYLINE_TAIL_RE.sub("", match.group("name")).strip(" .,:;-–—")
-    if not name or len(name) > 80 or len(name.split()) > 8:
-        return None
-    if not _NAME_RE.match(name):
-        return None
-    # "by the way", "by clicking ..." are sentences, not bylines.
-    if name.split()[0][:1].islower() and not name.isupper():
-        return None
-    return _tidy_name(name)
-
-
-def is_name_line(text: str) -> bool:
-    """A byline without "By": "Charlie Wood, Business Insider", "Tom Gillespie, reporter"."""
-    stripped = text.strip()
-    if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
-        return False
-    return _NAME_COMMA_RE.match(stripped) is not None
-
-
-def is_comma_list(text: str) -> bool:
-    """A line listing short items ("Filed Under: EEE, health, Michigan, virus")."""
-    body = text.split(":", 1)[1] if ":" in text[:30] else text
-    items = [part.strip() for part in body.split(",")]
-    if len(items) < 3 or any(not part for part in items):
-        return False
-    return all(len(part.split()) <= 4 for part in items) and not body.rstrip().endswith(".")
-
-
-def is_date_line(text: str) -> bool:
-    """A short line that is mostly a timestamp ("Published 11:11 PM EST Nov 19, 2019")."""
-    words = text.split()
-    if len(words) > 16:
-        return False
-    if _RELATIVE_LINE_RE.match(text) and len(words) <= 8:
-        return True
-    if not find_stamps(text):
-        return False
-    if _DATE_WORDS_RE.search(text) or byline_name(text) is not None:
-        return True
-    rest = [word for word in _WORDISH_RE.findall(text) if word.lower() not in _CALENDAR_WORDS]
-    return len(rest) <= 3
-
-
-def is_read_time(text: str) -> bool:
-    """"2 Min Read", "5 min read" and the like."""
-    return bool(_READ_TIME_RE.match(text.strip()))
-
-
 def is_meta_line(item: Judged) -> bool:
     """Bylines, date lines, credits and read-time badges: metadata, never body."""
-    return is_byline_or_date(item) or (item.words <= 25 and is_credit_line(item.text))
+    return item.dateline or (item.words <= 25 and is_credit_line(item.text))
 
 
 def is_byline_or_date(item: Judged) -> bool:
     """The lines printed under a headline: author, date, reading time."""
-    text = item.text
-    if item.words > 25:
-        return False
-    return (
-        byline_name(text) is not None
-        or is_name_line(text)
-        or is_date_line(text)
-        or is_read_time(text)
-    )
+    return item.dateline
 
 
 def score_title(
@@ -193,7 +114,7 @@ def score_title(
         score += 0.6
     elif any(is_byline_or_date(prev) for prev in judged[max(0, index - 3) : index]):
         score -= 0.8  # below the byline and date come captions, standfirsts, sidebars
-    if _script_of(text) != _script_of(_body_sample(judged, index)):
+    if signals.script != _body_script(judged, index):
         score -= 1.5
     # Closer to the body is better; standfirsts and bylines may come between.
     score -= 0.1 * max(0, distance - 1)
@@ -218,32 +139,10 @@ def _is_photo_credit_line(text: str) -> bool:
     return is_credit_line(text) and bool(re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.I))
 
 
-def _script_of(text: str) -> str:
-    """Rough script of a text: "latin", "cyrillic", "cjk" or "other"."""
-    counts = {"latin": 0, "cyrillic": 0, "cjk": 0, "other": 0}
-    for ch in text[:300]:
-        if not ch.isalpha():
-            continue
-        code = ord(ch)
-        if code < 0x250:
-            counts["latin"] += 1
-        elif 0x400 <= code < 0x530:
-            counts["cyrillic"] += 1
-        elif 0x3040 <= code < 0xA000 or 0xAC00 <= code < 0xD7B0:
-            counts["cjk"] += 1
-        else:
-            counts["other"] += 1
-    return max(counts.items(), key=lambda kv: kv[1])[0]
-
-
-def _body_sample(judged: list[Judged], index: int) -> str:
+def _body_script(judged: list[Judged], index: int) -> str:
     for item in judged[index + 1 : index + 40]:
         if item.prose:
-            return item.text
-    return judged[index].text
+            return item.signals.script
+    return judged[index].signals.script
 
 
-def _tidy_name(name: str) -> str:
-    if name.isupper():
-        return " ".join(part.capitalize() for part in name.split())
-    return name

@@ -8,9 +8,11 @@ labels are short, capitalised and unpunctuated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_LONE_MARKS = (" — ", " – ", " - ", " | ", " / ", " • ", " · ", " » ", " > ")
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]")
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
 _CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
@@ -47,6 +49,10 @@ _STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
     }.items()
 }
 _STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
+_CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
+_OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -54,8 +60,7 @@ _SCRIPT_LANGUAGES = (("ar", re.compile(r"[\u0600-\u06ff]")), ("he", re.compile(r
                      ("el", re.compile(r"[\u0370-\u03ff]")), ("th", re.compile(r"[\u0e00-\u0e7f]")))
 
 
-@dataclass(frozen=True, slots=True)
-class Signals:
+class Signals(NamedTuple):
     """Measurements of one block of text."""
 
     words: int  # word count; wide (CJK) characters count half a word each
@@ -65,31 +70,57 @@ class Signals:
     sentence_end: bool  # ends like a sentence (. ! ? : ; and closing quotes)
     full_stop: bool  # ends with . ! ? or an ellipsis (not : or ;)
     wide: bool  # mostly CJK-like script without spaces
+    script: str  # "latin", "cyrillic", "cjk" or "other": the commonest letters
 
 
 def measure(text: str) -> Signals:
     """Compute the signals of `text`."""
-    tokens = _WORD_RE.findall(text)
-    wide_chars = len(_WIDE_RE.findall(text))
+    ascii_only = text.isascii()
+    lowered = text.lower()
+    # Splitting on spaces is much cheaper than a word pattern; a dash or bar standing
+    # alone between spaces is not a word.
+    tokens = lowered.split()
     words = len(tokens)
-    wide = wide_chars > 2 * max(1, words)
-    if wide:
-        words = max(words, wide_chars // 2)
-    stops = sum(1 for token in tokens if token.lower() in _STOP_WORDS)
-    cased = [token for token in tokens if token[0].isalpha() and token[0].lower() != token[0].upper()]
-    lowers = sum(1 for token in cased if token[0].islower())
-    letters = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
-    upper = len(letters) >= 4 and all(ch.isupper() for ch in letters)
-    stripped = text.rstrip()
+    if words:
+        words -= sum(map(lowered.count, _LONE_MARKS))
+    wide = False
+    if not ascii_only:
+        wide_chars = len(_WIDE_RE.findall(text))
+        wide = wide_chars > 2 * max(1, words)
+        if wide:
+            words = max(words, wide_chars // 2)
+    stops = sum(map(_STOP_WORDS.__contains__, tokens))
+    # Word-initial letters, cased as written: lowercase ones mark running text.
+    initials = "".join([token[0] for token in text.split()])
+    lowers = sum(map(str.islower, initials))
+    cased = lowers + sum(map(str.isupper, initials))
+    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
+    upper = len(text) >= 4 and lowered != text and text == text.upper()
+    tail = text[-8:].rstrip()
     return Signals(
-        words=words,
-        stop_ratio=stops / len(tokens) if tokens else 0.0,
-        lower_ratio=lowers / len(cased) if cased else 0.0,
+        words=max(words, 0),
+        stop_ratio=stops / words if words > 0 else 0.0,
+        lower_ratio=lowers / cased if cased else 0.0,
         upper=upper,
-        sentence_end=bool(_SENTENCE_END_RE.search(stripped)),
-        full_stop=bool(_CLOSING_END_RE.search(stripped)),
+        sentence_end=bool(_SENTENCE_END_RE.search(tail)),
+        full_stop=bool(_CLOSING_END_RE.search(tail)),
         wide=wide,
+        script="latin" if ascii_only else script_of(text),
     )
+
+
+def script_of(text: str) -> str:
+    """The script most letters of `text` are written in."""
+    sample = text[:300]
+    if sample.isascii():
+        return "latin"
+    counts = (
+        (len(_LATIN_RE.findall(sample)), "latin"),
+        (len(_CYRILLIC_RE.findall(sample)), "cyrillic"),
+        (len(_CJK_RE.findall(sample)), "cjk"),
+        (len(_OTHER_SCRIPT_RE.findall(sample)), "other"),
+    )
+    return max(counts)[1] if any(count for count, _ in counts) else "latin"
 
 
 def count_words(text: str) -> int:
