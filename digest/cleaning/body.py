@@ -23,6 +23,7 @@ _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
 _MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
 _HEADLINE_WORDS_RE = re.compile(r"[^\W\d_]+")
+_BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
                     body.blocks.append(_list_item(entry))
             position = run_end + 1
             continue
-        if item.prose or (item.signals.full_stop and item.words >= 3):
+        if item.prose or (item.signals.full_stop and item.words >= 3) or _BARE_URL_RE.match(item.text):
             seen.add(key)
             body.blocks.append(_paragraph(item, base_indent))
         elif _is_subheading(item, items, roles, position, base_indent):

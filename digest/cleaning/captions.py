@@ -118,7 +118,7 @@ def _plainly_credit(credit: str, whole: str) -> bool:
         return True
     if "/" in credit or _CREDIT_WORDS_RE.search(credit):
         return True
-    return credit.isupper() and ":" not in credit and len(credit.split()) <= 3
+    return credit.isupper() and credit.replace(" ", "").isalpha() and len(credit.split()) <= 3
 
 
 def _looks_like_credit(credit: str) -> bool:

@@ -3,6 +3,7 @@ furniture between them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digest.cleaning.boilerplate import Judged
@@ -20,6 +21,10 @@ _TIGHT_FACTOR = 0.25
 _COMMENTS_FACTOR = 0.1
 _TEASER_FACTOR = 0.1
 _LISTED_FACTOR = 0.3
+_NUMBER_RE = re.compile(r"^(\d{1,3})[.)]$")
+_NUMBERED_MIN = 3
+_NUMBERED_GAP = 3  # blocks allowed between two items of one ordered list
+_NUMBERED_VALUE = 4.0
 _LISTED_WORDS = 50
 _LISTED_RUN = 3
 _COMMENTS_RESET_RUN = 15
@@ -42,6 +47,8 @@ class Region:
 def score_blocks(judged: list[Judged]) -> list[float]:
     """Give each block its contribution to an article region."""
     listed = find_listed_prose(judged)
+    separated = find_separated_prose(judged)
+    numbered = find_numbered_runs(judged)
     scores: list[float] = []
     run = 0
     in_comments = False
@@ -51,7 +58,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         elif in_comments and (run >= _COMMENTS_RESET_RUN or item.block.gap_before >= 4):
             # A long stretch of furniture or a wide gap: perhaps another page follows.
             in_comments = False
-        if item.prose:
+        if item.prose and index not in separated:
             run = 0
             value = float(min(item.words, _PROSE_CAP))
             block = item.block
@@ -67,6 +74,11 @@ def score_blocks(judged: list[Judged]) -> list[float]:
                 value *= _LISTED_FACTOR
             scores.append(value)
             continue
+        if index in numbered:
+            # An ordered list counting up (1, 2, 3...) is part of the article.
+            run = 0
+            scores.append(_NUMBERED_VALUE)
+            continue
         cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
         if item.block.bullet:
             cost += 1.0
@@ -76,6 +88,42 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         run += 1
         scores.append(-cost)
     return scores
+
+
+def find_numbered_runs(judged: list[Judged]) -> set[int]:
+    """Blocks of ordered lists that count up from 1 without a label such as "Most
+    popular" above them, with the lines between their items."""
+    found: set[int] = set()
+    run: list[int] = []
+    expected = 1
+    for index, item in enumerate(judged):
+        match = _NUMBER_RE.match(item.block.bullet)
+        if match is None:
+            if run and index - run[-1] > _NUMBERED_GAP:
+                _keep_run(judged, run, found)
+                run, expected = [], 1
+            continue
+        number = int(match.group(1))
+        if number == 1:
+            _keep_run(judged, run, found)
+            run, expected = [index], 2
+        elif number == expected and run:
+            run.append(index)
+            expected += 1
+        else:
+            _keep_run(judged, run, found)
+            run, expected = [], 1
+    _keep_run(judged, run, found)
+    return found
+
+
+def _keep_run(judged: list[Judged], run: list[int], found: set[int]) -> None:
+    if len(run) < _NUMBERED_MIN:
+        return
+    first = run[0]
+    if any(item.label for item in judged[max(0, first - 2) : first]):
+        return  # "Most popular: 1. ... 2. ..." lists links, not article text
+    found.update(range(first, run[-1] + 1))
 
 
 def find_listed_prose(judged: list[Judged]) -> set[int]:
@@ -97,6 +145,23 @@ def find_listed_prose(judged: list[Judged]) -> set[int]:
     if len(run) >= _LISTED_RUN:
         listed.update(run)
     return listed
+
+
+def find_separated_prose(judged: list[Judged]) -> set[int]:
+    """Paragraphs fenced in by the same repeated line above and below them (a share
+    row, a "Reply" link under every item): items of a list, not one article."""
+    found: set[int] = set()
+    for index in range(1, len(judged)):
+        item, before = judged[index], judged[index - 1]
+        if not item.prose or before.prose or before.label or before.repeats < 3:
+            continue
+        after = judged[index + 1] if index + 1 < len(judged) else None
+        fenced = after is not None and before.text == after.text
+        # The last item of such a list has its fence above only.
+        last = index - 2 in found and judged[index - 3].text == before.text
+        if fenced or last:
+            found.add(index)
+    return found
 
 
 def _in_label_row(judged: list[Judged], index: int) -> bool:
