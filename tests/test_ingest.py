@@ -115,3 +115,14 @@ def test_date_and_source_options(site: Path, cli: Callable[..., Result]) -> None
 def test_bad_option_value(site: Path, cli: Callable[..., Result]) -> None:
     result = cli(site, "ingest", "--date", "yesterday", "seeds/")
     assert result.exit_code == 2 and "'yesterday' is not a date; use YYYY-MM-DD" in result.output
+
+
+def test_clean_previews_without_touching_content(site: Path, cli: Callable[..., Result]) -> None:
+    result = cli(site, "clean", "seeds/", "--out", "preview")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (site / "preview").iterdir()) == [
+        "000_76a53f2f9d0b8894__1.md", "000_76a53f2f9d0b8894__2.md", "000_76a53f2f9d0b8894__3.md",
+        "000_76a53f2f9d0b8894__4.md", "003_ae01d34301e4c391.md"]
+    assert not (site / "content").exists()
+    golden = GOLDEN / "2025/11/03/turkey-not-to-forgo-russian-s-400-missile-systems-despite-us-pressure.md"
+    assert (site / "preview/003_ae01d34301e4c391.md").read_text() == golden.read_text()
