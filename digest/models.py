@@ -37,6 +37,7 @@ class Article:
     author: str | None = None
     image: Image | None = None
     words: int = 0
+    lang: str | None = None  # the article's language, when front matter names one
 
     @property
     def url(self) -> str:
