@@ -19,7 +19,8 @@ def test_build_reports_and_writes_the_site(tmp_path: Path, cli: Callable[..., Re
     root = copy_fixture(tmp_path)
     result = cli(root, "build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 4 articles: 18 pages, 8 feeds in ")
+    # 5 feeds (digest, editions, 3 topics) as RSS, Atom and JSON Feed, and the OPML list of them
+    assert result.output.startswith("built 4 articles: 18 pages, 16 feeds in ")
     assert result.output.rstrip().endswith("-> site")
     assert (root / "site/index.html").exists()
 
