@@ -51,7 +51,8 @@ def plan_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
     if site.editions:
         latest = site.editions[0]
         yield PageJob(urls.home(), "home.html", {
-            "page": views.meta(config.title, config.description, "/", feeds=views.feed_links(None)),
+            "page": views.meta(config.title, config.description, "/",
+                               feeds=views.feed_links(None) + views.editions_feed_links()),
             "edition": views.edition(latest),
         }, "home")
     else:
@@ -64,7 +65,7 @@ def plan_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
         yield PageJob(urls.edition(edition.day), "edition.html", {
             "page": views.meta(f"{view.label} — {config.title}",
                                f"The {config.title} edition of {view.label}: {view.count} articles.",
-                               urls.edition(edition.day).url),
+                               urls.edition(edition.day).url, feeds=views.editions_feed_links()),
             "edition": view,
         }, f"edition {edition.day}")
 
@@ -147,6 +148,7 @@ def plan_topic_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
         "page": views.meta(f"Topics — {config.title}", "Every topic of the digest.", urls.topics().url),
         "topics": tuple(topic_links),
         "topic_descriptions": {t.name: t.description for t in config.topics},
+        "subscribe": views.subscribe(),
     }, "topics")
 
 
