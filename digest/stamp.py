@@ -61,11 +61,12 @@ def stamp_articles(config: Config, now: dt.datetime, paths: Iterable[Path] | Non
             continue
         if article is None:
             continue
-        meta = split_document(text, path).meta
+        document = split_document(text, path)
+        meta = document.meta
         recorded = meta.get(CHECKSUM_KEY)
         stamp = plan_stamp(
             None if recorded is None else str(recorded),
-            text_checksum(article.title, article.summary, article.body),
+            text_checksum(article.title, article.summary, document.body),
             article.date, now.astimezone(config.tz),
             None if meta.get("id") else article.id,
         )

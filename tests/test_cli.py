@@ -19,10 +19,13 @@ def test_build_reports_and_writes_the_site(tmp_path: Path, cli: Callable[..., Re
     root = copy_fixture(tmp_path)
     result = cli(root, "build")
     assert result.exit_code == 0, result.output
-    # 5 feeds (digest, editions, 3 topics) as RSS, Atom and JSON Feed, and the OPML list of them
-    assert result.output.startswith("built 4 articles: 18 pages, 16 feeds in ")
+    # 5 feeds (digest, editions, 3 topics) as RSS, Atom and JSON Feed; rendered and written
+    # count the OPML list of them too
+    assert result.output.startswith("built 4 articles: 18 pages, 15 feeds (34 rendered, 37 files written, 0 removed) in ")
     assert result.output.rstrip().endswith("-> site")
     assert (root / "site/index.html").exists()
+    again = cli(root, "build")
+    assert again.output.startswith("nothing changed since the last build (")
 
 
 def test_build_options_override_the_config(tmp_path: Path, cli: Callable[..., Result]) -> None:

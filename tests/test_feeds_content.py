@@ -153,3 +153,4 @@ def test_atom_source_names_the_publication_even_without_its_address(built: Path)
     hand = next(s for i, s in sources.items() if i.startswith("urn:uuid:") and "1111" not in i
                 and "2222" not in i and "3333" not in i)
     assert hand is None  # no publication known: no source
+

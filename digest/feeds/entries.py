@@ -23,24 +23,11 @@ from .model import KINDS, Category, Entry, Feed, Origin
 
 # XML 1.0 allows tab, newline, carriage return and most of the BMP; everything else must go
 _XML_FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# our Markdown renderer writes every URL attribute double-quoted; raw HTML in bodies is escaped
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# our Markdown renderer writes every URL attribute double-quoted (raw HTML in bodies is escaped);
+# only values without a scheme need resolving
+_RELATIVE_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")(?![A-Za-z][A-Za-z0-9+.\-]*:)([^"]*)(")')
 _TAG = re.compile(r"(<[^>]*>)")
 _ATTRIBUTE_LOOKALIKE = re.compile(r"\b(href|src|srcset|poster)(\s*)=", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class SiteFeeds:
-    """The site's feeds: the digest's, the daily editions', and one per topic with articles."""
-
-    digest: Feed
-    editions: Feed
-    topics: tuple[Feed, ...]
-
-    @property
-    def all(self) -> tuple[Feed, ...]:
-        return (self.digest, self.editions, *self.topics)
 
 
 def xml_safe(text: str) -> str:
@@ -52,13 +39,10 @@ def absolutise(html_text: str, page_url: str) -> str:
     """Resolve every href/src against the page the HTML is shown on, exactly as a browser would."""
 
     def resolve(match: re.Match[str]) -> str:
-        value = match.group(2)
-        if _HAS_SCHEME.match(value):
-            return match.group(0)
-        absolute = urljoin(page_url, html.unescape(value))
+        absolute = urljoin(page_url, html.unescape(match.group(2)))
         return match.group(1) + html.escape(absolute, quote=True).replace("&#x27;", "'") + match.group(3)
 
-    return _URL_ATTRIBUTE.sub(resolve, html_text)
+    return _RELATIVE_URL_ATTRIBUTE.sub(resolve, html_text)
 
 
 def defuse_text(html_text: str) -> str:
@@ -160,6 +144,80 @@ def edition_html(edition: Edition, label: str, url: str, linker: Linker) -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed before its entries are made: where it goes, what it is called, what it shows."""
+
+    producer: str  # names the feed in messages and in the build's records
+    routes: tuple[urls.Route, urls.Route, urls.Route]  # rss, atom, json
+    page_url: str  # site-relative: the page the feed follows, which is also its id
+    title: str
+    description: str
+    articles: tuple[Article, ...] = ()  # the digest's and topic feeds' entries
+    editions: tuple[Edition, ...] = ()  # the editions feed's entries
+    topic: str | None = None  # the topic's slug, for a topic's feed
+
+    def key(self) -> tuple[object, ...]:
+        """What the feed is made from, cheaply: unchanged key, unchanged files (with the config)."""
+        return (
+            self.producer, self.title, self.description,
+            tuple((article.fingerprint, article.body_hash) for article in self.articles),
+            tuple((edition.day, tuple(a.fingerprint for a in edition.articles)) for edition in self.editions),
+        )
+
+
+def feed_entries(site: Site, topic: Topic | None) -> list[Article]:
+    """The newest articles of the digest (topic None) or of one topic, capped by `feed_length`."""
+    pool = site.by_topic.get(topic.slug, []) if topic else site.articles
+    return list(pool[: site.config.feed_length])
+
+
+def plan_feed_specs(site: Site) -> list[FeedSpec]:
+    """Every feed of the site: the digest's, the editions', and each topic's that has articles."""
+    config = site.config
+    specs = [
+        FeedSpec("feed site", routes_for(urls.feed), urls.home().url, config.title, config.description,
+                 articles=tuple(feed_entries(site, None))),
+        FeedSpec("feed editions", routes_for(urls.editions_feed), urls.archive().url,
+                 f"{config.title}: daily editions",
+                 f"Every daily edition of {config.title}: the day's headlines, grouped by topic.",
+                 editions=tuple(site.editions[: config.feed_length])),
+    ]
+    for topic in topics_with_feeds(site):
+        specs.append(FeedSpec(
+            f"feed topic {topic.slug}", routes_for(partial(urls.feed, topic_slug=topic.slug)),
+            urls.topic(topic.slug).url, f"{config.title}: {topic.name}", topic.description,
+            articles=tuple(feed_entries(site, topic)), topic=topic.slug,
+        ))
+    return specs
+
+
+class FeedMaker:
+    """Makes feeds from specs; an article's entry is made once, however many feeds show it."""
+
+    def __init__(self, config: Config, body_html: Callable[[Article], str]) -> None:
+        self.config = config
+        self.linker = Linker(config)
+        self.body_html = body_html
+        self._entries: dict[str, Entry] = {}
+
+    def article_entry(self, article: Article) -> Entry:
+        entry = self._entries.get(article.id)
+        if entry is None:
+            entry = self._entries[article.id] = article_entry(
+                article, self.body_html(article), self.config, self.linker)
+        return entry
+
+    def make(self, spec: FeedSpec, with_entries: bool = True) -> Feed:
+        """The feed of a spec (without entries: only what a list of feeds needs)."""
+        entries: tuple[Entry, ...] = ()
+        if with_entries:
+            entries = tuple(self.article_entry(article) for article in spec.articles) + tuple(
+                edition_entry(edition, self.config, self.linker) for edition in spec.editions)
+        return make_feed(self.config, self.linker, spec.routes, spec.page_url, spec.title,
+                         spec.description, entries)
+
+
 def make_feed(
     config: Config, linker: Linker, routes: tuple[urls.Route, urls.Route, urls.Route],
     page_url: str, title: str, description: str, entries: tuple[Entry, ...],
@@ -180,38 +238,6 @@ def make_feed(
                    linker.absolute(routes[2].url)),
         entries=entries,
     )
-
-
-def plan_feeds(site: Site, body_html: Callable[[Article], str]) -> SiteFeeds:
-    """Every feed of the site: the digest's, the editions', and each topic's that has articles."""
-    config = site.config
-    linker = Linker(config)
-    cache: dict[str, Entry] = {}
-
-    def entries_of(articles: list[Article]) -> tuple[Entry, ...]:
-        chosen = articles[: config.feed_length]
-        for article in chosen:
-            if article.id not in cache:
-                cache[article.id] = article_entry(article, body_html(article), config, linker)
-        return tuple(cache[article.id] for article in chosen)
-
-    digest = make_feed(config, linker, routes_for(urls.feed), urls.home().url,
-                       config.title, config.description, entries_of(site.articles))
-    editions = make_feed(
-        config, linker, routes_for(urls.editions_feed), urls.archive().url,
-        f"{config.title}: daily editions",
-        f"Every daily edition of {config.title}: the day's headlines, grouped by topic.",
-        tuple(edition_entry(edition, config, linker) for edition in site.editions[: config.feed_length]),
-    )
-    topics = tuple(
-        make_feed(
-            config, linker, routes_for(partial(urls.feed, topic_slug=topic.slug)),
-            urls.topic(topic.slug).url, f"{config.title}: {topic.name}", topic.description,
-            entries_of(site.by_topic[topic.slug]),
-        )
-        for topic in topics_with_feeds(site)
-    )
-    return SiteFeeds(digest, editions, topics)
 
 
 def routes_for(route: Callable[[str], urls.Route]) -> tuple[urls.Route, urls.Route, urls.Route]:

@@ -11,7 +11,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json_feed(feed: Feed) -> bytes:
-    """The feed as JSON Feed 1.1: keys in a fixed order, dates in RFC 3339, UTF-8."""
+    """The feed as JSON Feed 1.1: keys in a fixed order, dates in RFC 3339, compact UTF-8."""
     document: dict[str, Any] = {
         "version": VERSION,
         "title": feed.title,
@@ -22,7 +22,8 @@ def render_json_feed(feed: Feed) -> bytes:
         "authors": [{"name": feed.author, "url": feed.author_url}],
         "items": [json_item(entry) for entry in feed.entries],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # compact: the standard library only uses its C encoder without indentation
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def json_item(entry: Entry) -> dict[str, Any]:
