@@ -154,3 +154,13 @@ def test_atom_source_names_the_publication_even_without_its_address(built: Path)
                 and "2222" not in i and "3333" not in i)
     assert hand is None  # no publication known: no source
 
+
+def test_two_sites_built_in_one_process_each_announce_their_own_feeds(tmp_path: Path) -> None:
+    first = build(write_site(tmp_path / "one"))
+    other = write_site(tmp_path / "two")
+    config = other / "digest.toml"
+    config.write_text(config.read_text().replace("feeds.example.org", "other.example.net"))
+    second = build(other)
+    assert 'href="https://feeds.example.org/news/feed.xml"' in (first / "index.html").read_text()
+    home = (second / "index.html").read_text()
+    assert 'href="https://other.example.net/news/feed.xml"' in home and "feeds.example.org" not in home
