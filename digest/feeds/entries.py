@@ -62,8 +62,8 @@ def edition_id(config: Config, day_iso: str) -> str:
     return f"tag:{parts.hostname},{day_iso}:{path + '/' if path else ''}edition"
 
 
-def article_entry(article: Article, body_html: str, config: Config, linker: Linker) -> Entry:
-    """The feed entry of one article: full HTML or only the summary, as `feed_full_content` says."""
+def article_entry(article: Article, body_html: str | None, config: Config, linker: Linker) -> Entry:
+    """The feed entry of one article: its full HTML, or (body_html None) only its summary."""
     url = linker.absolute(article.url)
     title = xml_safe(article.title)
     categories = tuple(
@@ -77,7 +77,7 @@ def article_entry(article: Article, body_html: str, config: Config, linker: Link
         published=article.date,
         updated=article.updated,
         summary=xml_safe(article.summary) or title,
-        content_html=xml_safe(defuse_text(absolutise(body_html, url))) if config.feed_full_content else None,
+        content_html=None if body_html is None else xml_safe(defuse_text(absolutise(body_html, url))),
         author=xml_safe(article.author) if article.author else None,
         categories=categories,
         origin=article_origin(article),
@@ -204,8 +204,8 @@ class FeedMaker:
     def article_entry(self, article: Article) -> Entry:
         entry = self._entries.get(article.id)
         if entry is None:
-            entry = self._entries[article.id] = article_entry(
-                article, self.body_html(article), self.config, self.linker)
+            html = self.body_html(article) if self.config.feed_full_content else None
+            entry = self._entries[article.id] = article_entry(article, html, self.config, self.linker)
         return entry
 
     def make(self, spec: FeedSpec, with_entries: bool = True) -> Feed:
