@@ -271,16 +271,13 @@ class Builder:
         rendered, state = self.rendered, self.state
         if not self.stale_feeds or rendered is None or state is None:
             return
-        site = rendered.site
         body_html = _body_html_source(state.html)
-        for topic in [None, *site.config.topics]:
-            shown = feed_entries(site, topic)
-            if not shown or not self.stale_feeds & {article.id for article in shown}:
+        for job in plan_feed_jobs(rendered.site, body_html):
+            if not self.stale_feeds & job.article_ids:
                 continue
-            key = make_key(rendered.site_key, "feeds", topic.slug if topic else None,
-                           tuple((a.fingerprint, a.body_hash) for a in shown))
-            for route, data in render_feed_pair(site, topic, body_html):
-                self.pending[route.path] = (data, key, "feed")
+            key = make_key(rendered.site_key, "feeds", job.key)
+            for route, data in job.render():
+                self.pending[route.path] = (data, key, job.producer)
         self.stale_feeds = set()
 
     def save_caches(self) -> None:

@@ -150,3 +150,18 @@ def test_the_shared_feeds_check_finds_ids_stable_against_an_earlier_build(tmp_pa
     assert result.returncode == 0, result.stdout
     assert "ids stable vs baseline" in result.stdout
     shutil.rmtree(later)
+
+
+def test_the_preview_quick_path_writes_the_same_feeds_as_a_build(tmp_path: Path) -> None:
+    from digest.build import Builder
+
+    root = write_site(tmp_path / "root")
+    builder = Builder(load_config(root))
+    builder.build(prime=True)
+    storm = root / "content/2026/02/08/storm.md"
+    edit(storm, "Officials said", "Port officials said")
+    assert builder.quick_update({storm}) is not None  # a text edit: the quick path applies
+    builder.flush()
+    quick = feeds_of(root / "site")
+    assert b"Port officials said" in quick["atom.xml"] and b"Port officials said" in quick["feed.json"]
+    assert quick == feeds_of(build(root, tmp_path / "clean"))

@@ -32,6 +32,7 @@ class FeedJob:
     key: tuple[object, ...]  # what the files are made from, besides the site's settings
     feeds: int  # how many of the files are feeds
     render: Callable[[], Files]
+    article_ids: frozenset[str] = frozenset()  # the articles it shows: their edits make it stale
 
 
 def plan_feed_jobs(site: Site, body_html: Callable[[Article], str]) -> list[FeedJob]:
@@ -50,7 +51,7 @@ def plan_feed_jobs(site: Site, body_html: Callable[[Article], str]) -> list[Feed
         return [(urls.opml(), render_opml(site.config.title, main, topics))]
 
     jobs = [FeedJob(spec.producer, spec.routes, spec.key(), len(spec.routes),
-                    lambda spec=spec: render_one(spec)) for spec in specs]  # type: ignore[misc]
+                    lambda spec=spec: render_one(spec), spec.article_ids()) for spec in specs]  # type: ignore[misc]
     jobs.append(FeedJob("feed list", (urls.opml(),),
                         tuple((spec.producer, spec.title, spec.description) for spec in specs), 0, render_list))
     return jobs

@@ -157,6 +157,11 @@ class FeedSpec:
     editions: tuple[Edition, ...] = ()  # the editions feed's entries
     topic: str | None = None  # the topic's slug, for a topic's feed
 
+    def article_ids(self) -> frozenset[str]:
+        """Every article the feed shows, in full or as a headline of an edition."""
+        return frozenset(article.id for article in self.articles) | frozenset(
+            article.id for edition in self.editions for article in edition.articles)
+
     def key(self) -> tuple[object, ...]:
         """What the feed is made from, cheaply: unchanged key, unchanged files (with the config)."""
         return (
