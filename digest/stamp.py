@@ -1,7 +1,7 @@
 """`digest stamp`: write corrections into content files (the curator's command; see revisions.py).
 
-Besides ingest, this is the only code that writes `content/`, and only front matter lines of
-files that exist: `text_checksum`, `updated`, and a missing `id`. A stamped file no longer
+Besides ingest, this is the only code that changes `content/` (through ingest's atomic
+writer), and only front matter lines of files that exist: `text_checksum`, `updated`, and a missing `id`. A stamped file no longer
 matches ingest's `origin.checksum`, so a later `digest ingest` keeps it as edited by hand:
 published text is never replaced behind the curator's back.
 """
@@ -9,8 +9,6 @@ published text is never replaced behind the curator's back.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from .config import Config
 from .content import find_content_files, read_article
 from .errors import DigestError, SourceError
 from .frontmatter import split_document
+from .ingest import write_atomically
 from .revisions import CHECKSUM_KEY, plan_stamp, set_front_matter_keys, text_checksum
 from .topics import KeywordClassifier
 
@@ -79,18 +78,6 @@ def stamp_articles(config: Config, now: dt.datetime, paths: Iterable[Path] | Non
                              "add them by hand or simplify the front matter",
                 ))
                 continue
-            replace_file(path, new_text)
+            write_atomically(path, new_text)
         report.outcomes.append(Stamped(stamp.status, path, stamp.values))
     return report
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: an interrupted stamp never leaves half a file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
