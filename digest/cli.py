@@ -1,4 +1,4 @@
-"""Command line: `digest ingest`, `digest clean`, `digest build`, `digest serve`.
+"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`.
 
 The only module that prints or exits. User mistakes print `file:line: message` lines and exit 1;
 tracebacks appear only with `--debug`.
@@ -137,6 +137,31 @@ class ProgressBar:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the cleaned articles.")
+@click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates.")
+@click.option("--source", metavar="NAME", help="Publication name for every article.")
+@report_errors
+def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: str | None) -> None:
+    """Preview what ingest would make of captures, without touching content/.
+
+    Capture X.txt gives OUT/X.md, or OUT/X__1.md, OUT/X__2.md, ... when it holds several articles.
+    """
+    from .ingest import IngestOptions, preview_captures
+
+    config = load_site_config()
+    report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
+               f"{len(report.errors)} error(s)")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
 @click.option("--out", "output_dir", type=click.Path(path_type=Path), help="Output folder (default: from digest.toml, `site`).")
 @click.option("--base-url", metavar="URL", help="Public address of the site, used in feeds and canonical links.")
@@ -171,6 +196,34 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
         f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
         f"in {report.seconds:.2f}s -> {target}"
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
+@report_errors
+def stamp(paths: tuple[Path, ...], content_dir: Path | None) -> None:
+    """Mark corrections: set `updated` on articles whose text changed since the last stamp.
+
+    Run it before each publishing build. PATHS limits it to some content files (default: all).
+    """
+    from .clock import get_build_time
+    from .stamp import stamp_articles
+
+    config = load_site_config(content_dir=content_dir)
+    report = stamp_articles(config, get_build_time(), paths or None)
+    for outcome in report.outcomes:
+        if outcome.status == "corrected":
+            click.echo(f"corrected {display_path(outcome.path)}: updated {outcome.values['updated']}")
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(
+        f"{len(report.outcomes)} article(s): {report.count('corrected')} corrected, "
+        f"{report.count('recorded')} recorded, {report.count('unchanged')} unchanged; "
+        f"{len(report.errors)} error(s)"
+    )
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()

@@ -38,6 +38,7 @@ class Article:
     author: str | None = None
     image: Image | None = None
     words: int = 0
+    lang: str | None = None  # the article's language, when front matter names one
     fingerprint: str = ""  # hash of everything above: equal fingerprints show the same article
 
     @functools.cached_property

@@ -118,7 +118,8 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     if editions:
         latest = editions[0]
         yield PageJob(urls.home(), "home.html", make_key(site_key, "home", edition_key(0)), lambda: {
-            "page": views.meta(config.title, config.description, "/", feeds=views.feed_links(None),
+            "page": views.meta(config.title, config.description, "/",
+                               feeds=views.feed_links(None) + views.editions_feed_links(),
                                json_ld=home_ld, current="today"),
             "edition": views.edition(latest),
         }, "home", lastmod=updated_of(latest.articles))
@@ -135,7 +136,8 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
                 "page": views.meta(f"{view.label} — {config.title}",
                                    f"The {config.title} edition of {view.label}, {view.count} "
                                    f"article{'s' if view.count != 1 else ''}: {view.lead.title}",
-                                   urls.edition(edition.day).url, current="archive"),
+                                   urls.edition(edition.day).url, feeds=views.editions_feed_links(),
+                                   current="archive"),
                 "edition": view,
             }
         yield PageJob(urls.edition(edition.day), "edition.html",
@@ -290,14 +292,19 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
                            urls.topics().url, current="topics"),
         "topics": frozen_links,
         "topic_descriptions": descriptions,
+        "subscribe": views.subscribe(),  # its feeds follow from the config and the topics listed
     }, "topics", lastmod=updated_of(site.articles))
 
 
-def plan_article_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
-    """One page per article; its key covers the article, its neighbours and its related list."""
+def plan_article_pages(
+    site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
+) -> Iterator[PageJob]:
+    """One page per article (or only those ids); its key covers the article, neighbours and related."""
     for edition in site.editions:
         siblings = edition.articles
         for position, article in enumerate(siblings):
+            if only is not None and article.id not in only:
+                continue
             related = related_articles(site, article)
             previous = siblings[position - 1].fingerprint if position > 0 else None
             following = siblings[position + 1].fingerprint if position + 1 < len(siblings) else None

@@ -143,8 +143,8 @@ _renderers: dict[tuple[str, str], PageRenderer] = {}
 def renderer_for(bundle: TemplateBundle) -> PageRenderer:
     """One renderer per bundle per process (workers render many chunks with the same templates).
 
-    The key includes the globals: a rebuild in the same process (the preview server, tests)
-    with a changed config has the same templates but a different `site` view.
+    The key holds the globals too: the same templates with another site view (another site, or
+    this one after its settings or topics changed, in one `digest serve`) need a new renderer.
     """
     key = (bundle.digest, repr(sorted(bundle.globals.items())))
     found = _renderers.get(key)

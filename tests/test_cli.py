@@ -19,7 +19,10 @@ def test_build_reports_and_writes_the_site(tmp_path: Path, cli: Callable[..., Re
     root = copy_fixture(tmp_path)
     result = cli(root, "build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 4 articles: 19 pages, 8 feeds (27 rendered, 44 files written, 0 removed) in ")
+    # 5 feeds (digest, editions, 3 topics) as RSS, Atom and JSON Feed; rendered and written
+    # count the OPML list of them too
+    # with the search page, and the search index, sitemap.xml and robots.txt among the files
+    assert result.output.startswith("built 4 articles: 19 pages, 15 feeds (35 rendered, 52 files written, 0 removed) in ")
     assert result.output.rstrip().endswith("-> site")
     assert (root / "site/index.html").exists()
     again = cli(root, "build")

@@ -143,9 +143,10 @@ def test_topic_month_pages_keep_their_numbers_when_new_days_arrive(
     assert texts(topic, "//nav[@class='months']//li") == [
         "Latest", "February 2026 3 articles", "January 2026 5 articles",
     ]
-    assert texts(topic, "//p[@class='subscribe']/a") == ["RSS feed", "Atom feed"]
+    assert texts(topic, "//p[@class='subscribe']/a") == ["RSS", "Atom", "JSON Feed"]
     assert topic.xpath("//p[@class='subscribe']/a/@href") == [
         "http://127.0.0.1:8000/topics/economy/feed.xml", "http://127.0.0.1:8000/topics/economy/atom.xml",
+        "http://127.0.0.1:8000/topics/economy/feed.json",
     ]
 
 
