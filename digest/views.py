@@ -355,7 +355,8 @@ class ViewBuilder:
             summary=article.summary,
             source=article.source or "",
             time_iso=article.date.isoformat(),
-            time_label=f"{local:%H:%M}",
+            # midnight exactly is how a capture that gave only the day is dated: show no time then
+            time_label="" if local.time() == dt.time(0, 0) else f"{local:%H:%M}",
             date_label=format_day(article.day),
             topics=tuple(self._topic_links[s] for s in article.topics if s in self._topic_links),
             minutes=reading_minutes(article.words),

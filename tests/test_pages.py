@@ -86,7 +86,8 @@ def test_article_page_has_everything_a_reader_expects(fixture_out: Path) -> None
         "By Jane Doe · Coastal Times · Sunday 8 February 2026, 09:30 · 1 min read"
     ]
     assert story.xpath("//p[@class='byline']/time/@datetime") == ["2026-02-08T09:30:00+00:00"]
-    assert texts(story, "//figcaption") == ["Waves break over the harbour wall. Photo by A. Person / Agency"]
+    assert texts(story, "//figcaption") == ["Image: Waves break over the harbour wall. Photo by A. Person / Agency"]
+    assert texts(story, "//p[@class='standfirst']") == ["A winter storm closed the northern port for two days."]
     assert texts(story, "//p[@class='tags']") == ["Tags: storms, shipping"]
     assert texts(story, "//p[@class='attribution']") == ["First published by Coastal Times, written by Jane Doe."]
     assert texts(story, "//nav[@aria-label='This edition']/a") == [
@@ -175,3 +176,22 @@ def test_a_rebuild_in_the_same_process_shows_the_new_settings(
     build_site(config_for(root, output_dir=str(out), search=False))
     assert texts(page(out, "index.html"), "//p[@class='site-title']") == ["Second"]
     assert texts(page(out, "2026/03/02/a/index.html"), "//p[@class='site-title']") == ["Second"]
+
+
+def test_a_day_without_a_time_shows_no_midnight_and_a_summary_is_not_said_twice(
+    make_site: Callable[..., Path], tmp_path: Path,
+) -> None:
+    root = make_site({
+        "2026/03/02/dated.md": article("Only a day", "2026-03-02T00:00:00Z",
+                                       extra="summary: The first paragraph, as the summary.",
+                                       body="The first paragraph, as the summary.\n\nMore."),
+        "2026/03/02/timed.md": article("With a time", "2026-03-02T09:15:00Z"),
+    })
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    home = page(out, "index.html")
+    assert sorted(texts(home, "//p[@class='card-meta']")) == ["09:15 · 1 min read", "1 min read"]
+    story = page(out, "2026/03/02/dated/index.html")
+    assert texts(story, "//p[@class='byline']/time") == ["Monday 2 March 2026"]
+    assert story.xpath("//p[@class='standfirst']") == []  # the body opens with the same words
+    assert texts(story, "//div[@class='body']/p[1]") == ["The first paragraph, as the summary."]
