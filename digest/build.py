@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .collate import Site, collate_site
+from .collate import Site, check_unique, collate_site
 from .config import Config
 from .content import read_articles
 from .errors import BuildAborted
@@ -38,8 +38,13 @@ class BuildReport:
 def load_site(config: Config) -> tuple[Site, list[str]]:
     """Read and group all content; raise BuildAborted listing every bad file."""
     loaded = read_articles(config)
-    if loaded.errors:
-        raise BuildAborted(loaded.errors)
+    errors = list(loaded.errors)
+    try:  # URLs or ids claimed twice among the good files belong in the same report
+        check_unique(loaded.articles)
+    except BuildAborted as exc:
+        errors += exc.errors
+    if errors:
+        raise BuildAborted(errors)
     return collate_site(config, loaded.articles), loaded.warnings
 
 

@@ -3,19 +3,59 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import SourceError
+from .errors import SourceError, brief
 
 FENCE = "---"
+# Limits that keep a broken or hostile file from exhausting the parser: libyaml recurses in C
+# on nested `[`/`{` and crashes the whole process (not an exception) near 50,000 levels.
+MAX_FRONT_MATTER = 1_000_000  # characters
+MAX_FLOW_DEPTH = 100
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+# What YAML's messages mean for someone writing front matter by hand
+_HINTS = (
+    ("mapping values are not allowed", "put text containing `: ` in quotes, e.g. title: \"Iran: talks resume\""),
+    ("found character that cannot start any token", "put text starting with @, ` or % in quotes"),
+    ("found a tab character", "indent with spaces, not tabs"),
+    ("found undefined alias", "put text starting with * or & in quotes"),
+    ("found unknown escape character", "inside double quotes write a backslash as \\\\, or use single quotes"),
+)
+
 try:  # the C loader is ten times faster; fall back when libyaml is missing
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _BadValue(yaml.YAMLError):
+    """A value YAML parsed but Python cannot hold (an impossible date)."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.problem = message
+        self.problem_mark = mark
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader, with impossible timestamps reported where they stand."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError) as exc:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        raise _BadValue(f"{brief(value)} is not a real date ({exc}); write e.g. 2026-02-08T09:30:00+00:00",
+                        node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass(frozen=True)
@@ -31,24 +71,59 @@ def split_document(text: str, path: str | Path) -> Document:
     """Split `---` front matter from the body and parse it; errors name file and line."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not text.strip():
+        raise SourceError(path, 1, "the file is empty; an article starts with front matter: "
+                                   "`---`, `title: ...`, `date: ...`, `---`")
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    if lines[0].rstrip() != FENCE:
         raise SourceError(path, 1, "the file must start with a `---` line opening the front matter")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if end is None:
         raise SourceError(path, 1, "the front matter is never closed: add a `---` line after it")
     source = "\n".join(lines[1:end])
+    check_shape(source, path)
     try:
         meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
+    except _BadValue as exc:
+        raise SourceError(path, 2 + exc.problem_mark.line, exc.problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = 2 + mark.line if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SourceError(path, line, f"front matter is not valid YAML: {problem}") from None
+        hint = next((f"; {fix}" for clue, fix in _HINTS if clue in problem), "")
+        raise SourceError(path, line, f"front matter is not valid YAML: {problem}{hint}") from None
+    except RecursionError:  # pragma: no cover - the pure-Python loader, when libyaml is missing
+        raise SourceError(path, 2, "front matter is nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise SourceError(path, 2, "front matter must be a mapping of `key: value` lines")
     body_lines = lines[end + 1 :]
     return Document(meta, "\n".join(body_lines).strip("\n") + "\n", end + 2)
+
+
+def check_shape(source: str, path: str | Path) -> None:
+    """Refuse front matter too big or too deeply nested to parse safely, and repeated keys."""
+    if len(source) > MAX_FRONT_MATTER:
+        raise SourceError(path, 2, f"front matter is over {MAX_FRONT_MATTER:,} characters; "
+                                   "keep metadata there and put the text in the body")
+    depth = 0
+    for number, line in enumerate(source.split("\n"), start=2):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    raise SourceError(path, number, f"front matter nests `[` or `{{` more than "
+                                                    f"{MAX_FLOW_DEPTH} levels deep; close the brackets")
+            elif char in "]}" and depth:
+                depth -= 1
+    seen: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=2):
+        match = _TOP_KEY.match(line)
+        if match is None:
+            continue
+        key = match.group(1).strip().strip("'\"")
+        if key in seen:
+            raise SourceError(path, number, f"`{key}` is given twice (first on line {seen[key]}); keep one")
+        seen[key] = number
 
 
 def find_key_line(text: str, key: str) -> int | None:

@@ -1,8 +1,9 @@
 """Markdown to HTML through one mistune 3 instance that escapes raw HTML.
 
-Captured text is hostile: raw HTML is shown as text, and links or images whose address could
-run code (`javascript:`, `data:`, `vbscript:`) are dropped to their words. Images are never
-embedded (every request must stay on the site); they become a link to the picture.
+Captured text is hostile: control characters and bidi overrides are removed, raw HTML is
+shown as text, and links or images whose address could run code (`javascript:`, `data:`,
+`vbscript:`) are dropped to their words. Images are never embedded (every request must stay
+on the site); they become a link to the picture.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 import mistune
 from mistune.renderers.html import HTMLRenderer
+
+from .text import neutralise_text
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "/", "#", "./", "../")
 
@@ -57,5 +60,5 @@ _render = make_renderer()
 
 
 def render_markdown(text: str) -> str:
-    """Render an article body to HTML."""
-    return str(_render(text))
+    """Render an article body to HTML (control and bidi-override characters removed first)."""
+    return str(_render(neutralise_text(text)))
