@@ -47,15 +47,15 @@ def report_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BuildAborted as exc:
-            if debug:
-                raise
             for line in exc.lines():
                 echo(line, err=True)
-            sys.exit(1)
-        except DigestError as exc:
             if debug:
                 raise
+            sys.exit(1)
+        except DigestError as exc:
             echo(f"error: {exc}", err=True)
+            if debug:
+                raise
             sys.exit(1)
         except KeyboardInterrupt:
             echo("interrupted", err=True)

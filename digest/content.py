@@ -114,7 +114,7 @@ def _make_article(
 
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
-        raise fail("title", f"`title` must be text, got {brief(title)}; put it in quotes, e.g. title: \"2026\"")
+        raise fail("title", f"`title` must be text, got {brief(title)}; write it in quotes: title: \"...\"")
     if not isinstance(title, str) or not clean_line(title):
         raise fail("title", "`title` is missing or empty; add `title: ...` to the front matter")
     title = clean_line(title)

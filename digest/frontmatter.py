@@ -22,9 +22,11 @@ _TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _HINTS = (
     ("mapping values are not allowed", "put text containing `: ` in quotes, e.g. title: \"Iran: talks resume\""),
     ("found character that cannot start any token", "put text starting with @, ` or % in quotes"),
-    ("found a tab character", "indent with spaces, not tabs"),
     ("found undefined alias", "put text starting with * or & in quotes"),
     ("found unknown escape character", "inside double quotes write a backslash as \\\\, or use single quotes"),
+    ("could not determine a constructor", "remove the `!` tag: front matter holds plain text, numbers, "
+                                         "lists and dates only"),
+    ("unacceptable character", "remove it (editors often show it as nothing or as a box)"),
 )
 
 try:  # the C loader is ten times faster; fall back when libyaml is missing
@@ -88,16 +90,29 @@ def split_document(text: str, path: str | Path) -> Document:
         raise SourceError(path, 2 + exc.problem_mark.line, exc.problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = 2 + mark.line if mark is not None else 2
+        position = getattr(exc, "position", None)  # a ReaderError (bad character) has no mark
+        line = 2 + (mark.line if mark is not None else source[: position or 0].count("\n"))
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = next((f"; {fix}" for clue, fix in _HINTS if clue in problem), "")
-        raise SourceError(path, line, f"front matter is not valid YAML: {problem}{hint}") from None
+        raise SourceError(path, line, f"front matter is not valid YAML: {problem}{_hint(exc, problem, source)}") from None
     except RecursionError:  # pragma: no cover - the pure-Python loader, when libyaml is missing
         raise SourceError(path, 2, "front matter is nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise SourceError(path, 2, "front matter must be a mapping of `key: value` lines")
     body_lines = lines[end + 1 :]
     return Document(meta, "\n".join(body_lines).strip("\n") + "\n", end + 2)
+
+
+def _hint(exc: yaml.YAMLError, problem: str, source: str) -> str:
+    """How to fix a YAML error, in the curator's terms ("" when there is nothing to add)."""
+    mark = getattr(exc, "problem_mark", None)
+    lines = source.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        return "; indent with spaces, not tabs"
+    context, start = str(getattr(exc, "context", "") or ""), getattr(exc, "context_mark", None)
+    if start is not None and context.startswith("while parsing a flow") and "expected" in problem:
+        bracket = "[" if "sequence" in context else "{"
+        return f"; close the `{bracket}` opened on line {start.line + 2}"
+    return next((f"; {fix}" for clue, fix in _HINTS if clue in problem), "")
 
 
 def check_shape(source: str, path: str | Path) -> None:
