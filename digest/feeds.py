@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from html import escape as escape_html
 
 from feedgen.feed import FeedGenerator
 
@@ -92,7 +93,9 @@ def _add_entry(generator: FeedGenerator, article: Article, html: str, linker: Li
     entry.published(article.date)
     entry.updated(article.updated)
     entry.summary(xml_safe(article.summary) or xml_safe(article.title))
-    entry.description(xml_safe(article.summary) or xml_safe(article.title))
+    # RSS readers render an item's description as HTML: the plain-text summary is escaped once
+    # more, so `<script>` in a summary is shown as text there too
+    entry.description(escape_html(xml_safe(article.summary) or xml_safe(article.title), quote=False))
     entry.content(xml_safe(absolutise(html, site.config.base_url)), type="html")
     if article.author:
         entry.author({"name": xml_safe(article.author)})

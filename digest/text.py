@@ -13,8 +13,9 @@ _WORD = re.compile(r"\w+")
 # ("Trojan Source"), and zero-width spaces hide inside words; neither carries meaning in a
 # news text. Zero-width (non-)joiners stay: Persian, Indic scripts and emoji need them.
 _DISGUISE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
-# C0 and C1 controls except tab, newline and carriage return: never text, invalid in XML
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls except tab, newline and carriage return, and the noncharacters: never
+# text, and XML forbids most of them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _JOINERS = "\u200c\u200d"
 
 
