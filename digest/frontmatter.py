@@ -55,6 +55,10 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         value = loader.construct_scalar(node)  # type: ignore[arg-type]
         raise _BadValue(f"{brief(value)} is not a real date ({exc}); write e.g. 2026-02-08T09:30:00+00:00",
                         node.start_mark) from None
+    except (AttributeError, TypeError):  # `!!timestamp` on something that is no date at all
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        raise _BadValue(f"{brief(value)} is not a date; write e.g. 2026-02-08T09:30:00+00:00",
+                        node.start_mark) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -156,6 +160,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    offset = value.utcoffset()
+    if offset is not None and offset % dt.timedelta(minutes=1):
+        # YAML offsets are hours and minutes; an old local mean time (-07:04:20) would not read back
+        value = value.astimezone(dt.timezone.utc)
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
