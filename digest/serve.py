@@ -198,6 +198,13 @@ class PreviewServer(Server):  # type: ignore[misc]
                 self.write(json.dumps(payload))
 
         class SiteHandler(StaticFileHandler):  # type: ignore[misc]
+            def parse_url_path(self, url_path: str) -> str:
+                # tornado answers a NUL with a 500 and a logged traceback; a backslash is never
+                # part of a digest URL and only ever a try at a Windows-style `..\`
+                if "\x00" in url_path or "\\" in url_path:
+                    raise web.HTTPError(400)
+                return str(super().parse_url_path(url_path))
+
             def write_error(self, status_code: int, **kwargs: Any) -> None:
                 with state.lock:
                     error = state.error
