@@ -17,7 +17,7 @@ FENCE = "---"
 # on nested `[`/`{` and crashes the whole process (not an exception) near 50,000 levels.
 MAX_FRONT_MATTER = 1_000_000  # characters
 MAX_FLOW_DEPTH = 100
-_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:#\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:\s|$)", re.MULTILINE)
 # What YAML's messages mean for someone writing front matter by hand
 _HINTS = (
     ("mapping values are not allowed", "put text containing `: ` in quotes, e.g. title: \"Iran: talks resume\""),
@@ -80,13 +80,14 @@ def split_document(text: str, path: str | Path) -> Document:
     if not text.strip():
         raise SourceError(path, 1, "the file is empty; an article starts with front matter: "
                                    "`---`, `title: ...`, `date: ...`, `---`")
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    first_end = text.find("\n")
+    if (text[:first_end] if first_end >= 0 else text).rstrip() != FENCE:
         raise SourceError(path, 1, "the file must start with a `---` line opening the front matter")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
-    if end is None:
+    closing = _find_closing_fence(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         raise SourceError(path, 1, "the front matter is never closed: add a `---` line after it")
-    source = "\n".join(lines[1:end])
+    fence_start, body_start = closing
+    source = text[first_end + 1 : fence_start]
     check_shape(source, path)
     try:
         meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
@@ -102,8 +103,29 @@ def split_document(text: str, path: str | Path) -> Document:
         raise SourceError(path, 2, "front matter is nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise SourceError(path, 2, "front matter must be a mapping of `key: value` lines")
-    body_lines = lines[end + 1 :]
-    return Document(meta, "\n".join(body_lines).strip("\n") + "\n", end + 2)
+    body_line = text.count("\n", 0, body_start) + 1
+    return Document(meta, text[body_start:].strip("\n") + "\n", body_line)
+
+
+def _find_closing_fence(text: str, start: int) -> tuple[int, int] | None:
+    """(start of the closing `---` line, start of the line after it), or None."""
+    while start < len(text):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip() in (FENCE, "..."):
+            return start, len(text) if end < 0 else end + 1
+        if end < 0:
+            return None
+        start = end + 1
+    return None
+
+
+def split_body(text: str) -> str:
+    """Only the body of a content file (no YAML parsing), for files already validated."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    closing = _find_closing_fence(text, text.find("\n") + 1)
+    return text[closing[1] :].strip("\n") + "\n" if closing else "\n"
 
 
 def _hint(exc: yaml.YAMLError, problem: str, source: str) -> str:
@@ -124,25 +146,28 @@ def check_shape(source: str, path: str | Path) -> None:
     if len(source) > MAX_FRONT_MATTER:
         raise SourceError(path, 2, f"front matter is over {MAX_FRONT_MATTER:,} characters; "
                                    "keep metadata there and put the text in the body")
-    depth = 0
-    for number, line in enumerate(source.split("\n"), start=2):
-        for char in line:
-            if char in "[{":
-                depth += 1
-                if depth > MAX_FLOW_DEPTH:
-                    raise SourceError(path, number, f"front matter nests `[` or `{{` more than "
-                                                    f"{MAX_FLOW_DEPTH} levels deep; close the brackets")
-            elif char in "]}" and depth:
-                depth -= 1
-    seen: dict[str, int] = {}
-    for number, line in enumerate(source.split("\n"), start=2):
-        match = _TOP_KEY.match(line)
-        if match is None:
-            continue
-        key = match.group(1).strip().strip("'\"")
-        if key in seen:
-            raise SourceError(path, number, f"`{key}` is given twice (first on line {seen[key]}); keep one")
-        seen[key] = number
+    if source.count("[") + source.count("{") > MAX_FLOW_DEPTH:  # rare: only then walk the text
+        depth = 0
+        for number, line in enumerate(source.split("\n"), start=2):
+            for char in line:
+                if char in "[{":
+                    depth += 1
+                    if depth > MAX_FLOW_DEPTH:
+                        raise SourceError(path, number, f"front matter nests `[` or `{{` more than "
+                                                        f"{MAX_FLOW_DEPTH} levels deep; close the brackets")
+                elif char in "]}" and depth:
+                    depth -= 1
+    keys = [key.strip("'\"") for key in _TOP_KEY.findall(source)]
+    if len(keys) != len(set(keys)):  # YAML keeps the last silently; the curator meant one
+        seen: dict[str, int] = {}
+        for number, line in enumerate(source.split("\n"), start=2):
+            match = _TOP_KEY.match(line)
+            if match is None:
+                continue
+            key = match.group(1).strip("'\"")
+            if key in seen:
+                raise SourceError(path, number, f"`{key}` is given twice (first on line {seen[key]}); keep one")
+            seen[key] = number
 
 
 def find_key_line(text: str, key: str) -> int | None:

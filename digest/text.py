@@ -8,7 +8,6 @@ import unicodedata
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 # Bidi embeddings, overrides and isolates can make text read differently from what it is
 # ("Trojan Source"), and zero-width spaces hide inside words; neither carries meaning in a
 # news text. Zero-width (non-)joiners stay: Persian, Indic scripts and emoji need them.
@@ -48,8 +47,8 @@ def shorten(text: str, limit: int = 300) -> str:
 
 
 def count_words(text: str) -> int:
-    """Count words the way readers do (runs of letters and digits)."""
-    return len(_WORD.findall(text))
+    """Count words for reading time: runs of non-space characters."""
+    return len(text.split())
 
 
 def clean_line(text: str) -> str:
@@ -59,8 +58,9 @@ def clean_line(text: str) -> str:
     zero-width joiner or non-joiner stays only between two non-ASCII characters, where a
     script or an emoji needs it. Other unprintable characters become spaces.
     """
-    text = unicodedata.normalize("NFC", text)
-    if not text.isprintable():
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # rare; the per-character pass is slow
         text = "".join(_printable(text, index, char) for index, char in enumerate(text))
     return _SPACE.sub(" ", text).strip()
 
