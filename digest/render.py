@@ -146,6 +146,8 @@ def renderer_for(bundle: TemplateBundle) -> PageRenderer:
     if found is None:
         _renderers.clear()
         found = _renderers[bundle.digest] = PageRenderer(bundle)
+    else:  # same templates, but maybe another site or a changed digest.toml: its own globals
+        found.env.globals.update(bundle.globals)
     return found
 
 

@@ -235,6 +235,16 @@ def test_edits_during_rebuilds_are_all_served_in_the_end(tmp_path: Path) -> None
         stop_preview(running)
 
 
+def test_a_changed_site_title_reaches_every_page(preview: Preview) -> None:
+    config = preview.root / "digest.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('title = "Fixture Digest"',
+                                                                 'title = "Renamed <Digest>"'), encoding="utf-8")
+    article = preview.url("2026/02/08/minister-resigns/")
+    assert wait_for(lambda: "Renamed &lt;Digest&gt;" in fetch(preview.url())[1], timeout=60), preview.output()[-2000:]
+    assert "Renamed &lt;Digest&gt;" in fetch(article)[1]
+    assert "Fixture Digest" not in fetch(article)[1]
+
+
 def test_ctrl_c_in_the_middle_of_a_rebuild_stops_cleanly(tmp_path: Path) -> None:
     root = tmp_path / "root"
     write_corpus(root, 250, seed=6)
