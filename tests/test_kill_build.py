@@ -1,5 +1,9 @@
-"""A real `digest build` killed with SIGKILL at several moments leaves `site/` exactly as it was
-(or, once the swap has happened, exactly the new site: never a mix), and the next build succeeds.
+"""A real `digest build` killed with SIGKILL at several moments never loses the old site.
+
+Right after the kill, `site/` is the old site or, once the build has committed, exactly the new
+one. An incremental build commits file by file under a journal: a kill inside that window
+leaves a mix, which the next `digest` run that takes the lock, even a failing build, rolls back
+to exactly the old site before anything else. Every following successful build gives the new site.
 
 The corpus is generated here, so the test does not depend on anything outside the repository.
 """
@@ -16,6 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+from digest.build import build_site
+from digest.config import load_config
 
 from .conftest import REPO, tree_bytes
 
@@ -96,6 +103,19 @@ def run_build(root: Path) -> float:
     return time.monotonic() - started
 
 
+def fail_a_build(root: Path) -> dict[str, bytes]:
+    """Run a build that fails on a broken file; return the site it leaves."""
+    broken = root / "content/2026/03/01/zz-broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-m", "digest", "build"], cwd=root, capture_output=True,
+                                text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+    finally:
+        broken.unlink()
+    assert result.returncode == 1 and "zz-broken.md:3: front matter is not valid YAML" in result.stderr, result.stderr
+    return tree_bytes(root / "site")
+
+
 def kill_group(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
@@ -130,12 +150,15 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_whole_new_one(t
             outcomes.append("old")
         elif site == new:
             outcomes.append("new")
+            break  # committed: later kills can only show the new site again
         else:
-            changed = sorted(set(site) ^ set(old) | {k for k in site.keys() & old.keys() if site[k] != old[k]})
-            pytest.fail(f"killed at {fraction:.0%} of a build ({'after' if finished else 'before'} it "
-                        f"finished): site/ is neither the old nor the new site; e.g. {changed[:5]}")
-        if outcomes[-1] == "new":
-            break  # the swap happened: later kills can only show the new site again
+            outcomes.append("mixed")
+            restored = fail_a_build(root)
+            changed = sorted(set(restored) ^ set(old) | {k for k in restored.keys() & old.keys()
+                                                         if restored[k] != old[k]})
+            assert restored == old, (
+                f"killed at {fraction:.0%} of a build ({'after' if finished else 'before'} it finished): "
+                f"site/ was a mix, and the next (failing) build did not restore the old site; e.g. {changed[:5]}")
     assert outcomes[0] == "old", f"the first kill came too late to prove anything: {outcomes}"
 
     run_build(root)
@@ -159,3 +182,31 @@ def test_a_build_killed_before_the_first_site_leaves_no_site(tmp_path: Path) -> 
     assert "index.html" in complete
     assert all(state in (None, complete) for state in states), "a half-built site/ appeared"
     assert states[0] is None, "the first kill came too late to prove anything"
+
+
+def test_a_failing_build_first_restores_a_site_left_mixed_by_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "root"
+    write_corpus(root, 60, seed=4)
+    run_build(root)
+    old = tree_bytes(root / "site")
+    change_corpus(root)
+    renames = {"n": 0}
+    real_rename = os.rename
+
+    def dying_rename(source: object, target: object) -> None:
+        renames["n"] += 1
+        if renames["n"] == 25:  # in the middle of moving files aside and into place
+            raise SystemExit("the power went")
+        real_rename(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", dying_rename)
+    with pytest.raises(SystemExit):
+        build_site(load_config(root))
+    monkeypatch.undo()
+    assert tree_bytes(root / "site") != old, "the crash did not land inside the commit"
+    assert fail_a_build(root) == old
+    run_build(root)
+    assert (root / "site/2026/03/01/article-00000/index.html").read_bytes() != old[
+        "2026/03/01/article-00000/index.html"]
