@@ -38,6 +38,15 @@ def echo(line: str, err: bool = False) -> None:
     click.echo(printable(line), err=err)
 
 
+def echo_errors(errors: list[DigestError]) -> None:
+    """One line per error; with --debug, the traceback of any bug behind one as well."""
+    debug = bool(click.get_current_context().obj.get("debug"))
+    for error in errors:
+        echo(str(error), err=True)
+        if debug and error.__cause__ is not None:
+            click.echo("".join(traceback.format_exception(error.__cause__)), err=True)
+
+
 def report_errors(func: F) -> F:
     """Turn DigestErrors into readable lines and exit status 1; tracebacks only with --debug."""
 
@@ -129,8 +138,7 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
             echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
         elif outcome.status != "unchanged":
             echo(f"{outcome.status} {display_path(outcome.path)}")
-    for error in report.errors:
-        echo(str(error), err=True)
+    echo_errors(report.errors)
     echo(
         f"{report.captures} capture(s): {len(report.outcomes)} article(s), {report.count('new')} new, "
         f"{report.count('updated') + report.count('replaced')} updated, {report.count('unchanged')} unchanged, "
@@ -182,10 +190,9 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
     config = load_site_config()
     report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
-    for error in report.errors:
-        click.echo(str(error), err=True)
-    click.echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
+        echo(f"note: {note}", err=True)
+    echo_errors(report.errors)
+    echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
                f"{len(report.errors)} error(s)")
     if report.errors:
         sys.exit(1)

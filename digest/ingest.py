@@ -58,8 +58,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x00\x20ftyp", "a video"),
 )
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-# Bytes that are never text in any encoding a capture comes in (tab, newlines, form feed and ESC
-# excepted are counted; \x1b counts: ANSI colours are not article text either)
+# Bytes that are text in no encoding a capture comes in without a BOM: C0 controls except tab,
+# line feed, form feed and carriage return, and DEL (ESC counts: ANSI colours are not article text)
 _CONTROL_BYTES = frozenset([*range(0, 9), 11, *range(14, 32), 127])
 
 
@@ -188,23 +188,10 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
     classifier = KeywordClassifier(config.topics)
     for path in captures:
         report.captures += 1
-        try:
-            data = read_capture(path)
-            capture = clean_capture(path, data, config, options)
-        except DigestError as exc:
-            report.errors.append(exc)
+        loaded = load_capture(path, config, options, report)
+        if loaded is None:
             continue
-        except OSError as exc:
-            report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        except Exception as exc:  # a cleaner bug must not cost the curator the other captures
-            report.errors.append(internal_error(path, exc))
-            continue
-        controls = count_control_bytes(data)
-        if controls:
-            report.notes.append(f"{display_path(path)}: removed {controls} control character(s) "
-                                f"(NUL, escape or similar bytes that are not text)")
-        report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+        data, capture = loaded
         digest = hashlib.sha256(data).hexdigest()
         for index, article in enumerate(capture.articles, start=1):
             try:
@@ -222,6 +209,30 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
             except Exception as exc:
                 report.errors.append(internal_error(path, exc))
     return report
+
+
+def load_capture(
+    path: Path, config: Config, options: IngestOptions, report: IngestReport,
+) -> tuple[bytes, CleanedCapture] | None:
+    """Read and clean one capture; None (with the error in the report) when it gives nothing."""
+    try:
+        data = read_capture(path)
+        capture = clean_capture(path, data, config, options)
+    except DigestError as exc:
+        report.errors.append(exc)
+        return None
+    except OSError as exc:
+        report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    except Exception as exc:  # a cleaner bug must not cost the curator the other captures
+        report.errors.append(internal_error(path, exc))
+        return None
+    controls = count_control_bytes(data)
+    if controls:
+        report.notes.append(f"{display_path(path)}: removed {controls} control character(s) "
+                            f"(NUL, escape or similar bytes that are not text)")
+    report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+    return data, capture
 
 
 def internal_error(path: Path, exc: Exception) -> SourceError:
@@ -383,22 +394,24 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
         raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
     for path in captures:
         report.captures += 1
-        try:
-            data = path.read_bytes()
-            capture = clean_capture(path, data, config, options)
-        except DigestError as exc:
-            report.errors.append(exc)
+        loaded = load_capture(path, config, options, report)
+        if loaded is None:
             continue
-        except OSError as exc:
-            report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
-            continue
-        report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+        data, capture = loaded
         digest = hashlib.sha256(data).hexdigest()
         several = len(capture.articles) > 1
         for index, article in enumerate(capture.articles, start=1):
-            meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
             target = out_dir / (f"{path.stem}__{index}.md" if several else f"{path.stem}.md")
-            write_atomically(target, render_article_file(meta, body))
+            try:
+                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+                write_atomically(target, render_article_file(meta, body))
+            except OSError as exc:
+                report.errors.append(SourceError(exc.filename or target, None, f"cannot write article {index} of "
+                                                                               f"{display_path(path)}: {exc.strerror or exc}"))
+                continue
+            except Exception as exc:
+                report.errors.append(internal_error(path, exc))
+                continue
             report.outcomes.append(Outcome("new", target, article.title))
     return report
 
