@@ -61,6 +61,9 @@ _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # Bytes that are text in no encoding a capture comes in without a BOM: C0 controls except tab,
 # line feed, form feed and carriage return, and DEL (ESC counts: ANSI colours are not article text)
 _CONTROL_BYTES = frozenset([*range(0, 9), 11, *range(14, 32), 127])
+# Terminal escape sequences (colours, cursor moves) from a dump taken with `script` or a coloured
+# pager: removing only their ESC byte would leave "[1m" in the article
+_ANSI_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,9 @@ def clean_capture(path: Path, data: bytes, config: Config, options: IngestOption
     else:
         capture = clean_text(decode_capture(data), reference)
     if not capture.articles:
-        raise SourceError(path, None, "no article found in this capture (only menus, links or boilerplate?)")
+        said = [note for note in capture.notes if not note.startswith("no article found")]
+        detail = f"; the cleaner says: {'; '.join(said)}" if said else ""
+        raise SourceError(path, None, f"no article found in this capture (only menus, links or boilerplate?){detail}")
     return capture
 
 
@@ -167,6 +172,13 @@ def _looks_utf16(head: bytes) -> bool:
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
     return half > 0 and max(even, odd) > half * 0.3 and min(even, odd) < half * 0.02
+
+
+def strip_terminal_escapes(data: bytes) -> tuple[bytes, int]:
+    """The capture without terminal escape sequences, and how many there were."""
+    if b"\x1b" not in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:8192]):
+        return data, 0
+    return _ANSI_SEQUENCE.subn(b"", data)
 
 
 def count_control_bytes(data: bytes) -> int:
@@ -217,7 +229,8 @@ def load_capture(
     """Read and clean one capture; None (with the error in the report) when it gives nothing."""
     try:
         data = read_capture(path)
-        capture = clean_capture(path, data, config, options)
+        text_bytes, sequences = strip_terminal_escapes(data)
+        capture = clean_capture(path, text_bytes, config, options)
     except DigestError as exc:
         report.errors.append(exc)
         return None
@@ -227,10 +240,12 @@ def load_capture(
     except Exception as exc:  # a cleaner bug must not cost the curator the other captures
         report.errors.append(internal_error(path, exc))
         return None
-    controls = count_control_bytes(data)
+    removed = [f"{sequences} terminal escape sequence(s)"] if sequences else []
+    controls = count_control_bytes(text_bytes)
     if controls:
-        report.notes.append(f"{display_path(path)}: removed {controls} control character(s) "
-                            f"(NUL, escape or similar bytes that are not text)")
+        removed.append(f"{controls} control character(s) (NUL, escape or similar bytes that are not text)")
+    if removed:
+        report.notes.append(f"{display_path(path)}: removed {' and '.join(removed)}")
     report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
     return data, capture
 
