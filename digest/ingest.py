@@ -301,7 +301,8 @@ def make_article_file(
         "date": published.replace(microsecond=0),
         "date_source": article.date_source,
         "source": options.source or article.source or capture.source,
-        "source_url": article.source_url,
+        # the build accepts http(s) addresses only; a capture's `javascript:` link is never one
+        "source_url": article.source_url if (article.source_url or "").startswith(("http://", "https://")) else None,
         "author": article.author,
         "topics": list(classifier.assign(fields)),
         "tags": list(article.tags),
