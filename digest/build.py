@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, collate_site, pick_lead
+from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
 from .content import find_content_files, parse_files, read_body, settings_key
 from .errors import BuildAborted, DigestError
@@ -33,7 +33,7 @@ from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .views import ViewBuilder
-from .writer import MARKER, SiteWriter, build_lock
+from .writer import MARKER, SiteWriter, build_lock, recover
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Entry = tuple[int, int, "Article | None", list[str]]  # mtime_ns, size, article (None: draft), warnings
@@ -104,6 +104,9 @@ class Builder:
         self.pending.clear()  # a build renders everything a quick update had pending
         self.stale_feeds = set()
         with build_lock(config.output_dir):
+            # a build killed while committing left a journal: put the old site back first, even
+            # if this build fails before it writes anything
+            recover(config.output_dir.resolve())
             bundle = load_bundle(config)
             stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
             fingerprint = _fingerprint(config, bundle, stats)
@@ -165,6 +168,10 @@ class Builder:
         if errors:
             if runner is not None:
                 runner.close()
+            try:  # URLs or ids claimed twice among the good files belong in the same report
+                check_unique([entry[2] for entry in entries.values() if entry[2] is not None])
+            except BuildAborted as exc:
+                errors += exc.errors
             raise BuildAborted(errors)
         self.entries = entries
         self.cache.save_articles(key, entries)

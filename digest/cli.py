@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,30 +23,67 @@ from .config import Config, load_config
 from .errors import BuildAborted, DigestError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Terminal control characters from file names or captured text must not reach the terminal
+# as such (an escape sequence can rewrite what the curator sees); show them as \x.. escapes.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(line: str) -> str:
+    """Escape control characters, bidi overrides and undecodable bytes of a line of output."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), line)
+
+
+def echo(line: str, err: bool = False) -> None:
+    """Print one line of output safely."""
+    click.echo(printable(line), err=err)
+
+
+def echo_errors(errors: list[DigestError]) -> None:
+    """One line per error; with --debug, the traceback of any bug behind one as well."""
+    debug = bool(click.get_current_context().obj.get("debug"))
+    for error in errors:
+        echo(str(error), err=True)
+        if debug and error.__cause__ is not None:
+            click.echo("".join(traceback.format_exception(error.__cause__)), err=True)
 
 
 def report_errors(func: F) -> F:
-    """Turn DigestErrors into readable lines and exit status 1."""
+    """Turn DigestErrors into readable lines and exit status 1; tracebacks only with --debug."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
+        debug = bool(ctx.obj.get("debug"))
         try:
             return func(*args, **kwargs)
         except BuildAborted as exc:
-            if ctx.obj.get("debug"):
-                raise
             for line in exc.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
+            if debug:
+                raise
             sys.exit(1)
         except DigestError as exc:
-            if ctx.obj.get("debug"):
+            echo(f"error: {exc}", err=True)
+            if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix
+            if debug:
+                raise
+            where = f"{display_path(exc.filename)}: " if exc.filename else ""
+            echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if debug:
+                raise
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            echo(f"internal error: {type(exc).__name__}: {exc} (at {Path(frame.filename).name}:"
+                 f"{frame.lineno}); this is a bug in digest: please report it with the output of "
+                 f"`digest --debug {ctx.info_name} ...`", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -62,7 +101,7 @@ def load_site_config(**overrides: Any) -> Config:
     """Read `digest.toml` from the current folder, apply options, print its warnings."""
     config = load_config(Path.cwd()).with_overrides(**overrides)
     for warning in config.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     return config
 
 
@@ -93,15 +132,14 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
     config = load_site_config(content_dir=content_dir)
     report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     for outcome in report.outcomes:
         if outcome.status == "kept":
-            click.echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
+            echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
         elif outcome.status != "unchanged":
-            click.echo(f"{outcome.status} {display_path(outcome.path)}")
-    for error in report.errors:
-        click.echo(str(error), err=True)
-    click.echo(
+            echo(f"{outcome.status} {display_path(outcome.path)}")
+    echo_errors(report.errors)
+    echo(
         f"{report.captures} capture(s): {len(report.outcomes)} article(s), {report.count('new')} new, "
         f"{report.count('updated') + report.count('replaced')} updated, {report.count('unchanged')} unchanged, "
         f"{report.count('kept')} kept; {len(report.errors)} error(s)"
@@ -152,10 +190,9 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
     config = load_site_config()
     report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
-    for error in report.errors:
-        click.echo(str(error), err=True)
-    click.echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
+        echo(f"note: {note}", err=True)
+    echo_errors(report.errors)
+    echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
                f"{len(report.errors)} error(s)")
     if report.errors:
         sys.exit(1)
@@ -182,14 +219,14 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
         if bar is not None:
             bar.close()
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     if timings:
-        click.echo("timings: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items()), err=True)
+        echo("timings: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items()), err=True)
     target = display_path(config.output_dir)
     if report.unchanged:
-        click.echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
+        echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
         return
-    click.echo(
+    echo(
         f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
         f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
         f"in {report.seconds:.2f}s -> {target}"
@@ -232,4 +269,4 @@ def serve(host: str, port: int) -> None:
     """Build, then preview the site with live reload on every change."""
     from .serve import serve_site
 
-    serve_site(Path.cwd(), host, port, echo=lambda line: click.echo(line, err=True))
+    serve_site(Path.cwd(), host, port, echo=lambda line: echo(line, err=True))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .config import Config, Topic
-from .errors import BuildAborted, DigestError, SourceError
+from .errors import BuildAborted, DigestError, SourceError, display_path
 from .models import Article
 
 
@@ -107,7 +107,7 @@ def check_unique(articles: Sequence[Article]) -> None:
             if key in first_seen:
                 errors.append(SourceError(
                     article.path, 1,
-                    f"{what} {key} is already used by {first_seen[key].path}; {fix}",
+                    f"{what} {key} is already used by {display_path(first_seen[key].path)}; {fix}",
                 ))
             else:
                 first_seen[key] = article

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import DigestError, SourceError
+from .errors import DigestError, SourceError, brief
 from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .revisions import CHECKSUM_KEY, text_checksum
@@ -98,12 +98,11 @@ def settings_key(config: Config) -> str:
 
 def read_text(path: Path) -> str:
     """A content file's text; content files are UTF-8."""
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
+    return decode_content(data, path)
 
 
 def read_article(
@@ -127,6 +126,21 @@ def read_body(article: Article) -> str:
     return body
 
 
+def decode_content(data: bytes, path: Path) -> str:
+    """Content files are UTF-8; say what else a file looks like, and where it goes wrong."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SourceError(path, None, "the file is UTF-16 text; save it as UTF-8") from None
+        if b"\x00" in data[:8192]:
+            raise SourceError(path, None, "this is a binary file, not a Markdown article; "
+                                          "move it out of the content folder") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                      "save it as UTF-8") from None
+
+
 def _make_article(
     path: Path, text: str, meta: dict[str, Any], body: str, body_line: int,
     config: Config, classifier: KeywordClassifier,
@@ -138,11 +152,16 @@ def _make_article(
         str(SourceError(path, find_key_line(text, key), f"unknown front matter key `{key}` is ignored"))
         for key in meta if key not in KNOWN_KEYS
     ]
-    if meta.get("draft") is True:
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):  # `draft: "yes"` must not publish an article by accident
+        raise fail("draft", f"`draft` must be true or false, got {brief(draft)}")
+    if draft:
         return None, notes
     rel_path = path.relative_to(config.content_dir).as_posix() if path.is_relative_to(config.content_dir) else path.name
 
     title = meta.get("title")
+    if title is not None and not isinstance(title, str):
+        raise fail("title", f"`title` must be text, got {brief(title)}; write it in quotes: title: \"...\"")
     if not isinstance(title, str) or not clean_line(title):
         raise fail("title", "`title` is missing or empty; add `title: ...` to the front matter")
     title = clean_line(title)
@@ -241,11 +260,18 @@ def _read_date(value: Any, config: Config, fail: Any, key: str) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
         except ValueError:
-            raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00") from None
+            raise fail(f"`{key}` is not a date: {brief(value)}; write it as 2026-02-08T09:30:00+00:00") from None
     else:
-        raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00")
+        raise fail(f"`{key}` is not a date: {brief(value)}; write it as 2026-02-08T09:30:00+00:00")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=config.tz)
+    try:  # editions, feeds and sorting convert it; years near 1 or 9999 overflow there
+        in_range = all(1000 <= moment.year <= 9998 for moment in
+                       (parsed, parsed.astimezone(dt.timezone.utc), parsed.astimezone(config.tz)))
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range:
+        raise fail(f"`{key}` is out of range: {brief(value)}; use a year from 1000 to 9998")
     return parsed
 
 
