@@ -16,7 +16,7 @@ from .frontmatter import find_key_line, split_document
 from .models import Article, Image
 from .slugs import is_slug, make_slug
 from .text import clean_line, count_words, first_paragraph, shorten
-from .topics import KeywordClassifier
+from .topics import TopicClassifier, article_fields
 
 ID_NAMESPACE = uuid.UUID("5b1c8f3e-2d4a-5e6f-8a9b-0c1d2e3f4a5b")
 KNOWN_KEYS = frozenset(
@@ -50,7 +50,7 @@ def find_content_files(content_dir: Path) -> list[Path]:
 
 def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded:
     """Read and validate every content file; bad files are reported, never skipped silently."""
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     articles: list[Article] = []
     errors: list[DigestError] = []
     warnings: list[str] = []
@@ -67,21 +67,22 @@ def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded
 
 
 def read_article(
-    path: Path, config: Config, classifier: KeywordClassifier
+    path: Path, config: Config, classifier: TopicClassifier, include_drafts: bool = False
 ) -> tuple[Article | None, list[str]]:
-    """Read one content file; None for drafts. Raises SourceError naming file and line."""
+    """Read one content file; None for drafts (unless asked). Raises SourceError naming file and line."""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
     document = split_document(text, path)
-    return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier)
+    return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier,
+                         include_drafts)
 
 
 def _make_article(
     path: Path, text: str, meta: dict[str, Any], body: str, body_line: int,
-    config: Config, classifier: KeywordClassifier,
+    config: Config, classifier: TopicClassifier, include_drafts: bool = False,
 ) -> tuple[Article | None, list[str]]:
     def fail(key: str, message: str) -> SourceError:
         return SourceError(path, find_key_line(text, key) or 1, message)
@@ -90,7 +91,7 @@ def _make_article(
         str(SourceError(path, find_key_line(text, key), f"unknown front matter key `{key}` is ignored"))
         for key in meta if key not in KNOWN_KEYS
     ]
-    if meta.get("draft") is True:
+    if meta.get("draft") is True and not include_drafts:
         return None, notes
     rel_path = path.relative_to(config.content_dir).as_posix() if path.is_relative_to(config.content_dir) else path.name
 
@@ -123,8 +124,10 @@ def _make_article(
             known = ", ".join(topic.slug for topic in config.topics)
             raise fail("topics", f"unknown topic `{unknown[0]}`; use one of: {known} "
                                  f"(or add it to digest.toml)")
+        topic_scores = _read_topic_scores(meta, topics, fail)
     else:
-        topics = classifier.assign({"title": title, "summary": summary, "tags": " ".join(tags), "body": body})
+        classified = classifier.classify(article_fields(title, summary, tags, body))
+        topics, topic_scores = classified.topics, () if classified.fallback else classified.shares()
 
     slug_value = meta.get("slug")
     if slug_value is not None:
@@ -151,7 +154,7 @@ def _make_article(
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body=body,
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
-        image=image, words=body_words,
+        image=image, words=body_words, topic_scores=topic_scores,
     ), notes
 
 
@@ -197,6 +200,20 @@ def _read_text(meta: dict[str, Any], key: str, fail: Any) -> str | None:
     if not isinstance(value, str):
         raise fail(key, f"`{key}` must be text, got {type(value).__name__}")
     return clean_line(value) or None
+
+
+def _read_topic_scores(meta: dict[str, Any], topics: tuple[str, ...], fail: Any) -> tuple[tuple[str, float], ...]:
+    """Scores ingest wrote for the chosen topics; those of topics no longer chosen are dropped."""
+    value = meta.get("topic_scores")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 1
+        for score in value.values()
+    ):
+        raise fail("topic_scores", "`topic_scores` must map topics to numbers from 0 to 1, "
+                                   "e.g. `topic_scores: {politics: 0.62}` (or remove it)")
+    return tuple((slug, round(float(value[slug]), 2)) for slug in topics if slug in value)
 
 
 def _read_list(meta: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:

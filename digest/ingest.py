@@ -26,7 +26,7 @@ from .errors import DigestError, SourceError, display_path
 from .frontmatter import dump_document, split_document
 from .slugs import make_slug
 from .text import first_paragraph, shorten
-from .topics import KeywordClassifier
+from .topics import TopicClassifier, article_fields
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -111,7 +111,7 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
     report = IngestReport()
     captures, report.errors = find_captures(paths)
     existing = index_existing(config.content_dir)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     for path in captures:
         report.captures += 1
         try:
@@ -133,12 +133,12 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
 
 def make_article_file(
     article: CleanedArticle, capture: CleanedCapture, path: Path, index: int, digest: str,
-    config: Config, options: IngestOptions, classifier: KeywordClassifier,
+    config: Config, options: IngestOptions, classifier: TopicClassifier,
 ) -> tuple[dict[str, Any], str]:
     """Front matter (in a fixed key order) and body for one cleaned article."""
     published = article.published or dt.datetime.fromtimestamp(path.stat().st_mtime, tz=config.tz)
     summary = article.summary or shorten(first_paragraph(article.body), SUMMARY_LIMIT)
-    fields = {"title": article.title, "summary": summary, "tags": " ".join(article.tags), "body": article.body}
+    classified = classifier.classify(article_fields(article.title, summary, article.tags, article.body))
     meta: dict[str, Any] = {
         "title": article.title,
         "date": published.replace(microsecond=0),
@@ -146,7 +146,8 @@ def make_article_file(
         "source": options.source or article.source or capture.source,
         "source_url": article.source_url,
         "author": article.author,
-        "topics": list(classifier.assign(fields)),
+        "topics": list(classified.topics),
+        "topic_scores": None if classified.fallback else dict(classified.shares()),
         "tags": list(article.tags),
         "summary": summary,
         "image": {"caption": article.image_caption, "credit": article.image_credit}
@@ -243,7 +244,7 @@ def write_atomically(path: Path, text: str) -> None:
 def iter_previews(capture: CleanedCapture, path: Path, config: Config, options: IngestOptions,
                   data: bytes) -> Iterator[str]:
     """Each article of a capture as the content file ingest would write (for `digest clean`)."""
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     digest = hashlib.sha256(data).hexdigest()
     for index, article in enumerate(capture.articles, start=1):
         meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)

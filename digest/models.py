@@ -37,6 +37,7 @@ class Article:
     author: str | None = None
     image: Image | None = None
     words: int = 0
+    topic_scores: tuple[tuple[str, float], ...] = ()  # (slug, share 0..1) of chosen topics, when known
 
     @property
     def url(self) -> str:
