@@ -128,6 +128,7 @@ def _make_article(
     else:
         classified = classifier.classify(article_fields(title, summary, tags, body))
         topics, topic_scores = classified.topics, () if classified.fallback else classified.shares()
+    duplicate_of = _read_text(meta, "duplicate_of", fail)
 
     slug_value = meta.get("slug")
     if slug_value is not None:
@@ -154,7 +155,7 @@ def _make_article(
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body=body,
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
-        image=image, words=body_words, topic_scores=topic_scores,
+        image=image, words=body_words, topic_scores=topic_scores, duplicate_of=duplicate_of,
     ), notes
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from .cleaning import CleanedArticle, CleanedCapture, DateReference, clean_html, clean_text, decode_capture
 from .config import Config
 from .content import ID_NAMESPACE, find_content_files
+from .duplicates import NearbyContent
 from .errors import DigestError, SourceError, display_path
 from .frontmatter import dump_document, split_document
 from .slugs import make_slug
@@ -112,6 +113,7 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
     captures, report.errors = find_captures(paths)
     existing = index_existing(config.content_dir)
     classifier = TopicClassifier(config.topics)
+    nearby = NearbyContent(config.content_dir)
     for path in captures:
         report.captures += 1
         try:
@@ -127,7 +129,18 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
         digest = hashlib.sha256(data).hexdigest()
         for index, article in enumerate(capture.articles, start=1):
             meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
-            report.outcomes.append(write_article(meta, body, config, existing, options.force))
+            original = nearby.check(meta["id"], meta["date"].astimezone(config.tz).date(), body)
+            if original is not None:
+                # recorded, never dropped: the build folds it into the original's page
+                meta["duplicate_of"] = original.id
+                report.notes.append(
+                    f"{display_path(path)}: article {index} ({meta['title']}) repeats "
+                    f"{display_path(original.path)} (shingle overlap {original.similarity.jaccard:.2f}); "
+                    f"filed with `duplicate_of`, it is not published on its own"
+                )
+            outcome = write_article(meta, body, config, existing, options.force)
+            report.outcomes.append(outcome)
+            nearby.add(meta["id"], outcome.path, body, duplicate=original is not None)
     return report
 
 

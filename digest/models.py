@@ -38,6 +38,7 @@ class Article:
     image: Image | None = None
     words: int = 0
     topic_scores: tuple[tuple[str, float], ...] = ()  # (slug, share 0..1) of chosen topics, when known
+    duplicate_of: str | None = None  # id of the article this one copies (see curation.py)
 
     @property
     def url(self) -> str:
