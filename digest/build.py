@@ -40,7 +40,8 @@ def load_site(config: Config) -> tuple[Site, list[str]]:
     loaded = read_articles(config)
     if loaded.errors:
         raise BuildAborted(loaded.errors)
-    return collate_site(config, loaded.articles), loaded.warnings
+    site = collate_site(config, loaded.articles)
+    return site, [*loaded.warnings, *site.curation.warnings]
 
 
 def build_site(config: Config) -> BuildReport:

@@ -9,10 +9,10 @@ from typing import Any
 from . import urls
 from .collate import Site
 from .models import Article
+from .related import RELATED_COUNT
 from .render import PageRenderer
 from .views import ArchiveView, Link, TopicView, ViewBuilder, YearView, format_month
 
-RELATED_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -26,21 +26,9 @@ class PageJob:
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
-    """Recent articles of the same primary topic, nearest in time first (until stories land)."""
-    if not article.topics:
-        return []
-    pool = site.by_topic.get(article.topics[0], [])
-    position = site.in_topic.get(article.topics[0], {}).get(article.id, 0)
-    picked: list[Article] = []
-    left, right = position - 1, position + 1
-    while len(picked) < count and (left >= 0 or right < len(pool)):
-        if right < len(pool):
-            picked.append(pool[right])
-            right += 1
-        if left >= 0 and len(picked) < count:
-            picked.append(pool[left])
-            left -= 1
-    return picked
+    """Related coverage found once per build (see `related.py`), most similar first."""
+    ids = site.curation.related.get(article.id, ())[:count]
+    return [site.articles[site.index[other]] for other in ids]
 
 
 def plan_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:

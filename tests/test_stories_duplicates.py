@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from digest.build import build_site, load_site
 from digest.config import load_config
 from digest.duplicates import BINS, DuplicateIndex, NearbyContent, compare, shingle, sketch
+
+from .conftest import FIXTURES
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_76a53f2f9d0b8894.txt"
 WIRE = """Turkey received the first batch of Russia's S-400 missile defense system on Friday, sparking
@@ -107,6 +111,36 @@ def test_nearby_content_reads_only_the_days_around_the_article(tmp_path: Path) -
     assert nearby.check("near", dt.date(2026, 2, 8), WIRE) is None  # never itself
     nearby.add("new", content / "2026/02/08/new.md", WIRE, duplicate=True)
     assert nearby.check("other", dt.date(2026, 2, 8), WIRE).id == "near"  # type: ignore[union-attr]
+
+
+def stories_root(tmp_path: Path) -> Path:
+    root = tmp_path / "stories"
+    shutil.copytree(FIXTURES / "site-stories", root)
+    return root
+
+
+def test_the_build_folds_a_duplicate_into_its_original(tmp_path: Path) -> None:
+    root = stories_root(tmp_path)
+    out = tmp_path / "out"
+    build_site(load_config(root).with_overrides(output_dir=str(out)))
+    assert not (out / "2026/02/08/iran-says-it-will-never-surrender-right-to-enrich").exists()
+    page = (out / "2026/02/08/iran-warns-will-not-give-up-enrichment-despite-us-war-threat/index.html").read_text()
+    assert ('<p class="also-published">Also published by <span title="Iran says it will never surrender right '
+            'to enrich, even under threat of war">Gulf Daily</span></p>') in page
+    assert "iran-says-it-will-never-surrender" not in (out / "2026/02/08/index.html").read_text()
+
+
+def test_a_duplicate_of_nothing_is_published_with_a_warning(tmp_path: Path) -> None:
+    root = stories_root(tmp_path)
+    original = root / "content/2026/02/08/iran-warns-will-not-give-up-enrichment-despite-us-war-threat.md"
+    original.write_text(original.read_text().replace("source: Asharq", "draft: true\nsource: Asharq"))
+    site, warnings = load_site(load_config(root))
+    assert warnings == [
+        f"{root}/content/2026/02/08/iran-says-it-will-never-surrender-right-to-enrich.md: "
+        "`duplicate_of: urn:uuid:0c8f6a52-6a8e-5d2b-9f1e-3b7a1c2d4e5f` names no published article, so this "
+        "one is published on its own; correct the id or remove `duplicate_of`"
+    ]
+    assert any(a.source == "Gulf Daily" for a in site.articles)
 
 
 def test_ingest_records_a_second_capture_as_a_duplicate(tmp_path: Path, cli: Callable[..., object]) -> None:

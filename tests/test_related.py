@@ -1,0 +1,103 @@
+"""Related coverage: up to five articles on the same subject, any date, found without all pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from digest.build import build_site
+from digest.config import load_config
+from digest.related import RELATED_CANDIDATES, RELATED_COUNT, find_related
+from digest.terms import TermIndex, extract_terms
+
+from .conftest import FIXTURES, REPO, tree_bytes
+from .test_stories import make_article
+
+S400_2019 = "/2019/07/12/turkey-receives-first-russian-missile-delivery/"
+S400_2025 = "/2025/11/03/turkey-not-to-forgo-russian-s-400-missile-systems/"
+
+
+def related_section(page: str) -> str:
+    return page.split('id="related-heading"')[1].split("</section>")[0] if 'id="related-heading"' in page else ""
+
+
+def test_the_two_s400_articles_link_each_other(tmp_path: Path) -> None:
+    root = tmp_path / "stories"
+    shutil.copytree(FIXTURES / "site-stories", root)
+    out = tmp_path / "out"
+    build_site(load_config(root).with_overrides(output_dir=str(out)))
+    first = (out / S400_2019.strip("/") / "index.html").read_text()
+    later = (out / S400_2025.strip("/") / "index.html").read_text()
+    assert f'href="{S400_2025}"' in related_section(first)
+    assert f'href="{S400_2019}"' in related_section(later)
+    assert "<h2 id=\"related-heading\">Related coverage</h2>" in first
+    # a football report has nothing in common with the rest
+    sport = (out / "2026/02/08/harbury-stun-league-leaders-to-reach-cup-final/index.html").read_text()
+    assert related_section(sport) == ""
+
+
+def test_related_are_ranked_capped_and_exclude_the_story() -> None:
+    base = "Tavros port strike delays grain exports"
+    articles = [make_article(i, f"{base} day {i}", f"Dock workers in Tavros halted grain exports at Stavenport, round {i}.",
+                             hours=-24 * 10 * i) for i in range(8)]
+    articles.append(make_article(50, "Opera season opens in Lindaro", "The Lindaro opera opened its season.", hours=3))
+    articles.sort(key=lambda a: a.sort_key)
+    index = TermIndex.build(articles)
+    related = find_related(index, {"id-0": "s", "id-1": "s"})
+    assert len(related["id-2"]) == RELATED_COUNT and "id-2" not in related["id-2"]
+    assert "id-1" not in related["id-0"] and "id-0" not in related["id-1"]  # same story
+    assert "id-50" not in related
+    scores = [index.similarity(articles.index(next(a for a in articles if a.id == "id-2")),
+                               articles.index(next(a for a in articles if a.id == other)))
+              for other in related["id-2"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_only_candidate_pairs_are_ever_compared() -> None:
+    """Never all pairs: articles with nothing in common are never compared at all."""
+    words = [f"w{n}x" for n in range(3000)]
+    articles = [make_article(i, " ".join(words[i * 10 : i * 10 + 5]), " ".join(words[i * 10 + 5 : i * 10 + 10]),
+                             hours=-i) for i in range(300)]
+    index = TermIndex.build(articles)
+    assert find_related(index, {}) == {}
+    assert index._similar == {}
+    # with shared terms, comparisons stay within each article's candidate list
+    articles = [make_article(i, f"Tavros w{i % 40}x w{i % 37}y", f"note w{i % 31}z", hours=-i) for i in range(400)]
+    index = TermIndex.build(articles)
+    find_related(index, {})
+    assert 0 < len(index._similar) <= len(articles) * RELATED_CANDIDATES
+
+
+def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
+    terms = extract_terms("", "", (), 'Police met Xinhua reporters. Officials said "Yes" to Recep Tayyip Erdogan.')
+    names = sorted(term for term in terms if term.startswith("@"))
+    assert names == ["@erdogan", "@recep", "@recep tayyip", "@tayyip", "@tayyip erdogan", "@xinhua"]
+
+
+def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
+    root = tmp_path / "stories"
+    shutil.copytree(FIXTURES / "site-stories", root)
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-m", "digest", "build", "--out", str(out)], cwd=root, env=env,
+                       check=True, capture_output=True)
+        trees.append(tree_bytes(out))
+    assert trees[0] == trees[1]
+    assert any(name.endswith("index.html") and b"card-also" in data for name, data in trees[0].items())
+
+
+def test_dates_do_not_limit_related_coverage() -> None:
+    old = make_article(1, "Grain corridor talks resume in Tavros", "Envoys from Ostrevia and Karesh met in Tavros.")
+    new = make_article(2, "Tavros grain corridor deal signed", "Ostrevia and Karesh signed the Tavros grain deal.",
+                       hours=24 * 365 * 3)
+    filler = [make_article(10 + i, f"Unrelated item {i} on cycling", f"Riders {i} raced.", hours=-i) for i in range(5)]
+    articles = sorted([old, new, *filler], key=lambda a: a.sort_key)
+    related = find_related(TermIndex.build(articles), {})
+    assert related["id-1"][0] == "id-2" and related["id-2"][0] == "id-1"
+    assert new.date - old.date > dt.timedelta(days=1000)
