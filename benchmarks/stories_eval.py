@@ -33,7 +33,9 @@ sys.path.append(str(REPO))  # PYTHONPATH, when set, wins
 from digest.build import load_site  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.curation import Curation, curate  # noqa: E402
+from digest.content import hash_text  # noqa: E402
 from digest.models import Article  # noqa: E402
+from digest.terms import find_names  # noqa: E402
 from digest.text import count_words, first_paragraph, shorten  # noqa: E402
 
 EXPECT = REPO / "benchmarks" / "data" / "stories_dev_expect.json"
@@ -93,10 +95,12 @@ def dev_articles(data: Path) -> list[Article]:
             day = dt.date(*map(int, match.groups())) if match else dt.date(2019, 11, 19)
             date = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
             body = article["body"]
+            summary = shorten(first_paragraph(body), 300)
             articles[page] = Article(
                 path=page, rel_path=page, slug=page, title=article["title"], date=date, updated=date,
-                day=day, id=page, summary=shorten(first_paragraph(body), 300), body=body, body_line=1,
-                topics=(), topics_given=False, source=urlsplit(url).netloc, words=count_words(body),
+                day=day, id=page, summary=summary, body_hash=hash_text(body), body_line=1, topics=(),
+                topics_given=False, source=urlsplit(url).netloc, words=count_words(body),
+                names=find_names(summary, body),
             )
     return sorted(articles.values(), key=lambda a: a.sort_key)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -109,22 +110,64 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
         sys.exit(1)
 
 
+def show_progress() -> bool:
+    """A progress bar only for a person watching a terminal, never in pipes or CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+
+class ProgressBar:
+    """Draws build progress on stderr (click's bar), one stage at a time."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
 @click.option("--out", "output_dir", type=click.Path(path_type=Path), help="Output folder (default: from digest.toml, `site`).")
 @click.option("--base-url", metavar="URL", help="Public address of the site, used in feeds and canonical links.")
+@click.option("--executor", metavar="SPEC", help="Where per-article work runs: auto (default), serial, local[:N] or dask://HOST:PORT.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the build cache (a full, clean build).")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @report_errors
-def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None) -> None:
+def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, executor: str | None,
+          no_cache: bool, timings: bool) -> None:
     """Build the site from content/ into site/."""
-    from .build import build_site
+    from .build import BuildOptions, build_site
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url)
-    report = build_site(config)
+    bar = ProgressBar() if show_progress() else None
+    try:
+        report = build_site(config, BuildOptions(executor=executor, use_cache=not no_cache, progress=bar))
+    finally:
+        if bar is not None:
+            bar.close()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if timings:
+        click.echo("timings: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items()), err=True)
+    target = display_path(config.output_dir)
+    if report.unchanged:
+        click.echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
+        return
     click.echo(
         f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
-        f"in {report.seconds:.2f}s -> {display_path(config.output_dir)}"
+        f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
+        f"in {report.seconds:.2f}s -> {target}"
     )
 
 
@@ -134,7 +177,7 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
 @report_errors
 def topics(files: tuple[Path, ...]) -> None:
     """List the taxonomy, or explain the topics of content files (--explain FILE)."""
-    from .content import read_article
+    from .content import read_article, read_body
     from .topics import FIELD_WEIGHTS, SECOND_MIN_POINTS, SECOND_RATIO, TopicClassifier, article_fields
 
     config = load_site_config()
@@ -157,7 +200,8 @@ def topics(files: tuple[Path, ...]) -> None:
             errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
             continue
         assert article is not None  # drafts are read when asked
-        result = classifier.classify(article_fields(article.title, article.summary, article.tags, article.body))
+        body = read_body(article)
+        result = classifier.classify(article_fields(article.title, article.summary, article.tags, body))
         if number:
             click.echo()
         click.echo(f"{display_path(path)}: {article.title}")

@@ -44,6 +44,7 @@ class Config:
     content_dir: Path = Path("content")
     output_dir: Path = Path("site")
     templates_dir: Path = Path("templates")
+    cache_dir: Path = Path(".digest-cache")
     feed_length: int = 50
     feed_full_content: bool = True
     items_per_page: int = 30
@@ -89,6 +90,7 @@ _SCALARS: dict[str, _Check] = {
     "content_dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
     "output_dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
     "templates_dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
+    "cache_dir": (lambda v: isinstance(v, str) and bool(v), "a folder path"),
     "feed_length": (lambda v: _is_int(v) and 1 <= v <= 10_000, "a whole number from 1 to 10000"),
     "feed_full_content": (lambda v: isinstance(v, bool), "true or false"),
     "items_per_page": (lambda v: _is_int(v) and 1 <= v <= 10_000, "a whole number from 1 to 10000"),
@@ -166,7 +168,7 @@ def _finish(
         topics = load_default_topics()
     if "base_url" in values:
         values["base_url"] = normalise_base_url(values["base_url"])
-    for key in ("content_dir", "output_dir", "templates_dir"):
+    for key in ("content_dir", "output_dir", "templates_dir", "cache_dir"):
         values[key] = (root / values.get(key, getattr(base, key))).resolve()
     return replace(base, topics=tuple(topics), warnings=tuple(warnings), **values)
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .config import Config
 from .errors import DigestError, SourceError
-from .frontmatter import find_key_line, split_document
+from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .slugs import is_slug, make_slug
+from .terms import find_names
 from .text import clean_line, count_words, first_paragraph, shorten
 from .topics import TopicClassifier, article_fields
 
@@ -50,15 +51,13 @@ def find_content_files(content_dir: Path) -> list[Path]:
 
 def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded:
     """Read and validate every content file; bad files are reported, never skipped silently."""
-    classifier = TopicClassifier(config.topics)
     articles: list[Article] = []
     errors: list[DigestError] = []
     warnings: list[str] = []
-    for path in find_content_files(config.content_dir) if paths is None else paths:
-        try:
-            article, notes = read_article(path, config, classifier)
-        except DigestError as exc:
-            errors.append(exc)
+    files = find_content_files(config.content_dir) if paths is None else list(paths)
+    for _, article, notes, error in parse_files(config, files):
+        if error is not None:
+            errors.append(error)
             continue
         warnings.extend(notes)
         if article is not None:
@@ -66,18 +65,65 @@ def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded
     return Loaded(articles, errors, warnings)
 
 
+Parsed = tuple[str, Article | None, list[str], DigestError | None]
+_classifiers: dict[int, tuple[Config, TopicClassifier]] = {}
+
+
+def parse_files(config: Config, paths: Sequence[Path]) -> list[Parsed]:
+    """Parse content files (in this process or a worker): (path, article, warnings, error)."""
+    cached = _classifiers.get(id(config))
+    if cached is None or cached[0] is not config:
+        _classifiers.clear()
+        cached = _classifiers[id(config)] = (config, TopicClassifier(config.topics))
+    classifier = cached[1]
+    results: list[Parsed] = []
+    for path in paths:
+        try:
+            article, notes = read_article(path, config, classifier)
+        except DigestError as exc:
+            results.append((str(path), None, [], exc))
+        except OSError as exc:
+            results.append((str(path), None, [], SourceError(path, None, f"cannot read the file: {exc.strerror}")))
+        else:
+            results.append((str(path), article, notes, None))
+    return results
+
+
+def settings_key(config: Config) -> str:
+    """What, besides the file itself, shapes an Article: cached articles are valid only under it."""
+    return hash_text(repr((config.content_dir, config.timezone, config.topics)))
+
+
+def read_text(path: Path) -> str:
+    """A content file's text; content files are UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+
+
 def read_article(
     path: Path, config: Config, classifier: TopicClassifier, include_drafts: bool = False
 ) -> tuple[Article | None, list[str]]:
     """Read one content file; None for drafts (unless asked). Raises SourceError naming file and line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+    text = read_text(path)
     document = split_document(text, path)
     return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier,
                          include_drafts)
+
+
+def read_body(article: Article) -> str:
+    """The Markdown body of an article, read again from its file when it is rendered.
+
+    Bodies are not kept in memory between loading and rendering (a large archive would not
+    fit twice); if the file changed in between, the build must start over.
+    """
+    body = split_body(read_text(Path(article.path)))
+    if hash_text(body) != article.body_hash:
+        raise DigestError(f"{article.path} changed while the site was being built; build again")
+    return body
 
 
 def _make_article(
@@ -150,13 +196,15 @@ def _make_article(
             image = Image(clean_line(caption) if caption else None, clean_line(credit) if credit else None)
 
     article_id = optional["id"] or derive_id(rel_path)
-    return Article(
+    article = Article(
         path=str(path), rel_path=rel_path, slug=slug, title=title, date=date, updated=updated,
-        day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body=body,
+        day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body_hash=hash_text(body),
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
         image=image, words=body_words, topic_scores=topic_scores, duplicate_of=duplicate_of,
-    ), notes
+        names=find_names(summary, body),
+    )
+    return replace(article, fingerprint=hash_text(repr(article))), notes
 
 
 def derive_id(rel_path: str) -> str:

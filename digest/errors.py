@@ -25,6 +25,10 @@ class SourceError(DigestError):
         where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int | None, str]]:
+        # errors travel back from worker processes; rebuild them from their parts
+        return (SourceError, (self.path, self.line, self.message))
+
     def sort_key(self) -> tuple[str, int]:
         """Order errors by file, then line."""
         return (self.path, self.line or 0)

@@ -31,13 +31,14 @@ def split_document(text: str, path: str | Path) -> Document:
     """Split `---` front matter from the body and parse it; errors name file and line."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    first_end = text.find("\n")
+    if (text[:first_end] if first_end >= 0 else text).rstrip() != FENCE:
         raise SourceError(path, 1, "the file must start with a `---` line opening the front matter")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
-    if end is None:
+    closing = _find_closing_fence(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         raise SourceError(path, 1, "the front matter is never closed: add a `---` line after it")
-    source = "\n".join(lines[1:end])
+    fence_start, body_start = closing
+    source = text[first_end + 1 : fence_start]
     try:
         meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
     except yaml.YAMLError as exc:
@@ -47,8 +48,29 @@ def split_document(text: str, path: str | Path) -> Document:
         raise SourceError(path, line, f"front matter is not valid YAML: {problem}") from None
     if not isinstance(meta, dict):
         raise SourceError(path, 2, "front matter must be a mapping of `key: value` lines")
-    body_lines = lines[end + 1 :]
-    return Document(meta, "\n".join(body_lines).strip("\n") + "\n", end + 2)
+    body_line = text.count("\n", 0, body_start) + 1
+    return Document(meta, text[body_start:].strip("\n") + "\n", body_line)
+
+
+def _find_closing_fence(text: str, start: int) -> tuple[int, int] | None:
+    """(start of the closing `---` line, start of the line after it), or None."""
+    while start < len(text):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip() in (FENCE, "..."):
+            return start, len(text) if end < 0 else end + 1
+        if end < 0:
+            return None
+        start = end + 1
+    return None
+
+
+def split_body(text: str) -> str:
+    """Only the body of a content file (no YAML parsing), for files already validated."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    closing = _find_closing_fence(text, text.find("\n") + 1)
+    return text[closing[1] :].strip("\n") + "\n" if closing else "\n"
 
 
 def find_key_line(text: str, key: str) -> int | None:

@@ -1,12 +1,19 @@
-"""Markdown to HTML through one mistune 3 instance that escapes raw HTML.
+"""Markdown to HTML: one mistune 3 instance that escapes raw HTML, behind a fast path.
 
 Captured text is hostile: raw HTML is shown as text, and links or images whose address could
 run code (`javascript:`, `data:`, `vbscript:`) are dropped to their words. Images are never
 embedded (every request must stay on the site); they become a link to the picture.
+
+Most news bodies are plain paragraphs, a few `##` subheadings, a quote and a link. mistune takes
+about 0.6 ms for such an article, which dominates a build of thousands. `render_fast` renders
+exactly that subset by hand and returns None for anything else, which then goes to mistune. Its
+output is byte-for-byte mistune's (a Hypothesis test compares the two on generated documents),
+so which path an article takes never shows in the site.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import mistune
@@ -22,7 +29,7 @@ class SafeRenderer(HTMLRenderer):
         super().__init__(escape=True, allow_harmful_protocols=False)
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
-        if not _is_safe_url(url):
+        if not is_safe_url(url):
             return text
         attributes = f' title="{mistune.escape(title)}"' if title else ""
         rel = "" if url.startswith(("/", "#", ".")) else ' rel="nofollow noopener"'
@@ -30,7 +37,7 @@ class SafeRenderer(HTMLRenderer):
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         label = text or "image"
-        if not _is_safe_url(url):
+        if not is_safe_url(url):
             return label
         return f'<a class="image-link" href="{self.safe_url(url)}" rel="nofollow noopener">[Image: {label}]</a>'
 
@@ -41,21 +48,133 @@ class SafeRenderer(HTMLRenderer):
         return mistune.escape(html)
 
 
-def _is_safe_url(url: str) -> bool:
+def is_safe_url(url: str) -> bool:
+    """Whether a link target can be followed without running code."""
     compact = "".join(url.split()).lower()
     return compact.startswith(SAFE_SCHEMES) or ":" not in compact.split("/", 1)[0]
 
 
 def make_renderer() -> Any:
-    """Build the site's Markdown function: escape=True, tables and strikethrough on."""
+    """Build the site's mistune function: escape=True, tables and strikethrough on."""
     return mistune.create_markdown(
         escape=True, renderer=SafeRenderer(), plugins=["strikethrough", "table"]
     )
 
 
-_render = make_renderer()
+_mistune = make_renderer()
+_renderer = SafeRenderer()
+
+# Any of these characters sends a document to mistune: escapes, code, underscores, HTML,
+# entities, strikethrough, tables, and carriage returns, tabs or NULs.
+_UNSUPPORTED_CHARS = re.compile(r"[\\`_<&~|\r\t\x00]")
+_ORDERED_ITEM = re.compile(r"\d{1,9}[.)]( |$)")
+_REFERENCE = re.compile(r"\[[^\]]*\]:")
+_HEADING = re.compile(r"(#{1,6}) (.*[^#\s])\Z")
+_INLINE_SPECIAL = re.compile(r"[*\[\]!]")
+_LINK = re.compile(r"(!?)\[([^\[\]*!]+)\]\(([^()\s\"'<>]+)\)")
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^\s*](?:[^*]*[^\s*])?)\*(?![\w*])")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _render_inline(text: str) -> str | None:
+    """Plain text, simple links/images and *emphasis*; None when anything else appears."""
+    if not _INLINE_SPECIAL.search(text):
+        return _escape(text)
+    out: list[str] = []
+    position = 0
+    for match in _LINK.finditer(text):
+        before = _render_plain_or_emphasis(text[position : match.start()])
+        label = _render_plain_or_emphasis(match.group(2))
+        if before is None or label is None or label != _escape(match.group(2)):
+            return None
+        out.append(before)
+        url = match.group(3)
+        if match.group(1):
+            out.append(_renderer.image(label, url))
+        else:
+            out.append(_renderer.link(label, url))
+        position = match.end()
+    rest = _render_plain_or_emphasis(text[position:])
+    if rest is None:
+        return None
+    out.append(rest)
+    return "".join(out)
+
+
+def _render_plain_or_emphasis(text: str) -> str | None:
+    if "[" in text or "]" in text or "!" in text and "![" in text:
+        return None
+    if "*" not in text:
+        return _escape(text)
+    rendered = _EMPHASIS.sub(lambda m: "\x00" + m.group(1) + "\x01", text)
+    if "*" in rendered:
+        return None
+    return _escape(rendered).replace("\x00", "<em>").replace("\x01", "</em>")
+
+
+def is_plain(text: str) -> bool:
+    """Whether every line is a plain paragraph line, an ATX heading or a `> ` quote line."""
+    if _UNSUPPORTED_CHARS.search(text) or " \n" in text or text.endswith(" "):
+        return False
+    for line in text.split("\n"):
+        if not line:
+            continue
+        first = line[0]
+        if first in " -+=":  # indented code, lists, setext underlines, thematic breaks
+            return False
+        if first == "*" and (len(line) == 1 or line[1] in " *"):  # a list item or a rule
+            return False
+        if first.isdigit() and _ORDERED_ITEM.match(line):
+            return False
+        if first == ">" and not line.startswith("> "):
+            return False
+        if first == "[" and _REFERENCE.match(line):  # changes how every link resolves
+            return False
+    return True
+
+
+def render_fast(text: str) -> str | None:
+    """Render the plain-news subset of Markdown exactly as mistune would, or None."""
+    if not is_plain(text):
+        return None
+    out: list[str] = []
+    stripped = text.strip("\n")
+    for block in re.split(r"\n\n+", stripped) if stripped else ():
+        lines = block.split("\n")
+        first = lines[0]
+        if first.startswith("#"):
+            heading = _HEADING.match(first)
+            if heading is None or len(lines) > 1:
+                return None
+            inline = _render_inline(heading.group(2))
+            if inline is None:
+                return None
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{inline}</h{level}>\n")
+        elif first.startswith(">"):
+            if not all(line.startswith("> ") and len(line) > 2 for line in lines):
+                return None
+            inner = "\n".join(line[2:] for line in lines)
+            if not is_plain(inner) or any(line.startswith(("#", ">")) for line in inner.split("\n")):
+                return None
+            inline = _render_inline(inner)
+            if inline is None:
+                return None
+            out.append(f"<blockquote>\n<p>{inline}</p>\n</blockquote>\n")
+        else:
+            if any(line.startswith(("#", ">")) for line in lines):
+                return None
+            inline = _render_inline(block)
+            if inline is None:
+                return None
+            out.append(f"<p>{inline}</p>\n")
+    return "".join(out)
 
 
 def render_markdown(text: str) -> str:
     """Render an article body to HTML."""
-    return str(_render(text))
+    fast = render_fast(text)
+    return fast if fast is not None else str(_mistune(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 
@@ -27,7 +28,7 @@ class Article:
     day: dt.date  # the edition it belongs to: `date` in the site's timezone
     id: str  # stable entry id for feeds
     summary: str
-    body: str  # Markdown
+    body_hash: str  # of the Markdown body, which is read again only when rendered
     body_line: int
     topics: tuple[str, ...]
     topics_given: bool  # True when the curator chose them in front matter
@@ -39,11 +40,14 @@ class Article:
     words: int = 0
     topic_scores: tuple[tuple[str, float], ...] = ()  # (slug, share 0..1) of chosen topics, when known
     duplicate_of: str | None = None  # id of the article this one copies (see curation.py)
+    names: tuple[str, ...] = ()  # capitalised names in the summary and the body's start (terms.py)
+    fingerprint: str = ""  # hash of everything above: equal fingerprints show the same article
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         """Site-relative URL of the article page."""
-        return f"/{self.day:%Y/%m/%d}/{self.slug}/"
+        day = self.day
+        return f"/{day.year:04d}/{day.month:02d}/{day.day:02d}/{self.slug}/"
 
     @property
     def sort_key(self) -> tuple[float, str, str]:

@@ -1,7 +1,14 @@
-"""Every HTML page of the site, as (route, template, context) jobs, and their rendering."""
+"""Every HTML page of the site as a `PageJob`: where it goes, its template, a cheap key, its views.
+
+A job's key is a hash of everything its page is made from (fingerprints of the articles it
+shows, neighbouring days, the site-wide key), computed without building the page's views. An
+incremental build renders a page only when its key changed; the views are built lazily, only
+for the pages that are rendered.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,19 +17,29 @@ from . import urls
 from .collate import Site
 from .models import Article
 from .related import RELATED_COUNT
-from .render import PageRenderer
 from .views import ArchiveView, Link, TopicView, ViewBuilder, YearView, format_month
 
 
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page to render: where it goes, with which template and view."""
+    """One page to render: route, template, key, and a function building its views."""
 
     route: urls.Route
     template: str
-    context: dict[str, Any]
+    key: str
+    context: Callable[[], dict[str, Any]]
     producer: str
+    article: Article | None = None  # article pages render this article's body
+
+
+def make_key(*parts: object) -> str:
+    """Hash the parts a page is made from (strings, numbers, tuples of them)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
+    return tuple(article.fingerprint for article in articles)
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
@@ -31,64 +48,97 @@ def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -
     return [site.articles[site.index[other]] for other in ids]
 
 
-def plan_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
-    """Yield every page except article pages (which carry rendered bodies; see article_job)."""
+def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
+    """Yield every page except article pages (see plan_article_pages)."""
     config = site.config
     link = views.linker.link
+    editions = site.editions
 
-    if site.editions:
-        latest = site.editions[0]
-        yield PageJob(urls.home(), "home.html", {
+    def edition_key(index: int) -> tuple[object, ...]:
+        edition = editions[index]
+        return (
+            edition.day, fingerprints(edition.articles),
+            # which articles share a card (stories can change with articles of other days)
+            tuple((lead, tuple(a.id for a in others)) for lead, others in edition.also.items()),
+            editions[index - 1].day if index > 0 else None,
+            tuple((e.day, len(e.articles)) for e in editions[index + 1 : index + 9]),
+        )
+
+    if editions:
+        latest = editions[0]
+        yield PageJob(urls.home(), "home.html", make_key(site_key, "home", edition_key(0)), lambda: {
             "page": views.meta(config.title, config.description, "/", feeds=views.feed_links(None)),
             "edition": views.edition(latest),
         }, "home")
     else:
-        yield PageJob(urls.home(), "home.html", {
+        yield PageJob(urls.home(), "home.html", make_key(site_key, "home"), lambda: {
             "page": views.meta(config.title, config.description, "/"), "edition": None,
         }, "home")
 
-    for edition in site.editions:
-        view = views.edition(edition)
-        yield PageJob(urls.edition(edition.day), "edition.html", {
-            "page": views.meta(f"{view.label} — {config.title}",
-                               f"The {config.title} edition of {view.label}: {view.count} articles.",
-                               urls.edition(edition.day).url),
-            "edition": view,
-        }, f"edition {edition.day}")
+    for index, edition in enumerate(editions):
+        def edition_context(edition: Any = edition) -> dict[str, Any]:
+            view = views.edition(edition)
+            return {
+                "page": views.meta(f"{view.label} — {config.title}",
+                                   f"The {config.title} edition of {view.label}: {view.count} articles.",
+                                   urls.edition(edition.day).url),
+                "edition": view,
+            }
+        yield PageJob(urls.edition(edition.day), "edition.html",
+                      make_key(site_key, "edition", edition_key(index)), edition_context,
+                      f"edition {edition.day}")
 
+    month_counts = tuple((m.year, m.month, m.days, m.count) for m in site.months)
     for index, month in enumerate(site.months):
         newer = site.months[index - 1] if index > 0 else None
         older = site.months[index + 1] if index + 1 < len(site.months) else None
-        view = views.month(month, newer, older)
-        yield PageJob(urls.month(month.year, month.month), "month.html", {
-            "page": views.meta(f"{view.label} — {config.title}", f"Every edition of {view.label}.",
-                               urls.month(month.year, month.month).url),
-            "month": view,
-        }, f"month {month.year}-{month.month:02d}")
+        day_counts = tuple((day, len(editions[site.edition_index(day)].articles)) for day in month.days)
+        def month_context(month: Any = month, newer: Any = newer, older: Any = older) -> dict[str, Any]:
+            view = views.month(month, newer, older)
+            return {
+                "page": views.meta(f"{view.label} — {config.title}", f"Every edition of {view.label}.",
+                                   urls.month(month.year, month.month).url),
+                "month": view,
+            }
+        yield PageJob(urls.month(month.year, month.month), "month.html",
+                      make_key(site_key, "month", day_counts, newer and (newer.year, newer.month, newer.count),
+                               older and (older.year, older.month, older.count)),
+                      month_context, f"month {month.year}-{month.month:02d}")
 
     years = sorted({m.year for m in site.months}, reverse=True)
-    archive_years = []
     for year in years:
         months = [m for m in site.months if m.year == year]
-        month_links = views.month_links(months)
         route = urls.year(year)
-        yield PageJob(route, "year.html", {
-            "page": views.meta(f"{year} — {config.title}", f"Every month of {year}.", route.url),
-            "year": YearView(str(year), link(route.url), month_links),
-        }, f"year {year}")
-        archive_years.append((Link(str(year), link(route.url), str(sum(m.count for m in months))), month_links))
-    yield PageJob(urls.archive(), "archive.html", {
-        "page": views.meta(f"Archive — {config.title}", "Every edition, by year and month.", urls.archive().url),
-        "archive": ArchiveView(tuple(archive_years)),
-    }, "archive")
+        def year_context(year: int = year, months: Any = months, route: urls.Route = route) -> dict[str, Any]:
+            return {
+                "page": views.meta(f"{year} — {config.title}", f"Every month of {year}.", route.url),
+                "year": YearView(str(year), link(route.url), views.month_links(months)),
+            }
+        yield PageJob(route, "year.html", make_key(site_key, "year", year,
+                                                   tuple((m.month, m.count) for m in months)),
+                      year_context, f"year {year}")
 
-    yield from plan_topic_pages(site, views)
-    yield PageJob(urls.not_found(), "404.html", {
+    def archive_context() -> dict[str, Any]:
+        archive_years = []
+        for year in years:
+            months = [m for m in site.months if m.year == year]
+            archive_years.append((Link(str(year), link(urls.year(year).url), str(sum(m.count for m in months))),
+                                  views.month_links(months)))
+        return {
+            "page": views.meta(f"Archive — {config.title}", "Every edition, by year and month.", urls.archive().url),
+            "archive": ArchiveView(tuple(archive_years)),
+        }
+    yield PageJob(urls.archive(), "archive.html",
+                  make_key(site_key, "archive", tuple((y, mo, c) for y, mo, _, c in month_counts)),
+                  archive_context, "archive")
+
+    yield from plan_topic_pages(site, views, site_key)
+    yield PageJob(urls.not_found(), "404.html", make_key(site_key, "404"), lambda: {
         "page": views.meta(f"Page not found — {config.title}", "This page does not exist.", "/404.html"),
     }, "404")
 
 
-def plan_topic_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
+def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
     """Topic index, each topic's front page, and its month pages (stable: a new day adds, never renumbers)."""
     config = site.config
     link = views.linker.link
@@ -102,60 +152,85 @@ def plan_topic_pages(site: Site, views: ViewBuilder) -> Iterator[PageJob]:
         months: dict[tuple[int, int], list[Article]] = {}
         for article in articles:
             months.setdefault((article.day.year, article.day.month), []).append(article)
+        month_counts = tuple((y, m, len(items)) for (y, m), items in months.items())
         month_links = tuple(
-            Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), str(len(items)))
-            for (y, m), items in months.items()
+            Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), str(count))
+            for y, m, count in month_counts
         )
-        feeds = views.feed_links(topic)
         route = urls.topic(topic.slug)
-        yield PageJob(route, "topic.html", {
-            "page": views.meta(f"{topic.name} — {config.title}", topic.description or topic.name,
-                               route.url, feeds=feeds),
-            "topic": TopicView(topic.name, topic.description, link(route.url),
-                               views.day_groups(articles[:per_page]), month_links, feeds,
-                               heading="Latest"),
-        }, f"topic {topic.slug}")
+
+        def topic_context(topic: Any = topic, articles: Any = articles, month_links: Any = month_links,
+                          route: urls.Route = route) -> dict[str, Any]:
+            feeds = views.feed_links(topic)
+            return {
+                "page": views.meta(f"{topic.name} — {config.title}", topic.description or topic.name,
+                                   route.url, feeds=feeds),
+                "topic": TopicView(topic.name, topic.description, link(route.url),
+                                   views.day_groups(articles[:per_page]), month_links, feeds, heading="Latest"),
+            }
+        yield PageJob(route, "topic.html",
+                      make_key(site_key, "topic", topic.slug, fingerprints(articles[:per_page]), month_counts),
+                      topic_context, f"topic {topic.slug}")
         for (year, month), items in months.items():
             chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)]
-            page_links = tuple(
-                Link(str(n), link(urls.topic_month(topic.slug, year, month, n).url))
-                for n in range(1, len(chunks) + 1)
-            ) if len(chunks) > 1 else ()
             for number, chunk in enumerate(chunks, start=1):
-                route = urls.topic_month(topic.slug, year, month, number)
-                label = format_month(year, month) + (f", page {number}" if number > 1 else "")
-                yield PageJob(route, "topic.html", {
-                    "page": views.meta(f"{topic.name}, {label} — {config.title}",
-                                       f"{topic.name} articles of {label}.", route.url, feeds=feeds),
-                    "topic": TopicView(topic.name, topic.description, link(urls.topic(topic.slug).url),
-                                       views.day_groups(chunk), month_links, feeds, page_links,
-                                       heading=label),
-                }, f"topic {topic.slug} {year}-{month:02d} p{number}")
-    yield PageJob(urls.topics(), "topics.html", {
+                page_route = urls.topic_month(topic.slug, year, month, number)
+
+                def month_context(topic: Any = topic, year: int = year, month: int = month, number: int = number,
+                                  chunk: Any = chunk, pages: int = len(chunks), month_links: Any = month_links,
+                                  page_route: urls.Route = page_route) -> dict[str, Any]:
+                    feeds = views.feed_links(topic)
+                    label = format_month(year, month) + (f", page {number}" if number > 1 else "")
+                    page_links = tuple(
+                        Link(str(n), link(urls.topic_month(topic.slug, year, month, n).url))
+                        for n in range(1, pages + 1)
+                    ) if pages > 1 else ()
+                    return {
+                        "page": views.meta(f"{topic.name}, {label} — {config.title}",
+                                           f"{topic.name} articles of {label}.", page_route.url, feeds=feeds),
+                        "topic": TopicView(topic.name, topic.description, link(urls.topic(topic.slug).url),
+                                           views.day_groups(chunk), month_links, feeds, page_links, heading=label),
+                    }
+                yield PageJob(page_route, "topic.html",
+                              make_key(site_key, "topic-month", topic.slug, year, month, number, len(chunks),
+                                       fingerprints(chunk), month_counts),
+                              month_context, f"topic {topic.slug} {year}-{month:02d} p{number}")
+    descriptions = {t.name: t.description for t in config.topics}
+    frozen_links = tuple(topic_links)
+    yield PageJob(urls.topics(), "topics.html",
+                  make_key(site_key, "topics", tuple((t.label, t.note) for t in frozen_links)), lambda: {
         "page": views.meta(f"Topics — {config.title}", "Every topic of the digest.", urls.topics().url),
-        "topics": tuple(topic_links),
-        "topic_descriptions": {t.name: t.description for t in config.topics},
+        "topics": frozen_links,
+        "topic_descriptions": descriptions,
     }, "topics")
 
 
-def article_job(site: Site, views: ViewBuilder, article: Article, body_html: str) -> PageJob:
-    """The page of one article."""
-    view = views.article(article, body_html, related_articles(site, article))
-    return PageJob(urls.article(article.day, article.slug), "article.html", {
-        "page": views.meta(f"{article.title} — {site.config.title}", article.summary,
-                           article.url, kind="article"),
-        "article": view,
-    }, article.path)
+def curation_key(site: Site, article: Article) -> tuple[object, ...]:
+    """What an article page shows from curation: its story's other articles and its folded copies."""
+    curation = site.curation
+    story = curation.story_of.get(article.id)
+    members = tuple(
+        site.articles[site.index[member]].fingerprint for member in story.members if member != article.id
+    ) if story else ()
+    return members, curation.duplicates.get(article.id, ())
 
 
-def render_jobs(
-    jobs: Sequence[PageJob] | Iterator[PageJob], renderer: PageRenderer, site_view: Any,
-    write: Callable[[str, bytes, str], None],
-) -> int:
-    """Render each job with the shared site view and hand the bytes to the writer."""
-    count = 0
-    for job in jobs:
-        write(job.route.path, renderer.render(job.template, site=site_view, **job.context), job.producer)
-        count += 1
-    return count
+def plan_article_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
+    """One page per article; its key covers the article, its neighbours, related list and story."""
+    for edition in site.editions:
+        siblings = edition.articles
+        for position, article in enumerate(siblings):
+            related = related_articles(site, article)
+            previous = siblings[position - 1].fingerprint if position > 0 else None
+            following = siblings[position + 1].fingerprint if position + 1 < len(siblings) else None
 
+            def context(article: Article = article, related: list[Article] = related) -> dict[str, Any]:
+                return {
+                    "page": views.meta(f"{article.title} — {site.config.title}", article.summary,
+                                       article.url, kind="article"),
+                    "article": views.article(article, related),
+                }
+            yield PageJob(urls.article(article.day, article.slug), "article.html",
+                          make_key(site_key, "article", article.fingerprint, previous, following,
+                                   fingerprints(related), curation_key(site, article)),
+                          context, article.path, article)

@@ -1,8 +1,15 @@
-"""Jinja2 environment and page rendering: views in, HTML bytes out."""
+"""Jinja2 rendering: templates in, HTML bytes out, in this process or a worker.
+
+Templates travel as a `TemplateBundle` (their sources), so a worker process or a Dask worker
+on another machine renders exactly what this machine would.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +17,9 @@ import jinja2
 
 from .config import Config
 from .errors import DigestError, SourceError
+from .markdown import render_markdown
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".j2", ".json", ".svg")
 
 
 def default_templates_dir() -> Path:
@@ -30,10 +40,38 @@ def template_dirs(config: Config) -> list[Path]:
     return dirs
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+@dataclass(frozen=True)
+class TemplateBundle:
+    """Every template's source and file (first match on the search path wins), plus shared globals."""
+
+    sources: dict[str, tuple[str, str]]  # name -> (source, file it came from)
+    globals: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
+
+
+def load_bundle(config: Config) -> TemplateBundle:
+    """Read the templates of the site and the defaults (not `assets/`)."""
+    sources: dict[str, tuple[str, str]] = {}
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and relative.parts[0] != "assets" and path.suffix in TEMPLATE_SUFFIXES:
+                sources.setdefault(relative.as_posix(), (path.read_text(encoding="utf-8"), str(path)))
+    hasher = hashlib.blake2b(digest_size=12)
+    for name in sorted(sources):
+        hasher.update(name.encode() + b"\0" + sources[name][0].encode() + b"\0")
+    return TemplateBundle(sources, {}, hasher.hexdigest())
+
+
+def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
     """Autoescaping, strict environment: a typo in a template fails the build."""
+
+    def load(name: str) -> tuple[str, str, Any] | None:
+        found = bundle.sources.get(name)
+        return (found[0], found[1], lambda: True) if found else None
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        loader=jinja2.FunctionLoader(load),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,14 +79,15 @@ def make_environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.globals.update(bundle.globals)
     return env
 
 
 class PageRenderer:
     """Render named templates with a view; template mistakes become located errors."""
 
-    def __init__(self, config: Config) -> None:
-        self.env = make_environment(config)
+    def __init__(self, bundle: TemplateBundle) -> None:
+        self.env = make_environment(bundle)
         self._templates: dict[str, jinja2.Template] = {}
 
     def template(self, name: str) -> jinja2.Template:
@@ -59,7 +98,7 @@ class PageRenderer:
             except jinja2.TemplateSyntaxError as exc:
                 raise SourceError(exc.filename or name, exc.lineno, f"template error: {exc.message}") from None
             except jinja2.TemplateNotFound as exc:
-                raise DigestError(f"template {exc.name!r} not found in {self.env.loader.searchpath}")  # type: ignore[union-attr]
+                raise DigestError(f"template {exc.name!r} not found in the templates folders") from None
             self._templates[name] = cached
         return cached
 
@@ -75,6 +114,48 @@ class PageRenderer:
 def _locate(exc: Exception, name: str) -> DigestError:
     """Find the template line a render error came from (Jinja keeps it in the traceback)."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES):
             return SourceError(frame.filename, frame.lineno, f"template error: {exc}")
     return DigestError(f"{name}: template error: {exc}")
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One page for a worker: its template and views, and the Markdown body if it has one."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    body: str | None = None  # rendered to HTML and passed as `body_html`
+    keep_html: bool = False  # send the body's HTML back too (feeds need it)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: str
+    data: bytes
+    html: str | None = None
+
+
+_renderers: dict[str, PageRenderer] = {}
+
+
+def renderer_for(bundle: TemplateBundle) -> PageRenderer:
+    """One renderer per bundle per process (workers render many chunks with the same templates)."""
+    found = _renderers.get(bundle.digest)
+    if found is None:
+        _renderers.clear()
+        found = _renderers[bundle.digest] = PageRenderer(bundle)
+    return found
+
+
+def render_chunk(bundle: TemplateBundle, tasks: Sequence[RenderTask]) -> list[RenderResult]:
+    """Render a chunk of pages (runs in a worker)."""
+    renderer = renderer_for(bundle)
+    results = []
+    for task in tasks:
+        html = render_markdown(task.body) if task.body is not None else None
+        context = task.context if html is None else {**task.context, "body_html": html}
+        results.append(RenderResult(task.path, renderer.render(task.template, **context),
+                                    html if task.keep_html else None))
+    return results

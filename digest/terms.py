@@ -96,7 +96,22 @@ def _name_terms(name: str) -> tuple[str, ...]:
     return terms
 
 
-def extract_terms(title: str, summary: str, tags: Sequence[str], lead: str) -> dict[str, float]:
+def find_names(summary: str, body: str) -> tuple[str, ...]:
+    """Names in the summary and the start of the body: runs of capitalised words, except one
+    word opening a sentence. Found when a content file is read, and kept with its article."""
+    found: dict[str, None] = {}
+    for text in (summary, _LINK_TARGET.sub("]", body[:LEAD_CHARS])):
+        for match in _NAME.finditer(text):
+            name = match.group()
+            if " " not in name:
+                before = text[max(0, match.start() - 3) : match.start()].rstrip()[-1:]
+                if not before or before in _SENTENCE_START:
+                    continue  # one capitalised word opening a sentence: no sign of a name
+            found[name] = None
+    return tuple(found)
+
+
+def extract_terms(title: str, summary: str, tags: Sequence[str], names: Sequence[str]) -> dict[str, float]:
     """Raw term weights of one article (before inverse document frequency)."""
     weights: dict[str, float] = {}
     get = weights.get
@@ -119,28 +134,19 @@ def extract_terms(title: str, summary: str, tags: Sequence[str], lead: str) -> d
             weights[term] = get(term, 0.0) + 3.0
             for word in words:
                 weights[word] = get(word, 0.0) + 1.5
-    names: set[str] = set()
-    for text in (summary, lead):
-        for match in _NAME.finditer(text):
-            name = match.group()
-            if " " not in name:
-                before = text[max(0, match.start() - 3) : match.start()].rstrip()[-1:]
-                if not before or before in _SENTENCE_START:
-                    continue  # one capitalised word opening a sentence: no sign of a name
-            terms = _NAME_TERMS.get(name)
-            if terms is None:
-                terms = _name_terms(name)
-            names.update(terms)
-    for term in names:
+    name_terms: set[str] = set()
+    for name in names:
+        terms = _NAME_TERMS.get(name)
+        name_terms.update(terms if terms is not None else _name_terms(name))
+    for term in name_terms:
         weights[term] = get(term, 0.0) + NAME_WEIGHT
     # a word met again (in another field, or twice) helps less than a new one
     return {term: weight if weight <= 1.0 else 1.0 + math.log(weight) for term, weight in weights.items()}
 
 
 def article_terms(article: Article) -> dict[str, float]:
-    """The raw terms of an article, from its title, summary, tags and the start of its body."""
-    lead = _LINK_TARGET.sub("]", article.body[:LEAD_CHARS])
-    return extract_terms(article.title, article.summary, article.tags, lead)
+    """The raw terms of an article, from its title, summary, tags and names."""
+    return extract_terms(article.title, article.summary, article.tags, article.names)
 
 
 @dataclass

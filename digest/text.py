@@ -8,10 +8,11 @@ import unicodedata
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 # bidi overrides and zero-width characters can disguise text; they carry no meaning here
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+    map(ord, _INVISIBLE_CHARS),
     None,
 )
 
@@ -45,12 +46,16 @@ def shorten(text: str, limit: int = 300) -> str:
 
 
 def count_words(text: str) -> int:
-    """Count words the way readers do (runs of letters and digits)."""
-    return len(_WORD.findall(text))
+    """Count words for reading time: runs of non-space characters."""
+    return len(text.split())
 
 
 def clean_line(text: str) -> str:
     """Normalise a one-line field: NFC, no control or invisible characters, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    if not text.isprintable():  # rare; the per-character pass is slow
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     return _SPACE.sub(" ", text).strip()

@@ -101,8 +101,9 @@ class EditionView:
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
+    """An article page; its rendered body arrives separately as `body_html`."""
+
     card: Card
-    body_html: str
     author: str
     source: str
     source_url: str
@@ -286,7 +287,7 @@ class ViewBuilder:
             recent=recent,
         )
 
-    def article(self, article: Article, body_html: str, related: Sequence[Article]) -> ArticleView:
+    def article(self, article: Article, related: Sequence[Article]) -> ArticleView:
         edition = self.site.editions[self.site.edition_index(article.day)]
         siblings = edition.articles
         position = self.site.in_edition[article.id]
@@ -298,7 +299,6 @@ class ViewBuilder:
         members = [self.site.articles[self.site.index[i]] for i in story.members if i != article.id] if story else []
         return ArticleView(
             card=self.card(article),
-            body_html=body_html,
             author=article.author or "",
             source=article.source or "",
             source_url=article.source_url or "",

@@ -1,8 +1,16 @@
 """The one writer of the output folder.
 
-Pages go to a staging folder beside the output; only when the whole build has succeeded is it
-swapped in with one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`), so readers, the preview
-server and a build killed halfway all see either the old site or the new one, never a mix.
+A build either replaces the whole site or changes only the files whose bytes differ:
+
+- Full: every file goes to a staging folder beside the output; when the build has succeeded it
+  is swapped in with one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`).
+- Incremental (the output exists and matches the last build's manifest): only new and changed
+  files are staged. Committing moves each old file to a backup folder and the new one into
+  place, under a journal; if the process dies midway, the next build rolls the journal back
+  first, so the site returns exactly to what it was.
+
+Either way a failed build leaves the output untouched, and nothing outside the output folder
+and its hidden work folder (`.<name>.digest/` beside it) is ever written.
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,61 +31,166 @@ from .errors import DigestError
 from .slugs import safe_join
 
 MARKER = ".digest-site"
-MARKER_TEXT = b"Built by digest. This folder is replaced as a whole on every build.\n"
+MARKER_TEXT = b"Built by digest. This folder is replaced or updated by every build.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
+# path -> (page key, hash of the bytes); what the output folder holds after a build
+Manifest = dict[str, tuple[str, str]]
+
 
 def work_dir(out_dir: Path) -> Path:
-    """Hidden sibling of the output folder for staging, the lock and old trees."""
+    """Hidden sibling of the output folder for staging, backups, the journal and the lock."""
     return out_dir.parent / f".{out_dir.name}.digest"
 
 
-class SiteWriter:
-    """Collects output files in staging, refuses duplicates and escapes, then swaps them in."""
+def hash_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, out_dir: Path) -> None:
+
+class SiteWriter:
+    """Collects output files, refuses duplicates and escapes, then commits them atomically."""
+
+    def __init__(self, out_dir: Path, previous: Manifest | None = None) -> None:
         self.out_dir = out_dir.resolve()
         check_output_dir(self.out_dir)
         self.work = work_dir(self.out_dir)
         self.staging = self.work / "staging"
-        self.producers: dict[str, str] = {}
-        self.bytes_written = 0
         self.work.mkdir(parents=True, exist_ok=True)
+        recover(self.out_dir)
         remove_tree(self.staging)
         self.staging.mkdir()
+        self.incremental = previous is not None and (self.out_dir / MARKER).is_file()
+        self.previous: Manifest = previous if self.incremental and previous is not None else {}
+        self.manifest: Manifest = {}
+        self.producers: dict[str, str] = {}
+        self.changed: list[str] = []
+        self.bytes_written = 0
         self._made_dirs: set[Path] = {self.staging}
 
-    def write(self, rel_path: str, data: bytes, producer: str = "") -> None:
-        """Stage one output file; two producers claiming one path is an error."""
+    def _claim(self, rel_path: str, producer: str) -> None:
         if rel_path in self.producers:
             raise DigestError(
                 f"two pages want the same output file {rel_path}: {self.producers[rel_path] or 'one'} "
                 f"and {producer or 'another'}; give one of them a different slug"
             )
         self.producers[rel_path] = producer
+
+    def keep(self, rel_path: str, key: str, producer: str = "") -> bool:
+        """Keep the file from the last build if its page key is unchanged; False: render it."""
+        old = self.previous.get(rel_path)
+        if old is None or old[0] != key or not key:
+            return False
+        self._claim(rel_path, producer)
+        self.manifest[rel_path] = old
+        return True
+
+    def write(self, rel_path: str, data: bytes, producer: str = "", key: str = "") -> None:
+        """Stage one output file, unless the output already holds exactly these bytes."""
+        self._claim(rel_path, producer)
         target = safe_join(self.staging, rel_path)
+        digest = hash_bytes(data)
+        self.manifest[rel_path] = (key, digest)
+        old = self.previous.get(rel_path)
+        if old is not None and old[1] == digest:
+            return  # same bytes: the file in the output stays as it is
         parent = target.parent
         if parent not in self._made_dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(parent)
         with open(target, "wb") as handle:
             handle.write(data)
+        self.changed.append(rel_path)
         self.bytes_written += len(data)
 
+    def removed(self) -> list[str]:
+        """Files of the last build that this build does not produce."""
+        return sorted(set(self.previous) - set(self.manifest))
+
     def commit(self) -> None:
-        """Swap the staged site in atomically and remove the old one."""
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        """Make the staged site the output: a whole-folder swap, or a journaled update."""
+        self.write(MARKER, MARKER_TEXT, "digest")
+        if self.incremental:
+            apply_changes(self.out_dir, self.staging, self.changed, self.removed())
+            remove_tree(self.staging)
+            return
         if self.out_dir.exists():
             exchange_dirs(self.staging, self.out_dir)
         else:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             os.rename(self.staging, self.out_dir)
-        remove_tree(self.staging)  # after the exchange it holds the previous site
+        remove_tree(self.staging)  # after an exchange it holds the previous site
 
     def abort(self) -> None:
         """Throw the staged files away; the output folder is untouched."""
         remove_tree(self.staging)
+
+
+def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
+    """Move staged files into the output under a journal that `recover` can roll back."""
+    work = work_dir(out_dir)
+    backup = work / "backup"
+    remove_tree(backup)
+    backup.mkdir()
+    journal = work / "journal.json"
+    temp = journal.with_suffix(".tmp")
+    # which changed files are new: after a crash, only those may be deleted
+    new = [rel_path for rel_path in changed if not (out_dir / rel_path).exists()]
+    temp.write_text(json.dumps({"changed": changed, "new": new, "removed": removed}))
+    os.replace(temp, journal)  # from here on, a crash is rolled back by the next build
+    for rel_path in removed:
+        source = out_dir / rel_path
+        if source.exists():
+            target = backup / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
+    for rel_path in changed:
+        destination = out_dir / rel_path
+        if destination.exists():
+            target = backup / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(destination, target)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / rel_path, destination)
+    journal.unlink()  # committed
+    remove_empty_dirs(out_dir, removed)
+    remove_tree(backup)
+
+
+def recover(out_dir: Path) -> bool:
+    """Roll back an update that was interrupted; True when there was one."""
+    work = work_dir(out_dir)
+    journal = work / "journal.json"
+    if not journal.exists():
+        return False
+    plan = json.loads(journal.read_text())
+    backup = work / "backup"
+    new = set(plan["new"])
+    for rel_path in plan["changed"]:
+        current, saved = out_dir / rel_path, backup / rel_path
+        if saved.exists():  # the old file was moved aside: put it back
+            current.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(saved, current)
+        elif rel_path in new and current.exists():  # new in the interrupted build
+            current.unlink()
+    for rel_path in plan["removed"]:
+        saved = backup / rel_path
+        if saved.exists():
+            (out_dir / rel_path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(saved, out_dir / rel_path)
+    remove_empty_dirs(out_dir, plan["changed"])
+    journal.unlink()
+    remove_tree(backup)
+    return True
+
+
+def remove_empty_dirs(root: Path, rel_paths: list[str]) -> None:
+    """Remove folders left empty by removed files (deepest first), never root itself."""
+    candidates = {parent for rel in rel_paths for parent in (root / rel).parents if parent != root
+                  and parent.is_relative_to(root)}
+    for folder in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only succeeds when empty
 
 
 def check_output_dir(out_dir: Path) -> None:

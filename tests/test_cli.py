@@ -19,9 +19,11 @@ def test_build_reports_and_writes_the_site(tmp_path: Path, cli: Callable[..., Re
     root = copy_fixture(tmp_path)
     result = cli(root, "build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 4 articles: 18 pages, 8 feeds in ")
+    assert result.output.startswith("built 4 articles: 18 pages, 8 feeds (26 rendered, 29 files written, 0 removed) in ")
     assert result.output.rstrip().endswith("-> site")
     assert (root / "site/index.html").exists()
+    again = cli(root, "build")
+    assert again.output.startswith("nothing changed since the last build (")
 
 
 def test_build_options_override_the_config(tmp_path: Path, cli: Callable[..., Result]) -> None:

@@ -37,7 +37,7 @@ def test_values_are_read_and_base_url_gets_a_slash(tmp_path: Path) -> None:
 def test_unknown_keys_warn_with_line(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, 'title = "T"\ncolour = "red"\n'))
     assert len(config.warnings) == 1
-    assert config.warnings[0].endswith("digest.toml:2: unknown setting `colour` is ignored (known: base_url, "
+    assert config.warnings[0].endswith("digest.toml:2: unknown setting `colour` is ignored (known: base_url, cache_dir, "
                                        "content_dir, description, feed_full_content, feed_length, items_per_page, "
                                        "language, output_dir, templates_dir, timezone, title, topics)")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from digest.build import build_site
 from digest.config import load_config
 from digest.related import RELATED_CANDIDATES, RELATED_COUNT, find_related
-from digest.terms import TermIndex, extract_terms
+from digest.terms import TermIndex, extract_terms, find_names
 
 from .conftest import FIXTURES, REPO, tree_bytes
 from .test_stories import make_article
@@ -73,7 +73,9 @@ def test_only_candidate_pairs_are_ever_compared() -> None:
 
 
 def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
-    terms = extract_terms("", "", (), 'Police met Xinhua reporters. Officials said "Yes" to Recep Tayyip Erdogan.')
+    names = find_names('Police met Xinhua reporters. Officials said "Yes" to Recep Tayyip Erdogan.', "")
+    assert names == ("Xinhua", "Recep Tayyip Erdogan")
+    terms = extract_terms("", "", (), names)
     names = sorted(term for term in terms if term.startswith("@"))
     assert names == ["@erdogan", "@recep", "@recep tayyip", "@tayyip", "@tayyip erdogan", "@xinhua"]
 

@@ -12,6 +12,7 @@ from digest.config import load_config
 from digest.curation import curate
 from digest.models import Article
 from digest.stories import STORY_DAYS, story_id
+from digest.terms import find_names
 
 from .conftest import FIXTURES
 
@@ -32,8 +33,8 @@ def make_article(number: int, title: str, summary: str, hours: float = 0.0, sour
     date = START + dt.timedelta(hours=hours)
     return Article(
         path=f"content/{number}.md", rel_path=f"{number}.md", slug=f"a{number}", title=title, date=date,
-        updated=date, day=date.date(), id=f"id-{number}", summary=summary, body=summary, body_line=1,
-        topics=("disaster",), topics_given=True, source=source,
+        updated=date, day=date.date(), id=f"id-{number}", summary=summary, body_hash="", body_line=1,
+        topics=("disaster",), topics_given=True, source=source, names=find_names(summary, ""),
     )
 
 
@@ -117,3 +118,35 @@ def test_edition_shows_one_card_per_story_and_article_pages_link_the_others(tmp_
     # the factory story crosses midnight: each day's edition keeps its own card, the pages link
     factory = (out / "2026/02/09/death-toll-in-shanxi-biotech-plant-blast-rises/index.html").read_text()
     assert "/2026/02/08/factory-explosion-kills-8-in-northern-china/" in factory.split('id="story-heading"')[1]
+
+
+def test_incremental_builds_follow_stories_related_and_copies(tmp_path: Path) -> None:
+    """Curation changes pages of other articles: an incremental build must still equal a clean one."""
+    from digest.build import BuildOptions
+
+    from .conftest import tree_bytes
+
+    root = stories_root(tmp_path)
+    config = load_config(root)
+
+    def build(out: str, cache: bool = True) -> dict[str, bytes]:
+        build_site(config.with_overrides(output_dir=out), BuildOptions(use_cache=cache, executor="serial"))
+        return tree_bytes(root / out)
+
+    build("site")
+    # a third outlet reports the Dubai arrest a day later: it joins the story of the 8th
+    (root / "content/2026/02/09/dubai-hands-over-suspect.md").write_text(
+        "---\ntitle: Dubai hands suspect in GRU general shooting to Russia\ndate: 2026-02-09T08:00:00+00:00\n"
+        "source: Capital Bulletin\nsummary: The FSB says Lyubomir Korba, suspected of shooting Lieutenant "
+        "General Vladimir Alexeyev in Moscow, was detained in Dubai.\n---\n\nThe FSB named Lyubomir Korba.\n")
+    incremental = build("site")
+    assert incremental == build("clean", cache=False)
+    page = incremental["2026/02/08/russia-man-suspected-of-shooting-top-general-detained-in-dubai/index.html"]
+    assert b"/2026/02/09/dubai-hands-over-suspect/" in page
+    # the wire copy's duplicate_of no longer names its original: it is published on its own
+    copy = root / "content/2026/02/08/iran-says-it-will-never-surrender-right-to-enrich.md"
+    copy.write_text(copy.read_text().replace("duplicate_of: urn:uuid:0c8f", "duplicate_of: urn:uuid:ffff"))
+    incremental = build("site")
+    assert incremental == build("clean", cache=False)
+    assert b"also-published" not in incremental[
+        "2026/02/08/iran-warns-will-not-give-up-enrichment-despite-us-war-threat/index.html"]

@@ -1,0 +1,128 @@
+"""Run per-article work (parse, render) serially, on local worker processes, or on a Dask cluster.
+
+Tasks are plain picklable data and results come back to the caller, so the writer stays the
+single owner of the output folder whichever executor runs the work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from .errors import DigestError
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Below this many items a pool costs more than it saves (forking, pickling).
+PARALLEL_THRESHOLD = 400
+
+
+class WorkRunner:
+    """Maps a function over chunks of items; results come back in order."""
+
+    workers = 1
+
+    def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Iterable[Sequence[T]]) -> Iterator[R]:
+        for chunk in chunks:
+            yield func(chunk)
+
+    def close(self) -> None:
+        """Release workers."""
+
+
+class LocalRunner(WorkRunner):
+    """A pool of worker processes on this machine (fork: workers start with our imports)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Iterable[Sequence[T]]) -> Iterator[R]:
+        # a bounded window of chunks in flight: memory stays flat however large the site
+        pending: deque[Future[R]] = deque()
+        for chunk in chunks:
+            pending.append(self.pool.submit(func, chunk))
+            if len(pending) >= self.workers * 3:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner(WorkRunner):
+    """Hands chunks to an existing Dask cluster (`pip install digest[dask]`)."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise DigestError("--executor dask:// needs Dask: pip install 'digest[dask]'") from None
+        try:
+            self.client = Client(address, timeout="10s")
+        except OSError as exc:
+            raise DigestError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Iterable[Sequence[T]]) -> Iterator[R]:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(self.client.submit(func, chunk, pure=False))
+            if len(pending) >= self.workers * 4:
+                yield pending.popleft().result()  # in submission order: results stay deterministic
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_runner(spec: str | None, items: int) -> WorkRunner:
+    """`None`/`auto`: local processes when there is enough work; `serial`; `local[:N]`; `dask://HOST:PORT`."""
+    spec = (spec or "auto").strip()
+    if spec.startswith("dask://"):
+        return DaskRunner("tcp://" + spec.removeprefix("dask://"))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if spec == "serial":
+        return WorkRunner()
+    if spec == "auto":
+        return LocalRunner(cpus) if cpus > 1 and items >= PARALLEL_THRESHOLD else WorkRunner()
+    if spec == "local" or spec.startswith("local:"):
+        count = spec.partition(":")[2]
+        if count and not count.isdigit():
+            raise DigestError(f"--executor {spec}: the worker count must be a number, e.g. local:2")
+        return LocalRunner(int(count) if count else cpus)
+    raise DigestError(f"unknown --executor {spec!r}: use auto, serial, local[:N] or dask://HOST:PORT")
+
+
+def chunk_size(items: int, workers: int) -> int:
+    """Chunks small enough to balance the workers, big enough to amortise pickling."""
+    if workers <= 1:
+        return 256  # in one process chunks only bound memory
+    return max(16, min(500, items // (workers * 8) or 1))
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last may be shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_chunks(
+    runner: WorkRunner, func: Callable[[Sequence[T]], list[Any]], items: Iterable[T], count: int
+) -> Iterator[Any]:
+    """Run func over chunks of items (made lazily) and flatten the results, in order."""
+    for results in runner.map_chunks(func, chunked(items, chunk_size(count, runner.workers))):
+        yield from results

@@ -1,0 +1,141 @@
+"""Incremental builds: after any change, the output is byte-identical to a clean build,
+and only files whose bytes changed were rewritten."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from digest.build import BuildOptions, build_site
+from digest.config import load_config
+from digest.writer import SiteWriter, recover
+
+from .conftest import FIXTURES, tree_bytes
+
+
+def make_root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURES / "site-basic", root)
+    return root
+
+
+def build(root: Path, out: str = "site", **options: object) -> object:
+    return build_site(load_config(root).with_overrides(output_dir=out), BuildOptions(**options))  # type: ignore[arg-type]
+
+
+def clean_build(root: Path) -> dict[str, bytes]:
+    target = root / "clean-out"
+    shutil.rmtree(target, ignore_errors=True)
+    build(root, "clean-out", use_cache=False)
+    files = tree_bytes(target)
+    shutil.rmtree(target)
+    return files
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def edit_body(root: Path) -> None:
+    path = root / "content/2026/02/08/minister-resigns.md"
+    path.write_text(path.read_text().replace("heavy defeat", "narrow defeat"))
+
+
+def add_article(root: Path) -> None:
+    (root / "content/2026/02/09").mkdir(parents=True, exist_ok=True)
+    (root / "content/2026/02/09/flood-warning.md").write_text(
+        "---\ntitle: Flood warning for the valley\ndate: 2026-02-09T06:00:00+00:00\n---\n\nRivers rose overnight.\n")
+
+
+def delete_article(root: Path) -> None:
+    (root / "content/2026/02/07/market-prices.md").unlink()
+
+
+def change_template(root: Path) -> None:
+    (root / "templates").mkdir(exist_ok=True)
+    source = (Path(__file__).resolve().parents[1] / "templates/404.html").read_text()
+    (root / "templates/404.html").write_text(source.replace("Page not found", "Nothing here"))
+
+
+def change_config(root: Path) -> None:
+    path = root / "digest.toml"
+    path.write_text(path.read_text().replace('title = "Fixture Digest"', 'title = "Renamed Digest"'))
+
+
+def retitle(root: Path) -> None:
+    path = root / "content/2026/02/08/storm-closes-port.md"
+    path.write_text(path.read_text().replace("title: Storm closes the northern port", "title: Storm shuts the port"))
+
+
+@pytest.mark.parametrize("change", [edit_body, add_article, delete_article, change_template, change_config, retitle])
+def test_incremental_build_equals_clean_build(tmp_path: Path, change: Callable[[Path], None]) -> None:
+    root = make_root(tmp_path)
+    build(root)
+    change(root)
+    report = build(root)
+    assert not report.unchanged  # type: ignore[attr-defined]
+    assert tree_bytes(root / "site") == clean_build(root)
+
+
+def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    build(root)
+    before = inodes(root / "site")
+    path = root / "content/2026/02/08/minister-resigns.md"  # a later paragraph: the summary stays
+    path.write_text(path.read_text().replace("next month", "next week"))
+    report = build(root)
+    after = inodes(root / "site")
+    rewritten = sorted(path for path in after if after[path] != before.get(path))
+    assert rewritten == ["2026/02/08/minister-resigns/index.html", "atom.xml", "feed.xml",
+                         "topics/politics/atom.xml", "topics/politics/feed.xml"]
+    assert report.written == len(rewritten)  # type: ignore[attr-defined]
+
+
+def test_nothing_changed_does_nothing(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    build(root)
+    before = inodes(root / "site")
+    report = build(root)
+    assert report.unchanged  # type: ignore[attr-defined]
+    assert inodes(root / "site") == before
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    build(root, "serial-out", executor="serial", use_cache=False)
+    build(root, "local-out", executor="local:2", use_cache=False)
+    assert tree_bytes(root / "serial-out") == tree_bytes(root / "local-out")
+
+
+@pytest.mark.parametrize("crash_at", [1, 2, 4, 6, 9])
+def test_interrupted_commit_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_at: int) -> None:
+    root = make_root(tmp_path)
+    build(root)
+    site = root / "site"
+    before = tree_bytes(site)
+    add_article(root)
+    edit_body(root)
+    calls = {"n": 0}
+    real_rename = os.rename
+
+    def dying_rename(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == crash_at:  # somewhere while moving files aside and into place
+            raise KeyboardInterrupt("power cut")
+        real_rename(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", dying_rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(root)
+    monkeypatch.undo()
+    # the crash may have left a mix of old and new files ...
+    assert recover(site.resolve())  # ... which the next writer rolls back first
+    assert tree_bytes(site) == before
+    SiteWriter(site).abort()
+    build(root)
+    assert tree_bytes(site) == clean_build(root)
