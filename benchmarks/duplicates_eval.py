@@ -20,15 +20,13 @@ import argparse
 import itertools
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.append(str(REPO))  # PYTHONPATH, when set, wins
 
-from digest.duplicates import DuplicateIndex, compare, shingle  # noqa: E402
+from digest.duplicates import DuplicateIndex, compare, shingle
 
 
 @dataclass(frozen=True)
@@ -56,10 +54,11 @@ def read_texts(data: Path, source: str, single: bool = False) -> list[Text]:
             if item["kind"] == "single":
                 texts.append(Text(item["id"], item["pages"][0], item["renderer"], raw.decode("utf-8", "replace")))
             continue
-        from digest.cleaning import DateReference, clean_text, decode_capture
         import datetime as dt
 
-        capture = clean_text(decode_capture(raw), DateReference(tz=dt.timezone.utc))
+        from digest.cleaning import DateReference, clean_text, decode_capture
+
+        capture = clean_text(decode_capture(raw), DateReference(tz=dt.UTC))
         for number, article in enumerate(capture.articles, start=1):
             sets = shingle(article.body)
             # which page of the input this article is: the gold body it overlaps most

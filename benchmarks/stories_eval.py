@@ -28,15 +28,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.append(str(REPO))  # PYTHONPATH, when set, wins
 
-from digest.build import load_site  # noqa: E402
-from digest.config import load_config  # noqa: E402
-from digest.curation import Curation, curate  # noqa: E402
-from digest.content import hash_text  # noqa: E402
-from digest.models import Article  # noqa: E402
-from digest.terms import find_names  # noqa: E402
-from digest.text import count_words, first_paragraph, shorten  # noqa: E402
+from digest.build import load_site
+from digest.config import load_config
+from digest.content import hash_text
+from digest.curation import Curation, curate
+from digest.models import Article
+from digest.terms import find_names
+from digest.text import count_words, first_paragraph, shorten
 
 EXPECT = REPO / "benchmarks" / "data" / "stories_dev_expect.json"
 FIXTURE = REPO / "tests" / "fixtures" / "site-stories"
@@ -93,7 +92,7 @@ def dev_articles(data: Path) -> list[Article]:
                 continue
             match = _URL_DATE.search(url)
             day = dt.date(*map(int, match.groups())) if match else dt.date(2019, 11, 19)
-            date = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
+            date = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
             body = article["body"]
             summary = shorten(first_paragraph(body), 300)
             articles[page] = Article(

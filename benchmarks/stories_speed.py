@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.append(str(REPO))  # PYTHONPATH, when set, wins
 
-from digest.config import load_config  # noqa: E402
-from digest.content import read_articles  # noqa: E402
-from digest.curation import curate, fold_duplicates  # noqa: E402
-from digest.related import find_related  # noqa: E402
-from digest.stories import find_stories  # noqa: E402
-from digest.terms import TermIndex, article_terms  # noqa: E402
+from digest.config import load_config
+from digest.content import read_articles
+from digest.curation import curate, fold_duplicates
+from digest.related import find_related
+from digest.stories import find_stories
+from digest.terms import TermIndex, article_terms
 
 
 def best_of(runs: int, func):  # type: ignore[no-untyped-def]

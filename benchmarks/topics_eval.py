@@ -32,11 +32,10 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.append(str(REPO))  # PYTHONPATH, when set, wins
 
-from digest.config import load_config  # noqa: E402
-from digest.text import first_paragraph, shorten  # noqa: E402
-from digest.topics import TopicClassifier, article_fields  # noqa: E402
+from digest.config import load_config
+from digest.text import first_paragraph, shorten
+from digest.topics import TopicClassifier, article_fields
 
 FIXTURES = REPO / "tests" / "fixtures" / "topics" / "labelled.yaml"
 DEV_LABELS = REPO / "benchmarks" / "data" / "topics_dev_labels.json"

@@ -88,7 +88,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @report_errors
 def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool) -> None:
     """Clean captures (.txt dumps, .html pages; files or folders) into content/ articles."""
-    from .ingest import IngestOptions, ingest as run_ingest
+    from .ingest import IngestOptions
+    from .ingest import ingest as run_ingest
 
     config = load_site_config(content_dir=content_dir)
     report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
@@ -178,7 +179,13 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
 def topics(files: tuple[Path, ...]) -> None:
     """List the taxonomy, or explain the topics of content files (--explain FILE)."""
     from .content import read_article, read_body
-    from .topics import FIELD_WEIGHTS, SECOND_MIN_POINTS, SECOND_RATIO, TopicClassifier, article_fields
+    from .topics import (
+        FIELD_WEIGHTS,
+        SECOND_MIN_POINTS,
+        SECOND_RATIO,
+        TopicClassifier,
+        article_fields,
+    )
 
     config = load_site_config()
     if not files:

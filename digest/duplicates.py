@@ -210,5 +210,6 @@ class NearbyContent:
             return
         meta = document.meta
         rel_path = path.relative_to(self.content_dir).as_posix()
-        article_id = meta.get("id") if isinstance(meta.get("id"), str) else derive_id(rel_path)
+        given = meta.get("id")
+        article_id = given if isinstance(given, str) else derive_id(rel_path)
         self.add(article_id, path, document.body, duplicate=bool(meta.get("duplicate_of")))

@@ -20,7 +20,6 @@ from .related import RELATED_COUNT
 from .views import ArchiveView, Link, TopicView, ViewBuilder, YearView, format_month
 
 
-
 @dataclass(frozen=True)
 class PageJob:
     """One page to render: route, template, key, and a function building its views."""

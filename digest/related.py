@@ -13,7 +13,7 @@ from .terms import TermIndex
 
 RELATED_COUNT = 5
 RELATED_SIMILARITY = 0.05
-RELATED_CANDIDATES = 10
+RELATED_CANDIDATES = 8
 
 
 def find_related(

@@ -20,10 +20,10 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from heapq import nlargest
-from itertools import chain
+from itertools import chain, pairwise
 
 from .models import Article
 from .topics import fold_word
@@ -90,7 +90,7 @@ def _name_terms(name: str) -> tuple[str, ...]:
     """"@word" for each word of a name, and "@first second" for each pair of neighbours:
     "Lieutenant General Vladimir Alexeyev" still meets "General Vladimir Alexeyev"."""
     words = [word for word in map(_content_word, _TOKEN.findall(name)) if word]
-    terms = tuple([f"@{word}" for word in words] + [f"@{a} {b}" for a, b in zip(words, words[1:])])
+    terms = tuple([f"@{word}" for word in words] + [f"@{a} {b}" for a, b in pairwise(words)])
     if len(_NAME_TERMS) < 200_000:
         _NAME_TERMS[name] = terms
     return terms

@@ -116,9 +116,7 @@ class TopicClassifier:
             field_weight = FIELD_WEIGHTS.get(field, 1.0)
             words = tokenize(text)
             for size, phrases in self.vocabulary.items():
-                grams = Counter(zip(*(words[i:] for i in range(size)))) if size > 1 else Counter(
-                    (word,) for word in words
-                )
+                grams: Counter[tuple[str, ...]] = Counter(zip(*(words[i:] for i in range(size))))
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]
                     count = grams[phrase]

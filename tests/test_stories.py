@@ -16,12 +16,12 @@ from digest.terms import find_names
 
 from .conftest import FIXTURES
 
-START = dt.datetime(2026, 2, 8, 9, 0, tzinfo=dt.timezone.utc)
-QUAKE = ("Earthquake near Port Areth kills dozens", "A magnitude 6.4 earthquake struck near Port Areth in "
+START = dt.datetime(2026, 2, 8, 9, 0, tzinfo=dt.UTC)
+QUAKE = ("Earthquake near Port Areth kills dozens", ("A magnitude 6.4 earthquake struck near Port Areth in "
          "Valdora on Sunday, collapsing houses in Kelmsford and Tolvik; rescuers from the Red Crescent searched "
-         "the rubble.")
-QUAKE_2 = ("Valdora quake: rescuers search rubble in Kelmsford", "Rescuers from the Red Crescent dug through "
-           "collapsed houses in Kelmsford and Tolvik after the earthquake near Port Areth in Valdora.")
+         "the rubble."))
+QUAKE_2 = ("Valdora quake: rescuers search rubble in Kelmsford", ("Rescuers from the Red Crescent dug through "
+           "collapsed houses in Kelmsford and Tolvik after the earthquake near Port Areth in Valdora."))
 OTHER = [
     ("Central bank raises interest rates", "The Ostrevia central bank raised its main rate to curb inflation."),
     ("Harbury win the cup final", "A late header gave Harbury the cup against Castellan United."),

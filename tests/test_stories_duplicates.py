@@ -136,9 +136,9 @@ def test_a_duplicate_of_nothing_is_published_with_a_warning(tmp_path: Path) -> N
     original.write_text(original.read_text().replace("source: Asharq", "draft: true\nsource: Asharq"))
     site, warnings = load_site(load_config(root))
     assert warnings == [
-        f"{root}/content/2026/02/08/iran-says-it-will-never-surrender-right-to-enrich.md: "
+        (f"{root}/content/2026/02/08/iran-says-it-will-never-surrender-right-to-enrich.md: "
         "`duplicate_of: urn:uuid:0c8f6a52-6a8e-5d2b-9f1e-3b7a1c2d4e5f` names no published article, so this "
-        "one is published on its own; correct the id or remove `duplicate_of`"
+        "one is published on its own; correct the id or remove `duplicate_of`")
     ]
     assert any(a.source == "Gulf Daily" for a in site.articles)
 

@@ -131,8 +131,8 @@ def test_bad_topic_scores_name_the_line(make_site: Callable[..., Path]) -> None:
     root = make_site({"a/bad.md": STORM.format(extra="topics: [disaster]\ntopic_scores: [0.5]")})
     loaded = read_articles(load_config(root))
     assert [str(e).split("content/", 1)[1] for e in loaded.errors] == [
-        "a/bad.md:5: `topic_scores` must map topics to numbers from 0 to 1, "
-        "e.g. `topic_scores: {politics: 0.62}` (or remove it)"
+        ("a/bad.md:5: `topic_scores` must map topics to numbers from 0 to 1, "
+        "e.g. `topic_scores: {politics: 0.62}` (or remove it)")
     ]
 
 
