@@ -167,7 +167,8 @@ class TermIndex:
         raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
         count = len(articles)
         df = Counter(chain.from_iterable(raw))
-        idf = {term: math.log(count / n) for term, n in df.items() if n < count}
+        # smoothed: a term every article holds still counts a little (two articles can match)
+        idf = {term: math.log((count + 1) / n) for term, n in df.items()}
         searchable = {term for term, n in df.items() if 2 <= n <= MAX_DF}
         vectors: list[dict[str, float]] = []
         queries: list[list[str]] = []

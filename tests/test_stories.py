@@ -55,6 +55,13 @@ def test_reports_of_one_event_within_days_form_a_story() -> None:
     assert "id-2" not in curation.related.get("id-1", ())  # shown as the story, not again as related
 
 
+def test_a_site_of_two_reports_is_one_story() -> None:
+    """Terms both articles hold still count (smoothed inverse document frequency)."""
+    articles = sorted([make_article(1, *QUAKE), make_article(2, *QUAKE_2, hours=2)], key=lambda a: a.sort_key)
+    assert [story.members for story in curate(articles).stories] == [("id-1", "id-2")]
+    assert curate(articles[:1]).stories == [] and curate([]).stories == []
+
+
 def test_the_same_words_weeks_apart_are_related_not_one_story() -> None:
     first = make_article(1, *QUAKE)
     later = make_article(2, *QUAKE_2, hours=24 * 20)
