@@ -1,10 +1,14 @@
-"""Orchestrate a build: config -> content -> collate -> render pages and feeds -> writer.
+"""Orchestrate builds: config -> content -> collate -> render pages and feeds -> writer.
 
 Fast paths, in order:
 1. Nothing changed (same file stats, templates, config): the output is already right; stop.
 2. Unchanged content files are not parsed again (the cache keeps their `Article`s).
 3. Pages whose key did not change are kept from the last build; the rest are rendered, on
    worker processes when there are many, and only files whose bytes differ are written.
+
+A `Builder` keeps what it learnt in memory, so the preview server's next build starts from
+there, and offers `quick_update` for the commonest edit (an article's text, nothing that moves
+it or changes how it is listed): only its page and the feeds showing it are rendered.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, collate_site
+from .collate import Site, collate_site, pick_lead
 from .config import Config
 from .content import find_content_files, parse_files, read_body, settings_key
+from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import WorkRunner, make_runner, run_chunks
 from .feeds import feed_entries, render_feed_pair
@@ -32,6 +37,7 @@ from .views import ViewBuilder
 from .writer import MARKER, SiteWriter, build_lock
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Entry = tuple[int, int, "Article | None", list[str]]  # mtime_ns, size, article (None: draft), warnings
 
 
 @dataclass
@@ -47,9 +53,9 @@ class BuildReport:
     parsed: int = 0  # content files parsed this time (the others came from the cache)
     unchanged: bool = False  # nothing to do at all
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     out_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 @dataclass(frozen=True)
@@ -59,45 +65,293 @@ class BuildOptions:
     progress: Progress | None = None
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
-    pass
+@dataclass
+class Rendered:
+    """The last build's site, kept for quick updates."""
+
+    site: Site
+    views: ViewBuilder
+    bundle: TemplateBundle
+    site_key: str
 
 
 def build_site(config: Config, options: BuildOptions | None = None) -> BuildReport:
     """Build the site into the output folder; a failure leaves the old output as it was."""
-    options = options or BuildOptions()
-    started = time.perf_counter()
-    cache = BuildCache(config.cache_dir if options.use_cache else None)
-    report = BuildReport(out_dir=config.output_dir, warnings=list(config.warnings))
-    clock = _Stopwatch(report.timings)
-    with build_lock(config.output_dir):
-        bundle = load_bundle(config)
-        files = find_content_files(config.content_dir)
-        stats = [(str(path), *_stat(path)) for path in files]
-        fingerprint = _fingerprint(config, bundle, stats)
-        state = cache.load_output(config.output_dir)
-        clock.lap("check")
-        if state and state.fingerprint == fingerprint and (config.output_dir / MARKER).is_file():
-            report.unchanged = True
-            report.seconds = time.perf_counter() - started
-            return report
-        runner: WorkRunner | None = None
-        try:
-            articles, report.parsed, runner = load_articles(config, cache, stats, options, report)
-            clock.lap("load")
-            site = collate_site(config, articles)
-            report.warnings.extend(site.curation.warnings)
-            report.articles = len(site.articles)
-            clock.lap("collate")
-            new_state = render_site(site, bundle, state, options, report, runner, clock)
-        finally:
+    return Builder(config, options).build()
+
+
+class Builder:
+    """Builds one site, remembering articles, output manifest and site between builds."""
+
+    def __init__(self, config: Config, options: BuildOptions | None = None) -> None:
+        self.config = config
+        self.options = options or BuildOptions()
+        self.cache = BuildCache(config.cache_dir if self.options.use_cache else None)
+        self.entries: dict[str, Entry] | None = None
+        self.state: OutputState | None = None
+        self.rendered: Rendered | None = None
+        self.pending: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes, key, producer) not yet on disk
+        self.stale_feeds: set[str] = set()  # ids of articles whose feeds await `flush`
+
+    def build(self, prime: bool = False) -> BuildReport:
+        """A full (incremental where possible) build into the output folder.
+
+        `prime`: even when nothing changed, load the site into memory (for quick updates).
+        """
+        config = self.config
+        started = time.perf_counter()
+        report = BuildReport(out_dir=config.output_dir, warnings=list(config.warnings))
+        clock = _Stopwatch(report.timings)
+        self.pending.clear()  # a build renders everything a quick update had pending
+        self.stale_feeds = set()
+        with build_lock(config.output_dir):
+            bundle = load_bundle(config)
+            stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
+            fingerprint = _fingerprint(config, bundle, stats)
+            state = self.state or self.cache.load_output(config.output_dir)
+            clock.lap("check")
+            if state and state.fingerprint == fingerprint and (config.output_dir / MARKER).is_file() and not (
+                prime and self.rendered is None
+            ):
+                self.state = state
+                report.unchanged = True
+                report.seconds = time.perf_counter() - started
+                return report
+            runner: WorkRunner | None = None
+            try:
+                articles, report.parsed, runner = self.load_articles(stats, report)
+                clock.lap("load")
+                site = collate_site(config, articles)
+                report.warnings.extend(site.curation.warnings)
+                report.articles = len(site.articles)
+                clock.lap("collate")
+                new_state = self.render_site(site, bundle, state, report, runner, clock)
+            except BaseException:
+                self.state = None  # the output is as before; the memory of it may not be
+                raise
+            finally:
+                if runner is not None:
+                    runner.close()
+            new_state.fingerprint = fingerprint
+            self.state = new_state
+            self.cache.save_output(config.output_dir, new_state)
+            clock.lap("save cache")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def load_articles(
+        self, stats: list[tuple[str, int, int]], report: BuildReport,
+    ) -> tuple[list[Article], int, WorkRunner | None]:
+        """Articles for every content file: remembered when the file is unchanged, else parsed."""
+        config = self.config
+        key = settings_key(config)
+        cached = self.entries if self.entries is not None else self.cache.load_articles(key)
+        entries: dict[str, Entry] = {}
+        to_parse: list[Path] = []
+        for path, mtime, size in stats:
+            hit = cached.get(path)
+            if hit is not None and hit[0] == mtime and hit[1] == size:
+                entries[path] = hit
+            else:
+                to_parse.append(Path(path))
+        runner = make_runner(self.options.executor, len(to_parse)) if to_parse else None
+        errors: list[DigestError] = []
+        if to_parse:
+            sizes = {path: (mtime, size) for path, mtime, size in stats}
+            parse = functools.partial(parse_files, config)
+            for path, article, notes, error in run_chunks(runner or WorkRunner(), parse, to_parse, len(to_parse)):
+                if error is not None:
+                    errors.append(error)
+                else:
+                    entries[path] = (*sizes[path], article, notes)
+        if errors:
             if runner is not None:
                 runner.close()
-        new_state.fingerprint = fingerprint
-        cache.save_output(config.output_dir, new_state)
-        clock.lap("save cache")
-    report.seconds = time.perf_counter() - started
-    return report
+            raise BuildAborted(errors)
+        self.entries = entries
+        self.cache.save_articles(key, entries)
+        articles = []
+        for _, _, article, notes in (entries[path] for path, _, _ in stats):
+            report.warnings.extend(notes)
+            if article is not None:
+                articles.append(article)
+        return articles, len(to_parse), runner
+
+    def render_site(
+        self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,
+        runner: WorkRunner | None, clock: _Stopwatch,
+    ) -> OutputState:
+        """Render what changed into the writer and commit; return the new output state."""
+        config = site.config
+        views = ViewBuilder(site)
+        site_view = views.site_view()
+        bundle = replace(bundle, globals={"site": site_view})
+        site_key = make_key(__version__, repr(config), bundle.digest, site_view)
+        writer = SiteWriter(config.output_dir, state.manifest if state else None)
+        progress = self.options.progress or _no_progress
+        try:
+            jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
+            report.pages = len(jobs)
+            todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
+            clock.lap("plan")
+            in_feeds = feed_article_ids(site)
+            feed_html: dict[str, str] = {}
+            html_cache = state.html if state else {}
+            by_path = {job.route.path: job for job in todo}
+            explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
+            worker = runner if runner is not None and (explicit or len(todo) >= 50) else WorkRunner()
+            render = functools.partial(render_chunk, bundle)
+            for done, result in enumerate(run_chunks(worker, render, _tasks(todo, in_feeds), len(todo)), start=1):
+                job = by_path[result.path]
+                writer.write(result.path, result.data, job.producer, job.key)
+                if result.html is not None and job.article is not None:
+                    feed_html[job.article.body_hash] = result.html
+                if done % 200 == 0 or done == len(todo):
+                    progress("pages", done, len(todo))
+            report.rendered = len(todo)
+            clock.lap("pages")
+            body_html = _body_html_source(feed_html, html_cache)
+            report.feeds = write_feeds(site, site_key, writer, body_html, report)
+            copy_assets(config, writer)
+            clock.lap("feeds")
+            writer.commit()
+            clock.lap("commit")
+        except BaseException:
+            writer.abort()
+            raise
+        report.written = len(writer.changed)
+        report.removed = len(writer.removed())
+        self.rendered = Rendered(site, views, bundle, site_key)
+        return OutputState(manifest=writer.manifest, html=feed_html)
+
+    def quick_update(self, paths: set[Path]) -> dict[str, bytes] | None:
+        """Re-render only what an edit of these articles' text changes; None: run a build instead.
+
+        Applies when every path is a known, still valid article whose listing (card), place
+        (day, slug, topics, date) and id are unchanged. The result is kept in memory (`pending`)
+        until `flush` writes it: the preview server serves it at once.
+        """
+        rendered, state, entries = self.rendered, self.state, self.entries
+        if rendered is None or state is None or entries is None:
+            return None
+        if any(str(path) not in entries or not path.is_file() for path in paths):
+            return None
+        parsed = parse_files(self.config, sorted(paths))
+        if any(error is not None or article is None for _, article, _, error in parsed):
+            return None
+        site, views = rendered.site, rendered.views
+        swaps: list[tuple[Article, Article]] = []
+        for path, article, _, _ in parsed:
+            old = entries[path][2]
+            if old is None or article is None or _listing(old, views) != _listing(article, views):
+                return None
+            edition = site.editions[site.edition_index(old.day)]
+            if pick_lead([article if a is old else a for a in edition.articles]).id != edition.lead.id:
+                return None  # the edit changes which story leads the day
+            story = site.curation.story_of.get(old.id)
+            if story is not None:
+                group = [a for a in edition.articles if a.id in story.members]
+                if pick_lead([article if a is old else a for a in group]).id != pick_lead(group).id:
+                    return None  # the edit changes which article stands for its story on the day
+            swaps.append((old, article))
+        for (path, new, notes, _), (old, _) in zip(parsed, swaps):
+            info = Path(path).stat()
+            entries[path] = (info.st_mtime_ns, info.st_size, new, notes)
+            site.replace_article(old, new)
+        output: dict[str, bytes] = {}
+        renderer_tasks = []
+        changed_ids = {new.id for _, new in swaps}
+        for job in plan_article_pages(site, views, rendered.site_key, only=changed_ids):
+            renderer_tasks.append((job, RenderTask(job.route.path, job.template, job.context(),
+                                                   read_body(job.article) if job.article else None, keep_html=True)))
+        results = render_chunk(rendered.bundle, [task for _, task in renderer_tasks])
+        for (job, _), result in zip(renderer_tasks, results):
+            output[result.path] = result.data
+            self.pending[result.path] = (result.data, job.key, job.producer)
+            if result.html is not None and job.article is not None:
+                state.html[job.article.body_hash] = result.html
+        self.stale_feeds |= changed_ids  # feeds are not on screen: they wait for `flush`
+        return output
+
+    def render_stale_feeds(self) -> None:
+        """Render the feeds that show articles changed by quick updates into `pending`."""
+        rendered, state = self.rendered, self.state
+        if not self.stale_feeds or rendered is None or state is None:
+            return
+        site = rendered.site
+        body_html = _body_html_source(state.html)
+        for topic in [None, *site.config.topics]:
+            shown = feed_entries(site, topic)
+            if not shown or not self.stale_feeds & {article.id for article in shown}:
+                continue
+            key = make_key(rendered.site_key, "feeds", topic.slug if topic else None,
+                           tuple((a.fingerprint, a.body_hash) for a in shown))
+            for route, data in render_feed_pair(site, topic, body_html):
+                self.pending[route.path] = (data, key, "feed")
+        self.stale_feeds = set()
+
+    def save_caches(self) -> None:
+        """Record the in-memory state in the cache (the preview does this when idle and at exit)."""
+        if self.state is None or self.entries is None:
+            return
+        stats = [(str(path), *_stat(path)) for path in find_content_files(self.config.content_dir)]
+        self.state.fingerprint = _fingerprint(self.config, load_bundle(self.config), stats)
+        self.cache.save_output(self.config.output_dir, self.state)
+        self.cache.save_articles(settings_key(self.config), self.entries)
+
+    def flush(self, save: bool = True) -> int:
+        """Write what quick updates rendered to the output folder (journaled); files written.
+
+        Without `save`, the cache is left behind: the next build still comes out right, it only
+        re-renders a few pages more (see `save_caches`).
+        """
+        self.render_stale_feeds()
+        if not self.pending or self.state is None or self.entries is None:
+            return 0
+        pending, self.pending = self.pending, {}
+        with build_lock(self.config.output_dir):
+            writer = SiteWriter(self.config.output_dir, self.state.manifest)
+            try:
+                for rel_path in self.state.manifest:
+                    if rel_path not in pending and rel_path != MARKER:
+                        writer.keep_file(rel_path)
+                for rel_path, (data, key, producer) in pending.items():
+                    writer.write(rel_path, data, producer, key)
+                writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+            self.state.manifest = writer.manifest
+            self.state.fingerprint = ""  # the saved fingerprint no longer describes the output
+            self.cache.forget_output(self.config.output_dir)
+            if save:
+                self.save_caches()
+        return len(writer.changed)
+
+
+def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
+    """What other pages show of an article: if this is unchanged, only its own page changes.
+
+    That includes what stories and related coverage are computed from (`curation_inputs`).
+    """
+    card = views.make_card(article)
+    return (card, article.id, article.day, article.slug, article.date, article.topics, curation_inputs(article))
+
+
+def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
+    def body_html(article: Article) -> str:
+        for cache in caches:
+            html = cache.get(article.body_hash)
+            if html is not None:
+                return html
+        html = caches[0][article.body_hash] = render_markdown(read_body(article))
+        return html
+
+    return body_html
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 class _Stopwatch:
@@ -130,98 +384,6 @@ def _fingerprint(config: Config, bundle: TemplateBundle, stats: list[tuple[str, 
     for entry in stats:
         hasher.update(repr(entry).encode())
     return hasher.hexdigest()
-
-
-def load_articles(
-    config: Config, cache: BuildCache, stats: list[tuple[str, int, int]], options: BuildOptions,
-    report: BuildReport,
-) -> tuple[list[Article], int, WorkRunner | None]:
-    """Articles for every content file: from the cache when the file is unchanged, else parsed."""
-    key = settings_key(config)
-    cached = cache.load_articles(key)
-    entries: dict[str, tuple[int, int, Article | None, list[str]]] = {}
-    to_parse: list[Path] = []
-    for path, mtime, size in stats:
-        hit = cached.get(path)
-        if hit is not None and hit[0] == mtime and hit[1] == size:
-            entries[path] = hit
-        else:
-            to_parse.append(Path(path))
-    runner = make_runner(options.executor, len(stats)) if len(stats) else None
-    errors: list[DigestError] = []
-    if to_parse:
-        parse = functools.partial(parse_files, config)
-        worker = runner if runner is not None else WorkRunner()
-        sizes = {path: (mtime, size) for path, mtime, size in stats}
-        for path, article, notes, error in run_chunks(worker, parse, to_parse, len(to_parse)):
-            if error is not None:
-                errors.append(error)
-            else:
-                entries[path] = (*sizes[path], article, notes)
-    if errors:
-        if runner is not None:
-            runner.close()
-        raise BuildAborted(errors)
-    cache.save_articles(key, entries)
-    articles = []
-    for _, _, article, notes in (entries[path] for path, _, _ in stats):
-        report.warnings.extend(notes)
-        if article is not None:
-            articles.append(article)
-    return articles, len(to_parse), runner
-
-
-def render_site(
-    site: Site, bundle: TemplateBundle, state: OutputState | None, options: BuildOptions,
-    report: BuildReport, runner: WorkRunner | None, clock: _Stopwatch,
-) -> OutputState:
-    """Render what changed into the writer and commit; return the new output state."""
-    config = site.config
-    views = ViewBuilder(site)
-    site_view = views.site_view()
-    bundle = replace(bundle, globals={"site": site_view})
-    site_key = make_key(__version__, repr(config), bundle.digest, site_view)
-    writer = SiteWriter(config.output_dir, state.manifest if state else None)
-    progress = options.progress or _no_progress
-    try:
-        jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
-        report.pages = len(jobs)
-        todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
-        clock.lap("plan")
-        in_feeds = feed_article_ids(site)
-        html_cache = dict(state.html) if state else {}
-        feed_html: dict[str, str] = {}
-        by_path = {job.route.path: job for job in todo}
-        worker = runner if runner is not None and len(todo) >= 50 else WorkRunner()
-        render = functools.partial(render_chunk, bundle)
-        for done, result in enumerate(run_chunks(worker, render, _tasks(todo, in_feeds), len(todo)), start=1):
-            job = by_path[result.path]
-            writer.write(result.path, result.data, job.producer, job.key)
-            if result.html is not None and job.article is not None:
-                feed_html[job.article.body_hash] = result.html
-            if done % 200 == 0 or done == len(todo):
-                progress("pages", done, len(todo))
-        report.rendered = len(todo)
-        clock.lap("pages")
-
-        def body_html(article: Article) -> str:
-            html = feed_html.get(article.body_hash) or html_cache.get(article.body_hash)
-            if html is None:
-                html = render_markdown(read_body(article))
-            feed_html[article.body_hash] = html
-            return html
-
-        report.feeds = write_feeds(site, site_key, writer, body_html, report)
-        copy_assets(config, writer)
-        clock.lap("feeds")
-        writer.commit()
-        clock.lap("commit")
-    except BaseException:
-        writer.abort()
-        raise
-    report.written = len(writer.changed)
-    report.removed = len(writer.removed())
-    return OutputState(manifest=writer.manifest, html=feed_html)
 
 
 def _tasks(jobs: list[PageJob], in_feeds: set[str]) -> Iterator[RenderTask]:
@@ -278,12 +440,11 @@ def copy_assets(config: Config, writer: SiteWriter) -> None:
 
 def load_site(config: Config) -> tuple[Site, list[str]]:
     """Read and group all content without writing anything (tools and tests use this)."""
-    cache = BuildCache(None)
+    builder = Builder(config, BuildOptions(executor="serial", use_cache=False))
     stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
     report = BuildReport()
-    articles, _, runner = load_articles(config, cache, stats, BuildOptions(executor="serial"), report)
+    articles, _, runner = builder.load_articles(stats, report)
     if runner is not None:
         runner.close()
     site = collate_site(config, articles)
     return site, [*report.warnings, *site.curation.warnings]
-

@@ -138,6 +138,31 @@ class ProgressBar:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the cleaned articles.")
+@click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates.")
+@click.option("--source", metavar="NAME", help="Publication name for every article.")
+@report_errors
+def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: str | None) -> None:
+    """Preview what ingest would make of captures, without touching content/.
+
+    Capture X.txt gives OUT/X.md, or OUT/X__1.md, OUT/X__2.md, ... when it holds several articles.
+    """
+    from .ingest import IngestOptions, preview_captures
+
+    config = load_site_config()
+    report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
+               f"{len(report.errors)} error(s)")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
 @click.option("--out", "output_dir", type=click.Path(path_type=Path), help="Output folder (default: from digest.toml, `site`).")
 @click.option("--base-url", metavar="URL", help="Public address of the site, used in feeds and canonical links.")

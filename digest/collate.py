@@ -57,6 +57,18 @@ class Site:
         """Position of a day's edition in `editions`."""
         return self._edition_positions[day]
 
+    def replace_article(self, old: Article, new: Article) -> None:
+        """Swap in an edited article that keeps its place (same day, topics, date and card)."""
+        replace_in(self.articles, old, new)
+        for articles in self.by_topic.values():
+            replace_in(articles, old, new)
+        position = self._edition_positions[old.day]
+        edition = self.editions[position]
+        story_of = {article_id: story.id for article_id, story in self.curation.story_of.items()}
+        self.editions[position] = make_edition(
+            self.config, edition.day, [new if a is old else a for a in edition.articles], story_of
+        )
+
     def __post_init__(self) -> None:
         self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
         self.index = {article.id: i for i, article in enumerate(self.articles)}
@@ -65,6 +77,12 @@ class Site:
         self.in_topic = {
             slug: {a.id: i for i, a in enumerate(articles)} for slug, articles in self.by_topic.items()
         }
+
+
+def replace_in(items: list[Article], old: Article, new: Article) -> None:
+    for index, item in enumerate(items):
+        if item is old:
+            items[index] = new
 
 
 def collate_site(config: Config, articles: Sequence[Article]) -> Site:

@@ -65,7 +65,7 @@ class Config:
         changes = {key: value for key, value in changes.items() if value is not None}
         if "base_url" in changes:
             changes["base_url"] = normalise_base_url(changes["base_url"])
-        for key in ("content_dir", "output_dir"):
+        for key in ("content_dir", "output_dir", "cache_dir", "templates_dir"):
             if key in changes:
                 changes[key] = (self.root / changes[key]).resolve()
         return replace(self, **changes)

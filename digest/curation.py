@@ -51,6 +51,12 @@ def curate(articles: Sequence[Article]) -> Curation:
     return Curation(published, stories, story_of, related, duplicates, warnings)
 
 
+def curation_inputs(article: Article) -> tuple[object, ...]:
+    """Everything of an article that curation reads: while it is unchanged, so is the curation."""
+    return (article.id, article.date, article.title, article.summary, article.tags, article.names,
+            article.duplicate_of, article.source, article.source_url)
+
+
 def fold_duplicates(
     articles: Sequence[Article],
 ) -> tuple[list[Article], dict[str, tuple[Duplicate, ...]], list[str]]:

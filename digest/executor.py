@@ -65,7 +65,7 @@ class DaskRunner(WorkRunner):
         except ImportError:
             raise DigestError("--executor dask:// needs Dask: pip install 'digest[dask]'") from None
         try:
-            self.client = Client(address, timeout="10s")
+            self.client = Client(address, timeout="5s")
         except OSError as exc:
             raise DigestError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.workers = max(1, sum(self.client.nthreads().values()))

@@ -83,8 +83,11 @@ def find_key_line(text: str, key: str) -> int | None:
     return None
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe dumper that writes aware datetimes as plain ISO 8601 with a `T`."""
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
+    """Safe dumper (libyaml's when present) writing aware datetimes as plain ISO 8601 with a `T`."""
 
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,14 +254,36 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def iter_previews(capture: CleanedCapture, path: Path, config: Config, options: IngestOptions,
-                  data: bytes) -> Iterator[str]:
-    """Each article of a capture as the content file ingest would write (for `digest clean`)."""
+def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, options: IngestOptions) -> IngestReport:
+    """`digest clean`: write each capture's articles as ingest would, to `out_dir`, not `content/`.
+
+    For capture `X.txt` the files are `X.md` (one article) or `X__1.md`, `X__2.md`, ... (several).
+    """
+    report = IngestReport()
+    captures, report.errors = find_captures(paths)
     classifier = TopicClassifier(config.topics)
-    digest = hashlib.sha256(data).hexdigest()
-    for index, article in enumerate(capture.articles, start=1):
-        meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
-        yield render_article_file(meta, body)
+    if out_dir.resolve() == config.content_dir.resolve():
+        raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
+    for path in captures:
+        report.captures += 1
+        try:
+            data = path.read_bytes()
+            capture = clean_capture(path, data, config, options)
+        except DigestError as exc:
+            report.errors.append(exc)
+            continue
+        except OSError as exc:
+            report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
+            continue
+        report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+        digest = hashlib.sha256(data).hexdigest()
+        several = len(capture.articles) > 1
+        for index, article in enumerate(capture.articles, start=1):
+            meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+            target = out_dir / (f"{path.stem}__{index}.md" if several else f"{path.stem}.md")
+            write_atomically(target, render_article_file(meta, body))
+            report.outcomes.append(Outcome("new", target, article.title))
+    return report
 
 
 def read_front_matter(path: Path) -> dict[str, Any]:

@@ -214,11 +214,15 @@ def curation_key(site: Site, article: Article) -> tuple[object, ...]:
     return members, curation.duplicates.get(article.id, ())
 
 
-def plan_article_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
-    """One page per article; its key covers the article, its neighbours, related list and story."""
+def plan_article_pages(
+    site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
+) -> Iterator[PageJob]:
+    """One page per article (or only those ids); its key covers the article, neighbours and related."""
     for edition in site.editions:
         siblings = edition.articles
         for position, article in enumerate(siblings):
+            if only is not None and article.id not in only:
+                continue
             related = related_articles(site, article)
             previous = siblings[position - 1].fingerprint if position > 0 else None
             following = siblings[position + 1].fingerprint if position + 1 < len(siblings) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import mimetypes
 import queue
 import re
 import threading
@@ -28,7 +29,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .build import build_site
+from .build import Builder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import BuildAborted, DigestError, display_path
 
@@ -50,6 +51,7 @@ class PreviewState:
 
     error: str = ""
     builds: int = 0
+    overlay: dict[str, bytes] = field(default_factory=dict)  # quick updates not yet on disk
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -69,7 +71,15 @@ class SourceWatcher:
 
 
 class Rebuilder:
-    """Rebuild the site after changes, one build at a time, never dropping a change."""
+    """Rebuild after changes, one build at a time, never dropping a change.
+
+    An edit of an article's text takes the quick path: only its page and the feeds showing it
+    are rendered, served from memory at once and written to the output folder a moment later.
+    Anything else runs an (incremental) build.
+    """
+
+    FLUSH_AFTER = 0.5  # seconds without changes before quick updates go to disk
+    SAVE_AFTER = 10.0  # seconds without changes before the build cache is brought up to date
 
     def __init__(self, root: Path, state: PreviewState, echo: Callable[[str], None]) -> None:
         self.root = root
@@ -78,16 +88,28 @@ class Rebuilder:
         self.changes: queue.Queue[set[str]] = queue.Queue()
         self.stop = threading.Event()
         self.notify: Callable[[str], None] = lambda path: None
+        self.builder: Builder | None = None
+        self.unsaved = False
 
     def load_config(self) -> Config:
         return load_config(self.root)
 
-    def rebuild(self, reason: str = "start") -> bool:
-        """Build once; on failure keep the old site and record the error."""
+    def rebuild(self, reason: str = "start", changed: set[str] | None = None) -> bool:
+        """Update the site; on failure keep the old site and record the error."""
         started = time.perf_counter()
         try:
             config = self.load_config()
-            report = build_site(config)
+            if self.builder is None or self.builder.config != config:
+                self.builder = Builder(config)
+            quick = self.try_quick(config, changed) if changed and not self.state.error else None
+            if quick is not None:
+                with self.state.lock:
+                    self.state.overlay.update(quick)
+                self.echo(f"updated ({reason}): {len(quick)} files in {time.perf_counter() - started:.3f}s")
+                return True
+            report = self.builder.build(prime=True)
+            with self.state.lock:
+                self.state.overlay.clear()
         except BuildAborted as exc:
             message = "\n".join(exc.lines())
         except DigestError as exc:
@@ -100,28 +122,61 @@ class Rebuilder:
                 self.state.builds += 1
             for warning in report.warnings:
                 self.echo(f"warning: {warning}")
-            self.echo(f"rebuilt ({reason}): {report.articles} articles, {report.pages} pages "
-                      f"in {time.perf_counter() - started:.2f}s")
+            self.echo(f"rebuilt ({reason}): {report.articles} articles, {report.rendered} rendered, "
+                      f"{report.written} written in {time.perf_counter() - started:.2f}s")
             return True
         with self.state.lock:
             self.state.error = message
         self.echo(f"rebuild failed ({reason}); still serving the last good site:\n{message}")
         return False
 
+    def try_quick(self, config: Config, changed: set[str]) -> dict[str, bytes] | None:
+        paths = {Path(p) for p in changed}
+        if self.builder is None or not all(p.suffix == ".md" and p.is_relative_to(config.content_dir) for p in paths):
+            return None
+        return self.builder.quick_update(paths)
+
+    def flush(self) -> None:
+        """Write pending quick updates to the output folder."""
+        if self.builder is None or not (self.builder.pending or self.builder.stale_feeds):
+            return
+        try:
+            self.builder.flush(save=False)  # saving the cache takes a while: done when idle longer
+            self.unsaved = True
+        except (DigestError, OSError) as exc:
+            self.echo(f"could not write the quick update to disk: {exc}; rebuilding")
+            self.builder = None
+            self.rebuild("after a failed write")
+            return
+        with self.state.lock:
+            self.state.overlay.clear()
+
+    def save(self) -> None:
+        """Bring the build cache up to date with what the preview wrote."""
+        if self.builder is not None and self.unsaved:
+            self.unsaved = False
+            self.builder.save_caches()
+
     def run(self) -> None:
-        """Worker loop: drain every queued change, rebuild once, tell the browsers."""
+        """Worker loop: drain every queued change, update once, tell the browsers."""
+        idle = 0.0
         while not self.stop.is_set():
             try:
-                batch = self.changes.get(timeout=0.2)
+                batch = self.changes.get(timeout=self.FLUSH_AFTER)
             except queue.Empty:
+                idle += self.FLUSH_AFTER
+                self.flush()
+                if idle >= self.SAVE_AFTER:
+                    self.save()
                 continue
-            while True:  # coalesce a burst of saves into one build
+            idle = 0.0
+            while True:  # coalesce a burst of saves into one update
                 try:
                     batch |= self.changes.get_nowait()
                 except queue.Empty:
                     break
             first = sorted(batch)[0]
-            self.rebuild(_short(first, self.root) + (f" and {len(batch) - 1} more" if len(batch) > 1 else ""))
+            self.rebuild(_short(first, self.root) + (f" and {len(batch) - 1} more" if len(batch) > 1 else ""), batch)
             self.notify(first)
 
 
@@ -139,7 +194,7 @@ def watch_sources(rebuilder: Rebuilder, config: Config) -> list[threading.Thread
 
     def pump(paths: list[str], recursive: bool, keep: Callable[[str], bool]) -> None:
         for changes in watchfiles.watch(
-            *paths, recursive=recursive, stop_event=rebuilder.stop, debounce=400, step=30,
+            *paths, recursive=recursive, stop_event=rebuilder.stop, debounce=400, step=10,
             rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
         ):
             changed = {path for _, path in changes if keep(path)}
@@ -198,6 +253,21 @@ class PreviewServer(Server):  # type: ignore[misc]
                 self.write(json.dumps(payload))
 
         class SiteHandler(StaticFileHandler):  # type: ignore[misc]
+            async def get(self, path: str, include_body: bool = True) -> None:
+                name = path + "index.html" if not path or path.endswith("/") else path
+                with state.lock:
+                    data = state.overlay.get(name)
+                if data is None:
+                    await super().get(path, include_body)
+                    return
+                self.overlay_hit = True
+                self.set_header("Content-Type", mimetypes.guess_type(name)[0] or "application/octet-stream")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(data if include_body else b"")
+
+            def compute_etag(self) -> str | None:
+                return None if getattr(self, "overlay_hit", False) else super().compute_etag()
+
             def write_error(self, status_code: int, **kwargs: Any) -> None:
                 with state.lock:
                     error = state.error
@@ -227,9 +297,12 @@ def serve_site(root: Path, host: str, port: int, echo: Callable[[str], None]) ->
     server = PreviewServer(state, base_path, watcher=SourceWatcher())
     loop = IOLoop.current()
     rebuilder.notify = lambda path: loop.add_callback(LiveReloadHandler.reload_waiters, path)
-    watch_sources(rebuilder, config)
+    worker = watch_sources(rebuilder, config)[-1]
     echo(f"serving {display_path(config.output_dir)} at http://{host}:{port}{base_path} (Ctrl-C to stop)")
     try:
         server.serve(port=port, host=host, root=str(config.output_dir), restart_delay=0)
     finally:
         rebuilder.stop.set()
+        worker.join(timeout=30)  # let an update in progress finish
+        rebuilder.flush()
+        rebuilder.save()

@@ -230,22 +230,26 @@ class ViewBuilder:
         return PageMeta(title, description, self.linker.absolute(url), kind, feeds)
 
     def card(self, article: Article) -> Card:
+        """The article's card, made once per build."""
         cached = self._cards.get(article.id)
-        if cached is None:
-            local = article.date.astimezone(self.config.tz)
-            cached = Card(
-                title=article.title,
-                url=self.linker.link(article.url),
-                summary=article.summary,
-                source=article.source or "",
-                time_iso=article.date.isoformat(),
-                time_label=f"{local:%H:%M}",
-                date_label=format_day(article.day),
-                topics=tuple(self._topic_links[s] for s in article.topics if s in self._topic_links),
-                minutes=reading_minutes(article.words),
-            )
-            self._cards[article.id] = cached
+        if cached is None or cached.url != self.linker.link(article.url):
+            cached = self._cards[article.id] = self.make_card(article)
         return cached
+
+    def make_card(self, article: Article) -> Card:
+        """An article as lists show it."""
+        local = article.date.astimezone(self.config.tz)
+        return Card(
+            title=article.title,
+            url=self.linker.link(article.url),
+            summary=article.summary,
+            source=article.source or "",
+            time_iso=article.date.isoformat(),
+            time_label=f"{local:%H:%M}",
+            date_label=format_day(article.day),
+            topics=tuple(self._topic_links[s] for s in article.topics if s in self._topic_links),
+            minutes=reading_minutes(article.words),
+        )
 
     def story_card(self, article: Article, also: Sequence[Article]) -> Card:
         """An article's card standing for its story: the other sources listed on it."""

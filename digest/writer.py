@@ -85,6 +85,11 @@ class SiteWriter:
         self.manifest[rel_path] = old
         return True
 
+    def keep_file(self, rel_path: str) -> None:
+        """Keep a file of the last build as it is, whatever its key."""
+        self._claim(rel_path, "")
+        self.manifest[rel_path] = self.previous[rel_path]
+
     def write(self, rel_path: str, data: bytes, producer: str = "", key: str = "") -> None:
         """Stage one output file, unless the output already holds exactly these bytes."""
         self._claim(rel_path, producer)

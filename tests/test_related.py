@@ -103,3 +103,14 @@ def test_dates_do_not_limit_related_coverage() -> None:
     related = find_related(TermIndex.build(articles), {})
     assert related["id-1"][0] == "id-2" and related["id-2"][0] == "id-1"
     assert new.date - old.date > dt.timedelta(days=1000)
+
+
+def test_in_the_sample_site_the_s400_articles_link_each_other(tmp_path: Path) -> None:
+    """The repository's own digest (content ingested from seeds/): delivery and refusal are linked."""
+    out = tmp_path / "site"
+    build_site(load_config(REPO).with_overrides(output_dir=str(out), cache_dir=str(tmp_path / "cache")))
+    pages = {page.parent.name: page.read_text() for page in out.glob("20*/*/*/*/index.html")}
+    delivery = "turkey-receives-first-russian-missile-delivery-sparking-us-nato-concerns"
+    refusal = "turkey-not-to-forgo-russian-s-400-missile-systems-despite-us-pressure"
+    assert f"/{refusal}/" in related_section(pages[delivery])
+    assert f"/{delivery}/" in related_section(pages[refusal])

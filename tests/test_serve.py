@@ -114,3 +114,30 @@ def test_ctrl_c_stops_cleanly(server: tuple[Path, str, subprocess.Popen[bytes]])
     assert process.wait(timeout=10) in (0, 130)
     output = process.log_path.read_text()  # type: ignore[attr-defined]
     assert "Traceback" not in output and "serving site at" in output
+
+
+def test_a_text_edit_takes_the_quick_path_and_reaches_the_disk(
+    server: tuple[Path, str, subprocess.Popen[bytes]],
+) -> None:
+    root, base, process = server
+    article = root / "content/2026/02/08/minister-resigns.md"
+    url = base + "2026/02/08/minister-resigns/"
+    article.write_text(article.read_text().replace("next month", "next spring"))
+    assert wait_for(lambda: "next spring" in fetch(url)[1])
+    on_disk = root / "site/2026/02/08/minister-resigns/index.html"
+    assert wait_for(lambda: "next spring" in on_disk.read_text())
+    log = process.log_path.read_text()  # type: ignore[attr-defined]
+    assert "updated (content/2026/02/08/minister-resigns.md): 1 files in" in log
+
+
+def test_a_burst_of_saves_ends_with_the_last_one_served(server: tuple[Path, str, subprocess.Popen[bytes]]) -> None:
+    root, base, _ = server
+    article = root / "content/2026/02/08/minister-resigns.md"
+    original = article.read_text()
+    for number in range(25):
+        article.write_text(original.replace("next month", f"in {number} weeks"))
+        time.sleep(0.01)
+    url = base + "2026/02/08/minister-resigns/"
+    assert wait_for(lambda: "in 24 weeks" in fetch(url)[1])
+    on_disk = root / "site/2026/02/08/minister-resigns/index.html"
+    assert wait_for(lambda: "in 24 weeks" in on_disk.read_text())

@@ -157,3 +157,36 @@ def test_incremental_builds_follow_stories_related_and_copies(tmp_path: Path) ->
     assert incremental == build("clean", cache=False)
     assert b"also-published" not in incremental[
         "2026/02/08/iran-warns-will-not-give-up-enrichment-despite-us-war-threat/index.html"]
+
+
+def test_the_preview_quick_path_stands_aside_when_curation_would_change(tmp_path: Path) -> None:
+    """A text edit re-renders one page only if no story, related list or story card can move."""
+    from digest.build import Builder, BuildOptions
+
+    from .conftest import tree_bytes
+
+    root = stories_root(tmp_path)
+    config = load_config(root).with_overrides(output_dir="site")
+    builder = Builder(config, BuildOptions(executor="serial"))
+    builder.build(prime=True)
+    russia = root / "content/2026/02/08/russia-man-suspected-of-shooting-top-general-detained-in-dubai.md"
+    suspect = root / "content/2026/02/08/suspect-in-attack-on-gru-general-handed-to-moscow.md"
+    text = russia.read_text()
+
+    # the end of the body: nothing curation reads; the quick path serves it, and it equals a clean build
+    russia.write_text(text.replace("on security-related aspects", "on the security aspects"))
+    assert builder.quick_update({russia}) is not None
+    builder.flush()
+    clean = tmp_path / "clean"
+    build_site(config.with_overrides(output_dir=str(clean)), BuildOptions(use_cache=False, executor="serial"))
+    assert tree_bytes(root / "site") == tree_bytes(clean)
+
+    # tags feed related coverage: a full build is needed
+    russia.write_text(text.replace("source: Asharq Al-Awsat", "source: Asharq Al-Awsat\ntags: [GRU]"))
+    assert builder.quick_update({russia}) is None
+    russia.write_text(text)
+    builder.build(prime=True)
+    # the second report (91 words) grows past the first (151), staying under the day's lead (158)
+    # and within the same reading time: it would now front the story's card on the edition
+    suspect.write_text(suspect.read_text().rstrip("\n") + " Later." * 62 + "\n")
+    assert builder.quick_update({suspect}) is None

@@ -1,0 +1,67 @@
+"""The cleaner: one capture in, its articles out.
+
+Pure functions: no file I/O, no printing, no global state. Odd input never raises; a
+capture without an article yields no articles and a note saying so.
+"""
+
+from __future__ import annotations
+
+from digest.cleaning.article import Parts, assemble_article
+from digest.cleaning.dates import find_stamps, latest_stamp, resolve_published
+from digest.cleaning.decode import decode_capture, normalize_text
+from digest.cleaning.extract import locate_articles, read_page
+from digest.cleaning.html import clean_html
+from digest.cleaning.model import CleanedArticle, CleanedCapture, DateReference
+
+__all__ = [
+    "CleanedArticle",
+    "CleanedCapture",
+    "DateReference",
+    "clean_html",
+    "clean_text",
+    "decode_capture",
+]
+
+_NO_ARTICLE = "no article found in the capture"
+
+
+def clean_text(text: str, reference: DateReference) -> CleanedCapture:
+    """Clean a decoded text capture (a browser copy or a w3m/lynx dump) into articles."""
+    text = normalize_text(text)
+    page = read_page(text)
+    parts = [assemble_article(page, located) for located in locate_articles(page)]
+    parts = [part for part in parts if part.body.strip()]
+    if not parts:
+        return CleanedCapture(articles=(), notes=(_NO_ARTICLE,))
+    return finish_capture(parts, text, reference)
+
+
+def finish_capture(parts: list[Parts], text: str, reference: DateReference) -> CleanedCapture:
+    """Resolve dates across the capture's articles and build the result."""
+    capture_latest = latest_stamp(find_stamps(text), reference.file_time)
+    dated = resolve_published([part.evidence for part in parts], capture_latest, reference)
+    sources = {part.source for part in parts if part.source}
+    articles = tuple(
+        CleanedArticle(
+            title=part.title,
+            body=part.body,
+            published=published,
+            date_source=date_source,
+            summary=part.summary,
+            author=part.author,
+            source=part.source,
+            image_caption=part.image_caption,
+            image_credit=part.image_credit,
+            tags=part.tags,
+            language=part.language,
+        )
+        for part, (published, date_source) in zip(parts, dated)
+    )
+    notes: list[str] = []
+    if len(articles) > 1:
+        notes.append(f"{len(articles)} articles found in one capture")
+    untitled = sum(1 for article in articles if not article.title)
+    if untitled:
+        notes.append(f"{untitled} article(s) without a recognisable headline")
+    source = sources.pop() if len(sources) == 1 else None
+    return CleanedCapture(articles=articles, source=source, notes=tuple(notes))

@@ -1,0 +1,306 @@
+"""Tell page furniture from article text, block by block.
+
+Most of the decision rests on shape: prose is long, punctuated and full of function
+words; furniture is short, repeated (the same line shape many times: "Share", "Reply",
+"2 days ago"), or one of the few labels every news page prints around an article
+("Related", "Most read", "Comments", "Advertisement", "All rights reserved").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.cleaning.bylines import is_byline_or_date_text
+from digest.cleaning.captions import has_credit, is_credit_line, starts_like_caption
+from digest.cleaning.reflow import Block
+from digest.cleaning.signals import Signals, measure
+
+# Section labels and furniture lines news pages print around articles, in the
+# languages curators bring most often. Matched against a whole short line.
+_LABELS = (
+    r"related(?: (?:news|articles?|stories|posts|content|coverage|topics|videos?))?",
+    r"more (?:from|on|in|news|stories|articles|videos?|like this)(?: [\w ]{1,30})?",
+    r"(?:most|more) (?:read|popular|viewed|shared|commented|recent)(?: [\w ]{1,20})?",
+    r"(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)",
+    r"also|further|recommended(?: for you)?|suggested|editor'?s?'? picks?|trending",
+    r"top stories|latest(?: news| stories| headlines)?|popular(?: now)?",
+    r"read (?:next|more|also)|what to read next|don'?t miss|up next|see also",
+    r"in other news|around the web|from the web|sponsored(?: content| stories| links)?",
+    r"promoted(?: stories| content)?",
+    r"(?:\d+ )?comments?|(?:\d+ )?responses?|(?:\d+ )?repl(?:y|ies)",
+    r"leave a (?:comment|reply)|join the (?:conversation|discussion)|discussion",
+    r"view comments|show comments",
+    r"share(?: this)?(?: (?:article|story|post|page))?(?: on \w+)?|share via \w+",
+    r"tweet|pin|e-?mail|print|facebook|twitter|linkedin|whatsapp|reddit|pinterest",
+    r"telegram|flipboard|copy(?: link)?|copied!?|link copied|save|saved|bookmark",
+    r"listen(?: to (?:this )?article)?|advertisement|advertising|ad|ads by \w+",
+    r"continue reading(?: (?:below|the main story))?|skip (?:to )?(?:main )?content",
+    r"skip ad|close|menu|search|home|back to top|top",
+    r"subscribe(?: now| today)?|sign (?:in|up)|log ?in|log ?out|register|newsletters?",
+    r"follow us(?: on \w+)?|tags?|topics?|filed under|categories|category|sections?",
+    r"loading(?: content)?\.*|previous(?: (?:post|article|story))?",
+    r"next(?: (?:post|article|story))?",
+    r"more|see more|show more|view all|see all|all|load more|video|photos?|gallery",
+    r"relacionad[oa]s|leia (?:também|mais)|veja também|mais lidas|compartilh(?:e|ar)",
+    r"noticias relacionadas|lee también|más leídas|compartir|comentarios",
+    r"articles? (?:liés|similaires)|lire aussi|à lire aussi|partager|commentaires",
+    r"leggi anche|articoli correlati|condividi|commenti|potrebbe interessarti",
+    r"lesen sie auch|mehr zum thema|teilen|kommentare|weitere artikel",
+    r"читайте также|похожие (?:статьи|новости)|поделиться|комментарии|реклама",
+    r"関連記事|人気記事|シェア|コメント",
+)
+_LABEL_WORDS = "|".join(_LABELS)
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.I)
+# A line that is a list of such labels: share rows, footer menus.
+_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.I)
+_COPYRIGHT_RE = re.compile(
+    r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
+    r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
+    re.I,
+)
+_COOKIE_RE = re.compile(
+    r"\b(?:cookies?|gdpr|privacy (?:policy|notice|settings)|terms (?:of (?:use|service)|and"
+    r" conditions)|consent|ad ?blocker|disable your ad|javascript (?:is )?(?:disabled|required)"
+    r"|enable javascript|your browser|sign up for (?:our|the) \w+|subscribe to (?:our|the)"
+    r"|already a subscriber|create (?:a free|an) account|get unlimited access"
+    r"|(?:free|unlimited) (?:trial|access|articles)|paywall|newsletter)\b",
+    re.I,
+)
+# Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
+_PROMO_RE = re.compile(
+    r"\b(?:opens? in (?:a )?new (?:window|tab)|follow (?:us|@)|subscribe|sign up|newsletters?|"
+    r"email this|share (?:on|this|via|to)|tweet (?:this|about)|click (?:here|to)|"
+    r"download (?:the|our)|"
+    r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
+    re.I,
+)
+# Substrings without which the patterns below cannot match (checked first: fast).
+_COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
+_COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
+_PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
+_COMMENTS_HINTS = re.compile(r"comment|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
+_SOCIAL_COUNT_RE = re.compile(
+    r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
+)
+_DIGIT_RE = re.compile(r"\d+")
+# A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
+_GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
+_WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
+
+
+# Where reader comments begin: what follows is not the article.
+_COMMENTS_RE = re.compile(
+    r"^(?:(?:\d+|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?|replies"
+    r"|reactions?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
+    r"|^(?:leave|post|add|write|submit) a (?:comment|reply|response)\b.*"
+    r"|^comments (?:are|have been) closed\b.*|^join the (?:conversation|discussion)\b.*"
+    r"|^(?:comentários|comentarios|commentaires|commenti|kommentare|комментарии"
+    r"|lascia un commento|deixe (?:um|seu) comentário|deja un comentario"
+    r"|laisser un commentaire)\b.*",
+    re.I,
+)
+
+
+class Verdict:
+    """What a block's text alone says, shared by every block with the same text. The
+    costlier checks run only when a later stage asks."""
+
+    __slots__ = ("text", "signals", "prose", "furniture", "label", "comments",
+                 "_caption", "_dateline", "_teaser")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.signals = signals = measure(text)
+        words = signals.words
+        self.label = label = is_label(text)
+        self._caption: bool | None = None
+        self._dateline: bool | None = None
+        self._teaser: bool | None = None
+        self.prose = is_prose(text, signals) and not label and not self.caption
+        lowered = text.lower()
+        furniture = 0.0
+        if label:
+            furniture = 2.0
+        elif words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
+            furniture = 2.0
+        elif words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
+            furniture = 1.5
+        elif words <= 3 and _SOCIAL_COUNT_RE.match(text):
+            furniture = 1.5
+        elif (
+            words <= 12
+            and _has_any(lowered, _PROMO_HINTS)
+            and _PROMO_RE.search(text.lstrip("0123456789 "))
+        ):
+            furniture = 1.0
+        self.furniture = furniture
+        self.comments = (
+            words <= 12
+            and _has_any(lowered, _COMMENTS_HINTS)
+            and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+        )
+
+    @property
+    def caption(self) -> bool:
+        """A photo caption or credit."""
+        if self._caption is None:
+            self._caption = is_caption_text(self.text, self.signals.words)
+        return self._caption
+
+    @property
+    def dateline(self) -> bool:
+        """A byline, date or reading-time line."""
+        if self._dateline is None:
+            self._dateline = is_byline_or_date_text(self.text, self.signals.words)
+        return self._dateline
+
+    @property
+    def teaser(self) -> bool:
+        """A link card: a headline run into its summary."""
+        if self._teaser is None:
+            self._teaser = is_glued_teaser(self.text)
+        return self._teaser
+
+
+@dataclass(slots=True)
+class Judged:
+    """A block with the signals and verdicts later stages use."""
+
+    block: Block
+    verdict: Verdict
+    prose: bool  # reads like article prose
+    template: bool  # a short line whose shape recurs (menus, comment headers)
+    repeats: int  # how often the same text occurs in the capture
+
+    @property
+    def text(self) -> str:
+        return self.block.text
+
+    @property
+    def signals(self) -> Signals:
+        return self.verdict.signals
+
+    @property
+    def words(self) -> int:
+        return self.verdict.signals.words
+
+    @property
+    def furniture(self) -> float:
+        """0 = none; higher = more certainly page furniture."""
+        return self.verdict.furniture
+
+    @property
+    def label(self) -> bool:
+        """A section label such as "Related" or "Comments"."""
+        return self.verdict.label
+
+    @property
+    def comments(self) -> bool:
+        """A heading that opens reader comments."""
+        return self.verdict.comments
+
+    @property
+    def teaser(self) -> bool:
+        return self.verdict.teaser
+
+    @property
+    def caption(self) -> bool:
+        return self.verdict.caption
+
+    @property
+    def dateline(self) -> bool:
+        return self.verdict.dateline
+
+
+def judge_blocks(blocks: list[Block]) -> list[Judged]:
+    """Measure every block and mark prose, labels and repeated furniture."""
+    texts = [_fold(block.text) for block in blocks]
+    text_counts: dict[str, int] = {}
+    for text in texts:
+        text_counts[text] = text_counts.get(text, 0) + 1
+    shapes = [_shape(block.text) for block in blocks]
+    shape_counts: dict[str, int] = {}
+    for shape in shapes:
+        if shape:
+            shape_counts[shape] = shape_counts.get(shape, 0) + 1
+    verdicts: dict[str, Verdict] = {}  # menus and echoes repeat: judge each text once
+    judged: list[Judged] = []
+    for block, text, shape in zip(blocks, texts, shapes):
+        verdict = verdicts.get(block.text)
+        if verdict is None:
+            verdict = verdicts[block.text] = Verdict(block.text)
+        repeats = text_counts.get(text, 1)
+        # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
+        prose = verdict.prose and (repeats == 1 or verdict.signals.words >= 40)
+        # The same short line shape again and again is a template: "Reply",
+        # "3 hours ago", "Rating: 12 Votes".
+        template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
+        judged.append(Judged(block, verdict, prose, template, repeats))
+    return judged
+
+
+def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
+    """Cheap substring test guarding a costly pattern."""
+    return hints.search(lowered) is not None
+
+
+def is_label(text: str) -> bool:
+    """Whether a whole line is a furniture label ("Related news", "Share", "Tags:")."""
+    if len(text) > 60:
+        return False
+    stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+
+
+def is_caption_text(text: str, words: int) -> bool:
+    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ..."."""
+    if words > 70:
+        return False
+    return is_credit_line(text) or starts_like_caption(text) or has_credit(text)
+
+
+def is_glued_teaser(text: str) -> bool:
+    """Whether a block starts with a Title Case headline run straight into more text,
+    as link cards come out of a dump ("Mayor: Move Won’t StandWarren Mayor says...")."""
+    for match in _GLUE_RE.finditer(text, 0, 200):
+        head = text[: match.start()]
+        words = head.split()[-8:]
+        if len(words) < 4 or _SENTENCE_BREAK_RE.search(head):
+            continue
+        capitals = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
+        if capitals >= len(words) - 1:
+            return True
+    return False
+
+
+def is_prose(text: str, signals: Signals) -> bool:
+    """Whether a block reads like running article text rather than a label or link."""
+    words = signals.words
+    if signals.wide:
+        return words >= 12 and (signals.sentence_end or words >= 40)
+    if words >= 25:
+        return signals.stop_ratio >= 0.12 or signals.full_stop
+    if words >= 12:
+        return signals.full_stop or (signals.stop_ratio >= 0.25 and signals.lower_ratio >= 0.5)
+    if words >= 6:
+        return signals.full_stop and signals.lower_ratio >= 0.5 and signals.stop_ratio >= 0.15
+    return False
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _shape(text: str) -> str:
+    """A line's template: short lines only, digits and capitalised words abstracted."""
+    if len(text) > 80:
+        return ""
+    words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
+    if len(words) > 8:
+        return ""
+    out = []
+    for word in words:
+        out.append("A" if word[:1].isupper() else word.lower())
+    return " ".join(out) + ("0" if any(ch.isdigit() for ch in text) else "")

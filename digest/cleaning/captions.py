@@ -1,0 +1,134 @@
+"""Recognise image captions and photo credits, and split one into the other."""
+
+from __future__ import annotations
+
+import re
+
+# A credit at the end of a caption, in the forms agencies and papers print.
+# A credit at the end of a caption, in the forms agencies and papers print. Each comes
+# with a cheap test of the caption's tail that must pass before the pattern is tried.
+_PAREN_CREDIT_RE = re.compile(
+    # "... (Photo by ATTA KENARE / AFP)", "(AP Photo/Thibault Camus)", "(Credit: iStock)"
+    r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
+    r"(?P<credit>[^()]{2,80}?)\)\s*$",
+    re.I,
+)
+_CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (")", _PAREN_CREDIT_RE),
+    # "... | AFP"
+    ("|", re.compile(r"\s+[|]\s*(?P<credit>[^|]{2,60})$")),
+    # "Credit...Anna Moneymaker/The New York Times", "Photo: Reuters"
+    (
+        "",
+        re.compile(
+            r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
+            r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
+            re.I,
+        ),
+    ),
+    # "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
+    (
+        "/",
+        re.compile(
+            r"(?:(?<=[.!?”\"])\s*|\s+)(?P<credit>(?:©\s*)?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+            r"\s?/\s?[A-Z][\w.&' -]{1,60})$"
+        ),
+    ),
+    # "... co-working space in New York.Reuters" (credit glued on by the renderer)
+    (
+        "",
+        re.compile(
+            r"(?<=[a-z][.!?])(?P<credit>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+            r"(?:/[\w .&'-]{2,40})?)$"
+        ),
+    ),
+    # "© Reuters"
+    ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
+)
+_CREDIT_WORD_HINT_RE = re.compile(r"credit|photo|image|picture|foto|фото|source", re.I)
+_GLUED_HINT_RE = re.compile(r"[a-z][.!?][A-Z][^.!?]{0,60}$")
+_CREDIT_LINE_RE = re.compile(
+    r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
+    r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
+    r"|[\w .'-]{2,40},\s*(?:associated press|ap|afp|reuters|getty images|epa|shutterstock|"
+    r"ap photo|the [\w ]+)\)?)$",
+    re.I,
+)
+_CREDIT_WORDS_RE = re.compile(
+    r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
+    r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
+    re.I,
+)
+_FILE_PHOTO_RE = re.compile(r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.I)
+
+
+_TAIL = 160
+
+
+
+def split_credit(text: str) -> tuple[str, str | None]:
+    """Split "caption (credit)" into caption and credit; credit None if there is none."""
+    stripped = text.strip()
+    # Credits end a caption: only its tail needs searching.
+    offset = max(0, len(stripped) - _TAIL)
+    tail = stripped[offset:]
+    for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
+        if needle:
+            if needle not in tail:
+                continue
+        elif number == 2:
+            if not _CREDIT_WORD_HINT_RE.search(tail):
+                continue
+        elif not _GLUED_HINT_RE.search(tail):
+            continue
+        match = pattern.search(tail)
+        if match is None:
+            continue
+        credit = match.group("credit").strip(" .,;:")
+        caption = stripped[: offset + match.start()].rstrip(" |-–—")
+        if not credit or not _looks_like_credit(credit):
+            continue
+        if pattern is _PAREN_CREDIT_RE and not _plainly_credit(credit, match.group(0)):
+            continue
+        return caption, credit
+    return stripped, None
+
+
+def is_credit_line(text: str) -> bool:
+    """Whether a whole line is only a photo credit ("Al Goldis, Associated Press")."""
+    stripped = text.strip()
+    if len(stripped) > 90:
+        return False
+    return bool(_CREDIT_LINE_RE.match(stripped))
+
+
+def has_credit(text: str) -> bool:
+    """Whether a line ends in a photo credit."""
+    return split_credit(text)[1] is not None
+
+
+def starts_like_caption(text: str) -> bool:
+    """Caption openers such as "FILE PHOTO:"."""
+    return bool(_FILE_PHOTO_RE.match(text))
+
+
+def _plainly_credit(credit: str, whole: str) -> bool:
+    """A parenthesis ends many sentences; only some are credits."""
+    if re.match(r"\s*\((?:photo|image|picture|foto|credit|courtesy|source)", whole, re.I):
+        return True
+    if "/" in credit or _CREDIT_WORDS_RE.search(credit):
+        return True
+    return credit.isupper() and credit.replace(" ", "").isalpha() and len(credit.split()) <= 3
+
+
+def _looks_like_credit(credit: str) -> bool:
+    words = credit.split()
+    if not 1 <= len(words) <= 10:
+        return False
+    if any(ch in credit for ch in ".!?") and not re.search(r"\b[A-Z]\.", credit):
+        # A sentence in parentheses is prose, not a credit ("(He declined.)").
+        return credit.count(".") <= 2 and bool(_CREDIT_WORDS_RE.search(credit))
+    capitals = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
+    if capitals >= max(1, len(words) - 1):
+        return True
+    return bool(_CREDIT_WORDS_RE.search(credit))

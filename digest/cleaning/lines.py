@@ -1,0 +1,138 @@
+"""Read a text dump into lines, stripping what the renderer added (form fields, image
+markers, buttons) and noting the layout: hard-wrapped width, base indent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# Widths a terminal renderer wraps at; a browser copy never wraps.
+_MAX_WRAP_WIDTH = 100
+_MIN_WRAP_WIDTH = 60
+_MIN_WRAPPED_LINES = 8
+
+_SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
+# Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
+_FURNITURE_RE = re.compile(
+    r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|_{6,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
+    r"|\((?:\*| )\)(?= )|\(RADIO\)|\(CHECKBOX\)"
+)
+# An image marker: a bracketed name without spaces that looks like a file or slug.
+_IMAGE_TOKEN_RE = re.compile(
+    r"\[(?:image|img|IMG|IMAGE|photo|video|icon|logo|svg)\]"
+    r"|\[[^\]\s]*[-_./\d][^\]\s]*\]"
+)
+_ONLY_BRACKETS_RE = re.compile(r"^(?:\s*\[[^\]\n]*\])+\s*$")
+_RULE_RE = re.compile(r"^[\s━─—–_=*~#.·•-]{5,}$")
+_LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
+_BULLET_RE = re.compile(
+    r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$"
+)
+_EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
+_DASH_BULLET_RE = re.compile(r"^[-–]\s+(?P<rest>\S.*)$")
+
+
+class Line(NamedTuple):
+    """One physical line of the dump after renderer furniture is removed."""
+
+    text: str  # content without indent and bullet
+    indent: int  # columns of leading space in the dump
+    width: int  # length of the raw line, to judge hard wraps
+    bullet: str = ""  # list marker that began the line, if any
+    marker: str = ""  # "image" | "rule" | "furniture" for lines that held only those
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How the dump was rendered: hard-wrapped at `width` (0 if not) with body text at
+    `base_indent` columns."""
+
+    width: int
+    base_indent: int
+
+    @property
+    def wrapped(self) -> bool:
+        return self.width > 0
+
+
+def read_lines(text: str) -> list[Line]:
+    """Split a dump into `Line`s; blank lines have empty text and no marker."""
+    lines: list[Line] = []
+    for raw in text.split("\n"):
+        lines.append(parse_line(raw))
+    return lines
+
+
+def parse_line(raw: str) -> Line:
+    """Strip one raw line of renderer furniture and recognise bullets and markers."""
+    if "\t" in raw:
+        raw = raw.expandtabs(8)
+    if not raw.isascii():
+        raw = _INVISIBLE_RE.sub("", raw)
+    raw = raw.rstrip()
+    stripped = raw.lstrip()
+    indent = len(raw) - len(stripped)
+    width = len(raw)
+    if not stripped:
+        return Line("", indent, width)
+    first = stripped[0]
+    if not first.isalnum() and _RULE_RE.match(stripped) and not any(ch.isalnum() for ch in stripped):
+        return Line("", indent, width, marker="rule")
+    if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
+        return Line("", indent, width, marker="furniture")
+    text = stripped
+    # Renderer furniture always comes in brackets, parentheses or underscores.
+    if "[" in text or "(" in text or "__" in text:
+        if first == "[" and _ONLY_BRACKETS_RE.match(stripped):
+            inner = stripped.strip("[] ")
+            kind = "furniture" if not inner.strip() else "image"
+            return Line("", indent, width, marker=kind)
+        text = _FURNITURE_RE.sub(" ", text)
+        text = _IMAGE_TOKEN_RE.sub(" ", text)
+    if "  " in text or not text.isascii():
+        text = _SPACES_RE.sub(" ", text)
+    text = text.strip()
+    if not text:
+        return Line("", indent, width, marker="furniture")
+    if _EMPTY_BULLET_RE.match(text):
+        return Line("", indent, width, marker="furniture")
+    bullet = ""
+    match = _BULLET_RE.match(text)
+    if match:
+        bullet, text = match.group("bullet"), match.group("rest")
+    else:
+        dash = _DASH_BULLET_RE.match(text)
+        # "- Subhead -" is an AFP-style subheading, not a list item.
+        if dash and not text.rstrip().endswith("-"):
+            bullet, text = "-", dash.group("rest")
+    return Line(text, indent, width, bullet)
+
+
+def detect_layout(lines: list[Line]) -> Layout:
+    """Guess whether the dump is hard-wrapped (w3m, lynx) and at which width."""
+    lengths = sorted(
+        (ln.width for ln in lines if ln.text and " " in ln.text), reverse=True
+    )
+    indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
+    base = _mode(indents) if indents else 0
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return Layout(0, base)
+    # The third longest line ignores a couple of unbreakable URLs running past the margin.
+    width = lengths[2]
+    if not _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
+        return Layout(0, base)
+    # Wrapped paragraphs pile their lines up against the right margin.
+    near_full = sum(1 for n in lengths if n >= width - 12)
+    long_lines = sum(1 for n in lengths if n >= width // 2)
+    if near_full < 3 or near_full < 0.3 * long_lines:
+        return Layout(0, base)
+    return Layout(width, base)
+
+
+def _mode(values: list[int]) -> int:
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]

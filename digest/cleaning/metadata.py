@@ -1,0 +1,148 @@
+"""Recognise the lines around an article that are about it rather than of it: the
+headline, bylines, date lines, tag lists and the publication's own name."""
+
+from __future__ import annotations
+
+import re
+
+from digest.cleaning.boilerplate import Judged, is_label
+from digest.cleaning.bylines import (
+    byline_name,
+    is_comma_list,
+    is_date_line,
+    is_name_line,
+    is_read_time,
+)
+from digest.cleaning.captions import is_credit_line
+
+__all__ = [
+    "byline_name",
+    "is_byline_or_date",
+    "is_comma_list",
+    "is_date_line",
+    "is_meta_line",
+    "is_name_line",
+    "is_read_time",
+    "score_title",
+]
+
+_CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
+_URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
+# Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
+_PROMO_RE = re.compile(
+    r"\b(?:opens in (?:a )?new window|follow (?:us|@)|subscribe|sign up|newsletter|"
+    r"email this|share (?:on|this|via|to)|click (?:here|to)|download|install|"
+    r"get (?:the|our) app|trust|advertis)",
+    re.I,
+)
+
+
+def is_meta_line(item: Judged) -> bool:
+    """Bylines, date lines, credits and read-time badges: metadata, never body."""
+    return item.dateline or (item.words <= 25 and is_credit_line(item.text))
+
+
+def is_byline_or_date(item: Judged) -> bool:
+    """The lines printed under a headline: author, date, reading time."""
+    return item.dateline
+
+
+def score_title(
+    judged: list[Judged], index: int, distance: int, base_indent: int, echoes: int = 0
+) -> float:
+    """How much block `index` looks like the headline of an article whose body starts
+    `distance` blocks below it; `echoes` counts other blocks quoting it. Zero or less:
+    not a headline."""
+    item = judged[index]
+    text = item.text
+    signals = item.signals
+    words = signals.words
+    if words < 2 or len(text) > 250 or words > 35:
+        return 0.0
+    if item.label or item.furniture or item.caption or item.teaser or is_label(text):
+        return 0.0
+    if is_meta_line(item) or _URL_RE.search(text) or _PROMO_RE.search(text):
+        return 0.0
+    if is_comma_list(text):
+        return 0.0
+    if item.repeats >= 3 and words < 7:
+        return 0.0
+    if _CRUMB_RE.search(text):
+        return 0.0  # a breadcrumb trail: "News » Science » Title"
+    following = _next_substantive(judged, index, 5)
+    meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
+    if meta_at != 0 and following and _is_photo_credit_line(following[0].text):
+        # A caption with its credit on the next line -- unless a byline or date
+        # follows, for then the credit belongs to a picture under the headline.
+        if meta_at < 0:
+            return 0.0
+    score = 1.0
+    if 4 <= words <= 25:
+        score += 1.0
+    elif words <= 3:
+        score -= 0.7
+        if signals.stop_ratio == 0 and not signals.wide:
+            score -= 0.5  # a name or a section label
+    if signals.full_stop and not text.rstrip().endswith(("?", "!", "…", "...")):
+        score -= 1.0
+    elif text.rstrip().endswith((":", ",", ";")):
+        score -= 1.0
+    if item.block.bullet:
+        score -= 0.8
+    if item.template and words < 4:
+        score -= 0.5
+    if words > 16:
+        score -= 0.1 * (words - 16)  # standfirsts run longer than headlines
+    below = next((nxt for nxt in following if not nxt.furniture), None)
+    if (
+        below is not None
+        and below.words > max(words, 7)
+        and below.signals.lower_ratio >= 0.4
+        and not is_meta_line(below)
+    ):
+        score += 0.4  # a headline over a longer standfirst
+    indent = item.block.indent
+    if base_indent and indent < base_indent:
+        score += 0.8  # lynx prints headings at the left margin
+    elif indent > base_indent + 6 and not item.block.bullet:
+        score += 0.4  # centred headings
+    if item.repeats >= 2 or echoes > 0:
+        score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
+    if 0 <= meta_at <= 2:
+        score += 1.2  # headlines sit right above the byline and date
+    elif meta_at > 2:
+        score += 0.6
+    elif any(is_byline_or_date(prev) for prev in judged[max(0, index - 3) : index]):
+        score -= 0.8  # below the byline and date come captions, standfirsts, sidebars
+    if signals.script != _body_script(judged, index):
+        score -= 1.5
+    # Closer to the body is better; standfirsts and bylines may come between.
+    score -= 0.1 * max(0, distance - 1)
+    return score
+
+
+def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judged]:
+    """The next `count` blocks below `index` that are not furniture."""
+    out: list[Judged] = []
+    for item in judged[index + 1 : index + 1 + 4 * count]:
+        if item.furniture or item.label:
+            continue
+        out.append(item)
+        if len(out) == count:
+            break
+    return out
+
+
+def _is_photo_credit_line(text: str) -> bool:
+    """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
+    agency name (which also stands under headlines as the source)."""
+    return is_credit_line(text) and bool(re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.I))
+
+
+def _body_script(judged: list[Judged], index: int) -> str:
+    for item in judged[index + 1 : index + 40]:
+        if item.prose:
+            return item.signals.script
+    return judged[index].signals.script
+
+

@@ -1,0 +1,93 @@
+"""Join hard-wrapped lines back into blocks: one block per paragraph, list item,
+heading or stray line, with the layout facts later stages judge them by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digest.cleaning.lines import Layout, Line
+
+# Extra columns a renderer may leave free at the right margin before wrapping.
+_WRAP_SLACK = 1
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of lines that reads as one unit of text."""
+
+    text: str
+    first: int  # index of the first line in the dump
+    last: int  # index of the last line
+    indent: int
+    bullet: str = ""
+    gap_before: int = 0  # blank lines directly above
+    gap_after: int = 0
+    image_before: bool = False  # an image marker sits directly above
+    rule_before: bool = False  # a horizontal rule sits directly above
+    n_lines: int = 1
+
+
+def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
+    """Group lines into blocks, re-flowing hard wraps when the dump has them."""
+    blocks: list[Block] = []
+    gap = 0
+    image = rule = False
+    current: Block | None = None
+    cont_indent = 0
+    last_width = 0
+    for index, line in enumerate(lines):
+        if not line.text:
+            if current is not None:
+                blocks.append(current)
+                current = None
+            if line.marker == "image":
+                image = True
+            elif line.marker == "rule":
+                rule = True
+            elif not line.marker:
+                gap += 1
+            continue
+        if current is not None and _continues(current, line, layout, cont_indent, last_width):
+            # A wrapped line may begin with a dash that only looks like a bullet.
+            piece = f"{line.bullet} {line.text}" if line.bullet else line.text
+            current.text = f"{current.text} {piece}"
+            current.last = index
+            current.n_lines += 1
+            last_width = line.width
+            continue
+        if current is not None:
+            blocks.append(current)
+        current = Block(
+            text=line.text,
+            first=index,
+            last=index,
+            indent=line.indent,
+            bullet=line.bullet,
+            gap_before=gap,
+            image_before=image,
+            rule_before=rule,
+        )
+        cont_indent = line.indent + (len(line.bullet) + 1 if line.bullet else 0)
+        last_width = line.width
+        gap = 0
+        image = rule = False
+    if current is not None:
+        blocks.append(current)
+    for before, after in zip(blocks, blocks[1:]):
+        before.gap_after = after.gap_before
+    return blocks
+
+
+def _continues(
+    block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int
+) -> bool:
+    """Whether `line` carries on the wrapped text of `block`."""
+    if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
+        return False
+    first_word = line.text.split(" ", 1)[0]
+    # The renderer broke the line only if the next word could not fit on it.
+    full = last_width + 1 + len(first_word) > layout.width - _WRAP_SLACK
+    if line.indent == cont_indent or (block.bullet and line.indent == block.indent + 2):
+        return full
+    # An outdented heading (lynx) wraps onto a centred second line.
+    return full and block.n_lines == 1 and block.indent < layout.base_indent

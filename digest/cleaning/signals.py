@@ -1,0 +1,151 @@
+"""Measure a block of text: how many words, how sentence-like, how title-like.
+
+These are the language-light signals the boilerplate and metadata rules judge by:
+running prose has many function words and ends in punctuation; menus, headlines and
+labels are short, capitalised and unpunctuated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_LONE_MARKS = (" — ", " – ", " - ", " | ", " / ", " • ", " · ", " » ", " > ")
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]")
+_WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
+_CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
+
+# Function words of the languages curators bring most often. They only need to be the
+# commonest few: running text is full of them, menus and headlines are not.
+_STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
+    code: frozenset(words.split())
+    for code, words in {
+        "en": "a an the and or but if of to in on at by for with from as into than that this "
+        "these those it its is are was were be been being has have had do does did not no so "
+        "we you he she they i his her their our my your who whom which what when where why how "
+        "there here also about after before over under more most some any all can could will "
+        "would should may might must said says one two up out then them him us me just very",
+        "es": "el la los las un una unos unas y o de del al en con por para que es son fue se su "
+        "sus lo le les como más pero sin sobre entre ya muy también cuando donde esta este esto",
+        "pt": "o a os as um uma e do da dos das no na nos nas em com por para que é são foi se seu "
+        "sua não mais mas como ao aos pelo pela também já quando onde isso este esta",
+        "fr": "le la les un une des et ou de du au aux en dans sur avec pour par que qui est sont "
+        "été ce cette ces il elle ils elles nous vous ne pas plus mais comme se sa son ses",
+        "it": "il lo la i gli le un uno una e o di del della dei delle da in con su per che è sono "
+        "non più ma come anche si suo sua questo questa nel nella alla al",
+        "de": "der die das ein eine einen einem und oder von zu im in mit auf für ist sind war "
+        "nicht auch sich es er sie wir ich den dem des bei aus als wie nach noch nur",
+        "nl": "de het een en of van in op met voor is zijn was niet ook dat die er ze we",
+        "ru": "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по "
+        "только ее мне было вот от меня еще нет о из ему теперь когда даже ну ли если уже или ни "
+        "быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где "
+        "есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж "
+        "тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы "
+        "нее были куда зачем всех никогда можно при наконец два об другой хоть после над больше "
+        "тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой "
+        "перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это",
+    }.items()
+}
+_STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
+_CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
+_OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+_HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_SCRIPT_LANGUAGES = (("ar", re.compile(r"[\u0600-\u06ff]")), ("he", re.compile(r"[\u0590-\u05ff]")),
+                     ("el", re.compile(r"[\u0370-\u03ff]")), ("th", re.compile(r"[\u0e00-\u0e7f]")))
+
+
+class Signals(NamedTuple):
+    """Measurements of one block of text."""
+
+    words: int  # word count; wide (CJK) characters count half a word each
+    stop_ratio: float  # share of words that are function words
+    lower_ratio: float  # share of alphabetic words starting lowercase
+    upper: bool  # every cased letter is uppercase (CSS text-transform)
+    sentence_end: bool  # ends like a sentence (. ! ? : ; and closing quotes)
+    full_stop: bool  # ends with . ! ? or an ellipsis (not : or ;)
+    wide: bool  # mostly CJK-like script without spaces
+    script: str  # "latin", "cyrillic", "cjk" or "other": the commonest letters
+
+
+def measure(text: str) -> Signals:
+    """Compute the signals of `text`."""
+    ascii_only = text.isascii()
+    lowered = text.lower()
+    # Splitting on spaces is much cheaper than a word pattern; a dash or bar standing
+    # alone between spaces is not a word.
+    tokens = lowered.split()
+    words = len(tokens)
+    if words:
+        words -= sum(map(lowered.count, _LONE_MARKS))
+    wide = False
+    if not ascii_only:
+        wide_chars = len(_WIDE_RE.findall(text))
+        wide = wide_chars > 2 * max(1, words)
+        if wide:
+            words = max(words, wide_chars // 2)
+    stops = sum(map(_STOP_WORDS.__contains__, tokens))
+    # Word-initial letters, cased as written: lowercase ones mark running text.
+    initials = "".join([token[0] for token in text.split()])
+    lowers = sum(map(str.islower, initials))
+    cased = lowers + sum(map(str.isupper, initials))
+    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
+    upper = len(text) >= 4 and lowered != text and text == text.upper()
+    tail = text[-8:].rstrip()
+    return Signals(
+        words=max(words, 0),
+        stop_ratio=stops / words if words > 0 else 0.0,
+        lower_ratio=lowers / cased if cased else 0.0,
+        upper=upper,
+        sentence_end=bool(_SENTENCE_END_RE.search(tail)),
+        full_stop=bool(_CLOSING_END_RE.search(tail)),
+        wide=wide,
+        script="latin" if ascii_only else script_of(text),
+    )
+
+
+def script_of(text: str) -> str:
+    """The script most letters of `text` are written in."""
+    sample = text[:300]
+    if sample.isascii():
+        return "latin"
+    counts = (
+        (len(_LATIN_RE.findall(sample)), "latin"),
+        (len(_CYRILLIC_RE.findall(sample)), "cyrillic"),
+        (len(_CJK_RE.findall(sample)), "cjk"),
+        (len(_OTHER_SCRIPT_RE.findall(sample)), "other"),
+    )
+    return max(counts)[1] if any(count for count, _ in counts) else "latin"
+
+
+def count_words(text: str) -> int:
+    """Count words the way `measure` does, cheaply."""
+    return measure(text).words
+
+
+def guess_language(text: str) -> str | None:
+    """A best guess at the language of `text` (ISO 639-1), None when unsure."""
+    sample = text[:3000]
+    if _KANA_RE.search(sample):
+        return "ja"
+    if _HANGUL_RE.search(sample):
+        return "ko"
+    if len(_HAN_RE.findall(sample)) > 20:
+        return "zh"
+    for code, pattern in _SCRIPT_LANGUAGES:
+        if len(pattern.findall(sample)) > 20:
+            return code
+    tokens = [token.lower() for token in _WORD_RE.findall(sample)]
+    if len(tokens) < 5:
+        return None
+    best, best_hits = None, 0
+    for code, words in _STOP_BY_LANGUAGE.items():
+        hits = sum(1 for token in tokens if token in words)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    return best if best_hits >= max(2, len(tokens) // 20) else None
