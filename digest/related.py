@@ -1,7 +1,8 @@
 """Related coverage: for each article, up to five other articles on the same subject, any date.
 
-Candidates are the articles sharing the most strong terms with it (`terms.TermIndex`); they are
-ranked by cosine similarity, and those below RELATED_SIMILARITY are dropped. Articles of the
+Candidates and their scores come in one pass along the postings of the article's searchable
+terms (`TermIndex.neighbours`: the cosine similarity over terms held by at most MAX_DF
+articles); those below RELATED_SIMILARITY are dropped. Articles of the
 same story and near-duplicates are shown elsewhere on the page, so they are left out here.
 """
 
@@ -13,7 +14,7 @@ from .terms import TermIndex
 
 RELATED_COUNT = 5
 RELATED_SIMILARITY = 0.05
-RELATED_CANDIDATES = 8
+RELATED_CANDIDATES = 12  # best-scoring neighbours looked at (the story may take some)
 
 
 def find_related(
@@ -24,14 +25,13 @@ def find_related(
     articles = index.articles
     for position, article in enumerate(articles):
         story = story_of.get(article.id)
-        scored = []
-        for other in index.candidates(position, RELATED_CANDIDATES):
-            if story is not None and story_of.get(articles[other].id) == story:
-                continue
-            score = index.similarity(position, other)
-            if score >= RELATED_SIMILARITY:
-                scored.append((-score, other))
-        if scored:
-            scored.sort()
-            related[article.id] = tuple(articles[other].id for _, other in scored[:count])
+        picked: list[str] = []
+        for other, score in index.neighbours(position, RELATED_CANDIDATES):
+            if score < RELATED_SIMILARITY or len(picked) == count:
+                break
+            other_id = articles[other].id
+            if story is None or story_of.get(other_id) != story:
+                picked.append(other_id)
+        if picked:
+            related[article.id] = tuple(picked)
     return related

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from heapq import nlargest
 from itertools import chain, pairwise
+from operator import itemgetter
 
 from .models import Article
 from .topics import fold_word
@@ -159,6 +160,7 @@ class TermIndex:
     postings: dict[str, list[int]]  # term -> article positions, ascending
     times: list[float]  # article timestamps, by position
     names: list[frozenset[str]]  # each article's distinctive names (held by 2 to MAX_DF articles)
+    weights: dict[str, list[float]]  # term -> its weight in each article of its postings
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -181,16 +183,20 @@ class TermIndex:
             # strongest first; nlargest is stable, so equal weights keep the article's term order
             if len(shared) > VECTOR_TERMS:
                 shared = nlargest(VECTOR_TERMS, shared, key=vector.__getitem__)
-            vectors.append({term: vector[term] / norm for term in shared})
-            useful = [term for term in vector if term in searchable]
-            queries.append(nlargest(QUERY_TERMS, useful, key=vector.__getitem__))
+            pruned = {term: vector[term] / norm for term in shared}
+            vectors.append(pruned)
+            useful = [term for term in pruned if term in searchable]
+            queries.append(nlargest(QUERY_TERMS, useful, key=pruned.__getitem__))
             names.append(frozenset(term for term in useful if term[0] == "@"))
-        # a queried term's postings list every article holding it, in position order
+        # a queried term's postings list every article holding it, in position order, with the
+        # term's weight there
         postings: dict[str, list[int]] = {term: [] for term in chain.from_iterable(queries)}
+        weights: dict[str, list[float]] = {term: [] for term in postings}
         for position, vector in enumerate(vectors):
             for term in postings.keys() & vector.keys():
                 postings[term].append(position)
-        return cls(articles, vectors, queries, postings, [a.date.timestamp() for a in articles], names)
+                weights[term].append(vector[term])
+        return cls(articles, vectors, queries, postings, [a.date.timestamp() for a in articles], names, weights)
 
     def similarity(self, a: int, b: int) -> float:
         """Cosine similarity of two indexed articles (remembered: stories and related both ask)."""
@@ -205,6 +211,26 @@ class TermIndex:
     def shared_names(self, a: int, b: int) -> int:
         """How many distinctive names two articles have in common."""
         return len(self.names[a] & self.names[b])
+
+    def neighbours(self, position: int, limit: int) -> list[tuple[int, float]]:
+        """Up to `limit` (article, score) pairs, best first: the dot product over this article's
+        query terms, summed along their postings in one pass (no pair is compared on its own).
+
+        Terms held by more than MAX_DF articles add nothing here, so the score can be a little
+        under the cosine `similarity`; for a small archive (under MAX_DF articles) they are equal.
+        """
+        vector = self.vectors[position]
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term in self.queries[position]:
+            mine = vector[term]
+            for other, theirs in zip(self.postings[term], self.weights[term]):
+                scores[other] = get(other, 0.0) + mine * theirs
+        scores.pop(position, None)
+        # query terms are taken in a fixed order, so each sum is the same in every run
+        best = nlargest(limit, scores.items(), key=itemgetter(1))
+        best.sort(key=lambda item: (-item[1], item[0]))
+        return best
 
     def candidates(self, position: int, limit: int, span: tuple[int, int] | None = None) -> list[int]:
         """Up to `limit` articles sharing the most query terms with this one (never itself).

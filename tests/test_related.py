@@ -11,7 +11,8 @@ from pathlib import Path
 
 from digest.build import build_site
 from digest.config import load_config
-from digest.related import RELATED_CANDIDATES, RELATED_COUNT, find_related
+from digest.related import RELATED_COUNT, find_related
+from digest.stories import STORY_CANDIDATES, find_stories
 from digest.terms import TermIndex, extract_terms, find_names
 
 from .conftest import FIXTURES, REPO, tree_bytes
@@ -51,25 +52,28 @@ def test_related_are_ranked_capped_and_exclude_the_story() -> None:
     assert len(related["id-2"]) == RELATED_COUNT and "id-2" not in related["id-2"]
     assert "id-1" not in related["id-0"] and "id-0" not in related["id-1"]  # same story
     assert "id-50" not in related
-    scores = [index.similarity(articles.index(next(a for a in articles if a.id == "id-2")),
-                               articles.index(next(a for a in articles if a.id == other)))
-              for other in related["id-2"]]
-    assert scores == sorted(scores, reverse=True)
+    position = {a.id: i for i, a in enumerate(articles)}
+    scores = dict(index.neighbours(position["id-2"], 20))
+    ranked = [scores[position[other]] for other in related["id-2"]]
+    assert ranked == sorted(ranked, reverse=True)
 
 
-def test_only_candidate_pairs_are_ever_compared() -> None:
-    """Never all pairs: articles with nothing in common are never compared at all."""
+def test_only_articles_sharing_a_term_are_ever_scored() -> None:
+    """Never all pairs: scores flow along postings only, and stories compare few pairs each."""
     words = [f"w{n}x" for n in range(3000)]
     articles = [make_article(i, " ".join(words[i * 10 : i * 10 + 5]), " ".join(words[i * 10 + 5 : i * 10 + 10]),
                              hours=-i) for i in range(300)]
     index = TermIndex.build(articles)
-    assert find_related(index, {}) == {}
-    assert index._similar == {}
-    # with shared terms, comparisons stay within each article's candidate list
+    assert all(index.neighbours(i, 50) == [] for i in range(len(articles)))
+    assert find_related(index, {}) == {} and find_stories(index) == [] and index._similar == {}
+    # with shared terms: every scored article shares a searchable term, and stories stay bounded
     articles = [make_article(i, f"Tavros w{i % 40}x w{i % 37}y", f"note w{i % 31}z", hours=-i) for i in range(400)]
     index = TermIndex.build(articles)
-    find_related(index, {})
-    assert 0 < len(index._similar) <= len(articles) * RELATED_CANDIDATES
+    for position in range(len(articles)):
+        sharers = {other for term in index.queries[position] for other in index.postings[term]} - {position}
+        assert {other for other, _ in index.neighbours(position, 1000)} <= sharers
+    find_stories(index)
+    assert len(index._similar) <= len(articles) * STORY_CANDIDATES
 
 
 def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
