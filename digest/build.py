@@ -28,7 +28,7 @@ from .content import find_content_files, parse_files, read_body, settings_key
 from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import WorkRunner, make_runner, run_chunks
-from .feeds import feed_entries, render_feed_pair
+from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages
@@ -278,16 +278,13 @@ class Builder:
         rendered, state = self.rendered, self.state
         if not self.stale_feeds or rendered is None or state is None:
             return
-        site = rendered.site
         body_html = _body_html_source(state.html)
-        for topic in [None, *site.config.topics]:
-            shown = feed_entries(site, topic)
-            if not shown or not self.stale_feeds & {article.id for article in shown}:
+        for job in plan_feed_jobs(rendered.site, body_html):
+            if not self.stale_feeds & job.article_ids:
                 continue
-            key = make_key(rendered.site_key, "feeds", topic.slug if topic else None,
-                           tuple((a.fingerprint, a.body_hash) for a in shown))
-            for route, data in render_feed_pair(site, topic, body_html):
-                self.pending[route.path] = (data, key, "feed")
+            key = make_key(rendered.site_key, "feeds", job.key)
+            for route, data in job.render():
+                self.pending[route.path] = (data, key, job.producer)
         self.stale_feeds = set()
 
     def save_caches(self) -> None:
@@ -405,22 +402,18 @@ def feed_article_ids(site: Site) -> set[str]:
 
 def write_feeds(site: Site, site_key: str, writer: SiteWriter, body_html: Callable[[Article], str],
                 report: BuildReport) -> int:
-    """The digest's feeds and each topic's: re-rendered only when their entries changed."""
+    """Every feed (and the OPML list of them): re-rendered only when what it shows changed."""
     count = 0
-    for topic in [None, *(t for t in site.config.topics if site.by_topic.get(t.slug))]:
-        entries = feed_entries(site, topic)
-        key = make_key(site_key, "feeds", topic.slug if topic else None,
-                       tuple((a.fingerprint, a.body_hash) for a in entries))
-        routes = [urls.feed("rss", topic.slug if topic else None), urls.feed("atom", topic.slug if topic else None)]
-        producer = f"feed {topic.slug if topic else 'site'}"
-        if all(writer.keep(route.path, key, producer) for route in routes):
-            count += len(routes)
+    for job in plan_feed_jobs(site, body_html):
+        key = make_key(site_key, "feeds", job.key)
+        if all(writer.keep(route.path, key, job.producer) for route in job.routes):
+            count += job.feeds
             continue
-        for route, data in render_feed_pair(site, topic, body_html):
+        for route, data in job.render():
             if route.path not in writer.producers:
-                writer.write(route.path, data, producer, key)
+                writer.write(route.path, data, job.producer, key)
             report.rendered += 1
-            count += 1
+        count += job.feeds
     return count
 
 

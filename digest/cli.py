@@ -1,4 +1,5 @@
-"""Command line: `digest ingest`, `digest clean`, `digest build`, `digest serve`, `digest topics`.
+"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`,
+`digest topics`.
 
 The only module that prints or exits. User mistakes print `file:line: message` lines and exit 1;
 tracebacks appear only with `--debug`.
@@ -195,6 +196,34 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
         f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
         f"in {report.seconds:.2f}s -> {target}"
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder (default: from digest.toml, `content`).")
+@report_errors
+def stamp(paths: tuple[Path, ...], content_dir: Path | None) -> None:
+    """Mark corrections: set `updated` on articles whose text changed since the last stamp.
+
+    Run it before each publishing build. PATHS limits it to some content files (default: all).
+    """
+    from .clock import get_build_time
+    from .stamp import stamp_articles
+
+    config = load_site_config(content_dir=content_dir)
+    report = stamp_articles(config, get_build_time(), paths or None)
+    for outcome in report.outcomes:
+        if outcome.status == "corrected":
+            click.echo(f"corrected {display_path(outcome.path)}: updated {outcome.values['updated']}")
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(
+        f"{len(report.outcomes)} article(s): {report.count('corrected')} corrected, "
+        f"{report.count('recorded')} recorded, {report.count('unchanged')} unchanged; "
+        f"{len(report.errors)} error(s)"
+    )
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from .config import Config
 from .errors import DigestError, SourceError
 from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
+from .revisions import CHECKSUM_KEY, text_checksum
 from .slugs import is_slug, make_slug
 from .terms import find_names
 from .text import clean_line, count_words, first_paragraph, shorten
@@ -24,10 +26,11 @@ KNOWN_KEYS = frozenset(
     {
         "title", "date", "updated", "id", "slug", "source", "source_url", "author", "topics",
         "tags", "summary", "image", "origin", "date_source", "lang", "draft", "duplicate_of",
-        "topic_scores",
+        "topic_scores", CHECKSUM_KEY,
     }
 )
 SUMMARY_LIMIT = 300
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -195,13 +198,25 @@ def _make_article(
         if caption or credit:
             image = Image(clean_line(caption) if caption else None, clean_line(credit) if credit else None)
 
+    recorded = meta.get(CHECKSUM_KEY)
+    if recorded is not None and str(recorded) != text_checksum(title, summary, body):
+        notes.append(str(SourceError(
+            path, find_key_line(text, CHECKSUM_KEY),
+            "the title, summary or body changed since it was published; if this corrects the "
+            "article, run `digest stamp` to set `updated` (feeds show it as updated)",
+        )))
+    lang = _read_text(meta, "lang", fail)
+    if lang is not None and not LANGUAGE_TAG.fullmatch(lang):
+        notes.append(str(fail("lang", f"`lang` {lang!r} is not a language tag such as `en` or `fr-CA`; ignored")))
+        lang = None
+
     article_id = optional["id"] or derive_id(rel_path)
     article = Article(
         path=str(path), rel_path=rel_path, slug=slug, title=title, date=date, updated=updated,
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body_hash=hash_text(body),
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
-        image=image, words=body_words, topic_scores=topic_scores, duplicate_of=duplicate_of,
+        image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
         names=find_names(summary, body),
     )
     return replace(article, fingerprint=hash_text(repr(article))), notes

@@ -66,7 +66,8 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     if editions:
         latest = editions[0]
         yield PageJob(urls.home(), "home.html", make_key(site_key, "home", edition_key(0)), lambda: {
-            "page": views.meta(config.title, config.description, "/", feeds=views.feed_links(None)),
+            "page": views.meta(config.title, config.description, "/",
+                               feeds=views.feed_links(None) + views.editions_feed_links()),
             "edition": views.edition(latest),
         }, "home")
     else:
@@ -80,7 +81,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
             return {
                 "page": views.meta(f"{view.label} — {config.title}",
                                    f"The {config.title} edition of {view.label}: {view.count} articles.",
-                                   urls.edition(edition.day).url),
+                                   urls.edition(edition.day).url, feeds=views.editions_feed_links()),
                 "edition": view,
             }
         yield PageJob(urls.edition(edition.day), "edition.html",
@@ -201,6 +202,7 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
         "page": views.meta(f"Topics — {config.title}", "Every topic of the digest.", urls.topics().url),
         "topics": frozen_links,
         "topic_descriptions": descriptions,
+        "subscribe": views.subscribe(),  # its feeds follow from the config and the topics listed
     }, "topics")
 
 

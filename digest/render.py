@@ -137,15 +137,20 @@ class RenderResult:
     html: str | None = None
 
 
-_renderers: dict[str, PageRenderer] = {}
+_renderers: dict[tuple[str, str], PageRenderer] = {}
 
 
 def renderer_for(bundle: TemplateBundle) -> PageRenderer:
-    """One renderer per bundle per process (workers render many chunks with the same templates)."""
-    found = _renderers.get(bundle.digest)
+    """One renderer per bundle per process (workers render many chunks with the same templates).
+
+    The key holds the globals too: the same templates with another site view (another site, or
+    this one after its settings or topics changed, in one `digest serve`) need a new renderer.
+    """
+    key = (bundle.digest, repr(sorted(bundle.globals.items())))
+    found = _renderers.get(key)
     if found is None:
         _renderers.clear()
-        found = _renderers[bundle.digest] = PageRenderer(bundle)
+        found = _renderers[key] = PageRenderer(bundle)
     return found
 
 

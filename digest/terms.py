@@ -37,7 +37,7 @@ MAX_DF = 64  # terms held by more articles get no postings: they tell too little
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
 # names: runs of capitalised words ("Recep Tayyip Erdogan", "Xinhua")
 _NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)*")
-_SENTENCE_START = frozenset(".!?\"\u201c\u2018'(:")
+_SENTENCE_START = frozenset(".!?\"\u201c\u2018'(:#*->|")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # Markdown link and image addresses: not words
 _STOP_WORDS = """
 a about above after again against ago all almost also although am among an and another any are
@@ -84,6 +84,14 @@ def _content_word(word: str) -> str | None:
     return folded
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when the word at `start` begins the text, a line, or a sentence (after . ! ? : " ( or a
+    Markdown marker such as `## ` or `- `)."""
+    head = text[max(0, start - 6) : start]
+    before = head.rstrip()
+    return not before or "\n" in head[len(before) :] or before[-1] in _SENTENCE_START
+
+
 _NAME_TERMS: dict[str, tuple[str, ...]] = {}  # a bounded memo: names repeat across articles
 
 
@@ -104,10 +112,8 @@ def find_names(summary: str, body: str) -> tuple[str, ...]:
     for text in (summary, _LINK_TARGET.sub("]", body[:LEAD_CHARS])):
         for match in _NAME.finditer(text):
             name = match.group()
-            if " " not in name:
-                before = text[max(0, match.start() - 3) : match.start()].rstrip()[-1:]
-                if not before or before in _SENTENCE_START:
-                    continue  # one capitalised word opening a sentence: no sign of a name
+            if " " not in name and _opens_sentence(text, match.start()):
+                continue  # one capitalised word opening a sentence: no sign of a name
             found[name] = None
     return tuple(found)
 

@@ -58,10 +58,23 @@ def topic_month(slug: str, year_number: int, month_number: int, page: int = 1) -
     return _page(f"/topics/{slug}/{year_number:04d}/{month_number:02d}/{suffix}")
 
 
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+
+
 def feed(kind: str, topic_slug: str | None = None) -> Route:
-    """RSS (`rss`) or Atom (`atom`) feed for the digest or one topic."""
-    name = {"rss": "feed.xml", "atom": "atom.xml"}[kind]
+    """RSS (`rss`), Atom (`atom`) or JSON Feed (`json`) for the digest or one topic."""
+    name = FEED_FILES[kind]
     return _file(f"/topics/{topic_slug}/{name}" if topic_slug else f"/{name}")
+
+
+def editions_feed(kind: str) -> Route:
+    """RSS, Atom or JSON Feed with one entry per daily edition."""
+    return _file(f"/editions/{FEED_FILES[kind]}")
+
+
+def opml() -> Route:
+    """The OPML list of every feed, for importing them all into a reader at once."""
+    return _file("/feeds.opml")
 
 
 def asset(name: str) -> Route:

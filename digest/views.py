@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -20,6 +20,12 @@ from .models import Article
 WORDS_PER_MINUTE = 230
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+# feed kind (see urls.feed), the name people know it by, its MIME type for autodiscovery
+FEED_FORMATS = (
+    ("rss", "RSS", "application/rss+xml"),
+    ("atom", "Atom", "application/atom+xml"),
+    ("json", "JSON Feed", "application/feed+json"),
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -35,6 +41,26 @@ class FeedLink:
     title: str
     url: str  # absolute
     type: str  # MIME type
+    label: str = ""  # the format, as people call it: RSS, Atom, JSON Feed
+
+
+@dataclass(frozen=True, slots=True)
+class FeedGroup:
+    """One feed in its three formats, for the Subscribe section."""
+
+    name: str
+    page: Link
+    feeds: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeView:
+    """Every feed of the site, and the OPML file that lists them."""
+
+    digest: FeedGroup
+    editions: FeedGroup
+    topics: tuple[FeedGroup, ...]
+    opml_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +244,34 @@ class ViewBuilder:
         )
 
     def feed_links(self, topic: Topic | None) -> tuple[FeedLink, ...]:
+        """The digest's feeds (topic None) or one topic's, in every format."""
         slug = topic.slug if topic else None
         name = f"{self.config.title}: {topic.name}" if topic else self.config.title
-        return (
-            FeedLink(f"{name} (RSS)", self.linker.absolute(urls.feed("rss", slug).url), "application/rss+xml"),
-            FeedLink(f"{name} (Atom)", self.linker.absolute(urls.feed("atom", slug).url), "application/atom+xml"),
+        return self._feed_formats(name, lambda kind: urls.feed(kind, slug))
+
+    def editions_feed_links(self) -> tuple[FeedLink, ...]:
+        """The feeds with one entry per daily edition."""
+        return self._feed_formats(f"{self.config.title}: daily editions", urls.editions_feed)
+
+    def _feed_formats(self, name: str, route: Callable[[str], urls.Route]) -> tuple[FeedLink, ...]:
+        return tuple(
+            FeedLink(f"{name} ({label})", self.linker.absolute(route(kind).url), mime, label)
+            for kind, label, mime in FEED_FORMATS
+        )
+
+    def subscribe(self) -> SubscribeView:
+        """Every feed of the site, grouped, for the Subscribe section of the topics page."""
+        link = self.linker.link
+        topics = tuple(
+            FeedGroup(topic.name, self._topic_links[topic.slug], self.feed_links(topic))
+            for topic in self.config.topics if self.site.by_topic.get(topic.slug)
+        )
+        return SubscribeView(
+            digest=FeedGroup(self.config.title, Link("Latest edition", link("/")), self.feed_links(None)),
+            editions=FeedGroup("Daily editions", Link("Archive", link(urls.archive().url)),
+                               self.editions_feed_links()),
+            topics=topics,
+            opml_url=self.linker.absolute(urls.opml().url),
         )
 
     def meta(self, title: str, description: str, url: str, kind: str = "website",

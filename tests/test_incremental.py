@@ -91,8 +91,8 @@ def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
     report = build(root)
     after = inodes(root / "site")
     rewritten = sorted(path for path in after if after[path] != before.get(path))
-    assert rewritten == ["2026/02/08/minister-resigns/index.html", "atom.xml", "feed.xml",
-                         "topics/politics/atom.xml", "topics/politics/feed.xml"]
+    assert rewritten == ["2026/02/08/minister-resigns/index.html", "atom.xml", "feed.json", "feed.xml",
+                         "topics/politics/atom.xml", "topics/politics/feed.json", "topics/politics/feed.xml"]
     assert report.written == len(rewritten)  # type: ignore[attr-defined]
 
 

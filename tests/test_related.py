@@ -82,6 +82,8 @@ def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
     terms = extract_terms("", "", (), names)
     names = sorted(term for term in terms if term.startswith("@"))
     assert names == ["@erdogan", "@recep", "@recep tayyip", "@tayyip", "@tayyip erdogan", "@xinhua"]
+    # a heading without a full stop, a paragraph's first word, list markers: no names either
+    assert find_names("", "## What next\n\nOfficials said so.\n\n- Rescuers came from Tolvik") == ("Tolvik",)
 
 
 def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
