@@ -25,6 +25,7 @@ from .cache import BuildCache, OutputState
 from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
 from .content import find_content_files, parse_files, read_body, settings_key
+from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import WorkRunner, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
@@ -124,6 +125,7 @@ class Builder:
                 articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
                 site = collate_site(config, articles)
+                report.warnings.extend(site.curation.warnings)
                 report.articles = len(site.articles)
                 clock.lap("collate")
                 new_state = self.render_site(site, bundle, state, report, runner, clock)
@@ -253,6 +255,11 @@ class Builder:
             edition = site.editions[site.edition_index(old.day)]
             if pick_lead([article if a is old else a for a in edition.articles]).id != edition.lead.id:
                 return None  # the edit changes which story leads the day
+            story = site.curation.story_of.get(old.id)
+            if story is not None:
+                group = [a for a in edition.articles if a.id in story.members]
+                if pick_lead([article if a is old else a for a in group]).id != pick_lead(group).id:
+                    return None  # the edit changes which article stands for its story on the day
             swaps.append((old, article))
         for (path, new, notes, _), (old, _) in zip(parsed, swaps):
             info = Path(path).stat()
@@ -327,9 +334,12 @@ class Builder:
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
-    """What other pages show of an article: if this is unchanged, only its own page changes."""
+    """What other pages show of an article: if this is unchanged, only its own page changes.
+
+    That includes what stories and related coverage are computed from (`curation_inputs`).
+    """
     card = views.make_card(article)
-    return (card, article.id, article.day, article.slug, article.date, article.topics)
+    return (card, article.id, article.day, article.slug, article.date, article.topics, curation_inputs(article))
 
 
 def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
@@ -436,4 +446,5 @@ def load_site(config: Config) -> tuple[Site, list[str]]:
     articles, _, runner = builder.load_articles(stats, report)
     if runner is not None:
         runner.close()
-    return collate_site(config, articles), report.warnings
+    site = collate_site(config, articles)
+    return site, [*report.warnings, *site.curation.warnings]

@@ -1,4 +1,5 @@
-"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`.
+"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`,
+`digest topics`.
 
 The only module that prints or exits. User mistakes print `file:line: message` lines and exit 1;
 tracebacks appear only with `--debug`.
@@ -20,7 +21,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import BuildAborted, DigestError, display_path
+from .errors import BuildAborted, DigestError, SourceError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Terminal control characters from file names or captured text must not reach the terminal
@@ -127,7 +128,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @report_errors
 def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool) -> None:
     """Clean captures (.txt dumps, .html pages; files or folders) into content/ articles."""
-    from .ingest import IngestOptions, ingest as run_ingest
+    from .ingest import IngestOptions
+    from .ingest import ingest as run_ingest
 
     config = load_site_config(content_dir=content_dir)
     report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
@@ -259,6 +261,71 @@ def stamp(paths: tuple[Path, ...], content_dir: Path | None) -> None:
     )
     if report.errors:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--explain", "files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="Show why an article got its topics: matched words, weights, scores (repeatable).")
+@report_errors
+def topics(files: tuple[Path, ...]) -> None:
+    """List the taxonomy, or explain the topics of content files (--explain FILE)."""
+    from .content import read_article, read_body
+    from .topics import (
+        FIELD_WEIGHTS,
+        SECOND_MIN_POINTS,
+        SECOND_RATIO,
+        TopicClassifier,
+        article_fields,
+    )
+
+    config = load_site_config()
+    if not files:
+        for topic in config.topics:
+            click.echo(f"{topic.slug:14} {topic.name} ({len(topic.keywords)} keywords)")
+            if topic.description:
+                click.echo(f"{'':14} {topic.description}")
+        return
+    classifier = TopicClassifier(config.topics)
+    names = {topic.slug: topic.name for topic in config.topics}
+    errors: list[DigestError] = []
+    for number, path in enumerate(files):
+        try:
+            article, _ = read_article(path, config, classifier, include_drafts=True)
+        except DigestError as exc:
+            errors.append(exc)
+            continue
+        except OSError as exc:
+            errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
+            continue
+        assert article is not None  # drafts are read when asked
+        body = read_body(article)
+        result = classifier.classify(article_fields(article.title, article.summary, article.tags, body))
+        if number:
+            click.echo()
+        click.echo(f"{display_path(path)}: {article.title}")
+        if article.topics_given:
+            click.echo(f"  topics: {', '.join(article.topics)} (chosen in the front matter; they win)")
+            click.echo(f"  the classifier would choose: {', '.join(result.topics)}")
+        elif result.fallback:
+            click.echo(f"  topics: {', '.join(result.topics)} (no keyword matched: the taxonomy's first topic)")
+        else:
+            click.echo("  topics: " + ", ".join(f"{slug} {share:.2f}" for slug, share in result.shares()))
+        for rank, score in enumerate(result.scores[:5]):
+            chosen = "*" if score.slug in result.topics else " "
+            click.echo(f"  {chosen} {score.slug:12} score {score.share:.2f}  ({score.points:.1f} points)  {names.get(score.slug, '')}")
+            for match in score.matches[:8]:
+                click.echo(
+                    f"      {match.keyword!r:24} in {match.field:7} x{match.count:<3} "
+                    f"weight {match.weight:.2f} x field {FIELD_WEIGHTS.get(match.field, 1.0):g} -> {match.points:.2f}"
+                )
+            if len(score.matches) > 8:
+                click.echo(f"      ... and {len(score.matches) - 8} more matches")
+        if len(result.scores) > 5:
+            click.echo(f"    and {len(result.scores) - 5} more topics with a few points")
+        click.echo(f"  rule: the best topic, plus up to two more with at least {SECOND_RATIO:.0%} of its points "
+                   f"and {SECOND_MIN_POINTS:g} points; score = share of all points")
+    if errors:
+        raise BuildAborted(errors, "topics")
 
 
 @main.command()

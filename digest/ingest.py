@@ -22,11 +22,12 @@ from typing import Any
 from .cleaning import CleanedArticle, CleanedCapture, DateReference, clean_html, clean_text, decode_capture
 from .config import Config
 from .content import ID_NAMESPACE, find_content_files
+from .duplicates import NearbyContent
 from .errors import DigestError, SourceError, display_path
 from .frontmatter import dump_document, split_document
 from .slugs import make_slug
 from .text import clean_line, first_paragraph, shorten
-from .topics import KeywordClassifier
+from .topics import TopicClassifier, article_fields
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -197,7 +198,8 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
         report.notes.append(f"{display_path(config.content_dir)}: removed {removed} temporary file(s) "
                             f"left by an interrupted ingest")
     existing = index_existing(config.content_dir)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
+    nearby = NearbyContent(config.content_dir)
     for path in captures:
         report.captures += 1
         loaded = load_capture(path, config, options, report)
@@ -211,7 +213,18 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
                 if meta["title"] != article.title:
                     report.notes.append(f"{display_path(path)}: article {index} has no title; "
                                         f"it was saved as \"{meta['title']}\": give it one")
-                report.outcomes.append(write_article(meta, body, config, existing, options.force))
+                original = nearby.check(meta["id"], meta["date"].astimezone(config.tz).date(), body)
+                if original is not None:
+                    # recorded, never dropped: the build folds it into the original's page
+                    meta["duplicate_of"] = original.id
+                    report.notes.append(
+                        f"{display_path(path)}: article {index} ({meta['title']}) repeats "
+                        f"{display_path(original.path)} (shingle overlap {original.similarity.jaccard:.2f}); "
+                        f"filed with `duplicate_of`, it is not published on its own"
+                    )
+                outcome = write_article(meta, body, config, existing, options.force)
+                report.outcomes.append(outcome)
+                nearby.add(meta["id"], outcome.path, body, duplicate=original is not None)
             except DigestError as exc:
                 report.errors.append(exc)
             except OSError as exc:
@@ -288,14 +301,14 @@ def _process_alive(pid: int) -> bool:
 
 def make_article_file(
     article: CleanedArticle, capture: CleanedCapture, path: Path, index: int, digest: str,
-    config: Config, options: IngestOptions, classifier: KeywordClassifier,
+    config: Config, options: IngestOptions, classifier: TopicClassifier,
 ) -> tuple[dict[str, Any], str]:
     """Front matter (in a fixed key order) and body for one cleaned article."""
     published = article.published or dt.datetime.fromtimestamp(path.stat().st_mtime, tz=config.tz)
     summary = article.summary or shorten(first_paragraph(article.body), SUMMARY_LIMIT)
     # the build refuses an article without a title; keep the text and let the curator name it
     title = article.title if clean_line(article.title) else f"Untitled ({path.stem}, article {index})"
-    fields = {"title": title, "summary": summary, "tags": " ".join(article.tags), "body": article.body}
+    classified = classifier.classify(article_fields(title, summary, article.tags, article.body))
     meta: dict[str, Any] = {
         "title": title,
         "date": published.replace(microsecond=0),
@@ -304,7 +317,8 @@ def make_article_file(
         # the build accepts http(s) addresses only; a capture's `javascript:` link is never one
         "source_url": article.source_url if (article.source_url or "").startswith(("http://", "https://")) else None,
         "author": article.author,
-        "topics": list(classifier.assign(fields)),
+        "topics": list(classified.topics),
+        "topic_scores": None if classified.fallback else dict(classified.shares()),
         "tags": list(article.tags),
         "summary": summary,
         "image": {"caption": article.image_caption, "credit": article.image_credit}
@@ -405,7 +419,7 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
     """
     report = IngestReport()
     captures, report.errors = find_captures(paths)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     if out_dir.resolve() == config.content_dir.resolve():
         raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
     for path in captures:

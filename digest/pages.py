@@ -16,9 +16,8 @@ from typing import Any
 from . import urls
 from .collate import Site
 from .models import Article
+from .related import RELATED_COUNT
 from .views import ArchiveView, Link, TopicView, ViewBuilder, YearView, format_month
-
-RELATED_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -43,21 +42,9 @@ def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
-    """Recent articles of the same primary topic, nearest in time first (until stories land)."""
-    if not article.topics:
-        return []
-    pool = site.by_topic.get(article.topics[0], [])
-    position = site.in_topic.get(article.topics[0], {}).get(article.id, 0)
-    picked: list[Article] = []
-    left, right = position - 1, position + 1
-    while len(picked) < count and (left >= 0 or right < len(pool)):
-        if right < len(pool):
-            picked.append(pool[right])
-            right += 1
-        if left >= 0 and len(picked) < count:
-            picked.append(pool[left])
-            left -= 1
-    return picked
+    """Related coverage found once per build (see `related.py`), most similar first."""
+    ids = site.curation.related.get(article.id, ())[:count]
+    return [site.articles[site.index[other]] for other in ids]
 
 
 def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
@@ -70,6 +57,8 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
         edition = editions[index]
         return (
             edition.day, fingerprints(edition.articles),
+            # which articles share a card (stories can change with articles of other days)
+            tuple((lead, tuple(a.id for a in others)) for lead, others in edition.also.items()),
             editions[index - 1].day if index > 0 else None,
             tuple((e.day, len(e.articles)) for e in editions[index + 1 : index + 9]),
         )
@@ -217,6 +206,16 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
     }, "topics")
 
 
+def curation_key(site: Site, article: Article) -> tuple[object, ...]:
+    """What an article page shows from curation: its story's other articles and its folded copies."""
+    curation = site.curation
+    story = curation.story_of.get(article.id)
+    members = tuple(
+        site.articles[site.index[member]].fingerprint for member in story.members if member != article.id
+    ) if story else ()
+    return members, curation.duplicates.get(article.id, ())
+
+
 def plan_article_pages(
     site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
 ) -> Iterator[PageJob]:
@@ -238,5 +237,5 @@ def plan_article_pages(
                 }
             yield PageJob(urls.article(article.day, article.slug), "article.html",
                           make_key(site_key, "article", article.fingerprint, previous, following,
-                                   fingerprints(related)),
+                                   fingerprints(related), curation_key(site, article)),
                           context, article.path, article)

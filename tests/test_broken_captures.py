@@ -25,7 +25,7 @@ from digest.config import load_config
 from digest.content import read_article
 from digest.frontmatter import split_document
 from digest.ingest import IngestOptions, ingest, was_edited
-from digest.topics import KeywordClassifier
+from digest.topics import TopicClassifier
 
 from .conftest import REPO
 
@@ -65,7 +65,7 @@ def assert_content_is_whole(root: Path, temp_files_allowed: bool = False) -> Non
     """Every file in content/ is a finished article the build accepts; no temporary files
     (unless allowed: a killed ingest leaves its hidden ones for the next to remove)."""
     config = load_config(root)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     for path in sorted((root / "content").rglob("*")):
         if path.is_dir() or temp_files_allowed and path.name.startswith(".") and path.name.endswith(".tmp"):
             continue
@@ -231,7 +231,7 @@ def test_an_article_without_a_title_is_kept_and_named(site: Path, monkeypatch: p
     assert [n.rsplit(": ", 2)[-2:] for n in report.notes] == [
         ['article 1 has no title; it was saved as "Untitled (untitled, article 1)"', "give it one"]]
     [outcome] = report.outcomes
-    article, _ = read_article(outcome.path, config, KeywordClassifier(config.topics))
+    article, _ = read_article(outcome.path, config, TopicClassifier(config.topics))
     assert article is not None and article.title == "Untitled (untitled, article 1)"
 
 

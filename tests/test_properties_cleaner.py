@@ -23,7 +23,7 @@ from digest.content import read_article
 from digest.errors import SourceError
 from digest.ingest import IngestOptions, clean_capture, make_article_file, render_article_file
 from digest.markdown import render_markdown
-from digest.topics import KeywordClassifier
+from digest.topics import TopicClassifier
 
 from .test_hostile_site import DISGUISE, assert_html_is_inert
 from .test_properties_markdown import DOCUMENT, FRAGMENTS
@@ -114,7 +114,7 @@ def test_every_file_ingest_writes_builds_and_renders_inert(tmp_path_factory: obj
     capture_path = folder / "capture.txt"
     capture_path.write_text("x", encoding="utf-8")
     config = Config(root=folder, content_dir=folder / "content", topics=TOPICS)
-    classifier = KeywordClassifier(TOPICS)
+    classifier = TopicClassifier(TOPICS)
     capture = CleanedCapture(articles=(article,))
     meta, body = make_article_file(article, capture, capture_path, 1, "0" * 64, config, IngestOptions(), classifier)
     path = folder / "content/2026/02/10/story.md"

@@ -24,7 +24,7 @@ from digest.content import KNOWN_KEYS, read_article
 from digest.errors import SourceError
 from digest.frontmatter import dump_document, split_document
 from digest.slugs import is_slug, safe_join
-from digest.topics import KeywordClassifier
+from digest.topics import TopicClassifier
 from digest.urls import article as article_route
 
 SCALE = float(os.environ.get("DIGEST_PROPERTY_SCALE", "1"))
@@ -99,7 +99,7 @@ def test_read_article_gives_a_clean_article_or_a_source_error(tmp_path_factory: 
     path.parent.mkdir(parents=True)
     path.write_bytes(data)
     try:
-        article, notes = read_article(path, config, KeywordClassifier(CONFIG_TOPICS))
+        article, notes = read_article(path, config, TopicClassifier(CONFIG_TOPICS))
     except SourceError as error:
         assert error.path == str(path)
         assert "\n" not in error.message and len(error.message) < 1000
