@@ -104,7 +104,14 @@ def test_each_bad_capture_gets_one_line_and_every_other_is_ingested(
     assert result.stderr.splitlines() == [
         "note: captures/ansi.txt: removed 2 terminal escape sequence(s) and 2 control character(s) "
         "(NUL, escape or similar bytes that are not text)",
+        # the three good captures hold one article: the later two are filed as its duplicates
+        "note: captures/good.txt: article 1 (Harbour Council Approves New Sea Wall) repeats "
+        "content/2026/02/10/harbour-council-approves-new-sea-wall.md (shingle overlap 1.00); "
+        "filed with `duplicate_of`, it is not published on its own",
         "note: captures/nul.txt: removed 1 control character(s) (NUL, escape or similar bytes that are not text)",
+        "note: captures/nul.txt: article 1 (Harbour Council Approves New Sea Wall) repeats "
+        "content/2026/02/10/harbour-council-approves-new-sea-wall.md (shingle overlap 1.00); "
+        "filed with `duplicate_of`, it is not published on its own",
         "missing.txt: no such file or folder",
         "captures/notes.pdf: not a capture: use .txt for text dumps or .html/.htm for saved pages",
         "captures/archive.txt: this is a ZIP archive (or a .docx, .xlsx or .epub file), not a text or HTML capture; skip it",
@@ -188,6 +195,8 @@ def test_crlf_and_cr_captures_read_like_lf(site: Path, cli: Callable[..., Result
     documents = {d.meta["origin"]["capture"]: d for d in (split_document(t, "x") for t in content_files(site).values())}
     lf, other = documents["captures/lf.txt"], documents["captures/other.txt"]
     assert other.body == lf.body and "\r" not in other.body
+    # the same article twice: the second is filed as a duplicate of the first, otherwise equal
+    assert other.meta.pop("duplicate_of") == lf.meta["id"]
     assert {k: v for k, v in other.meta.items() if k not in ("origin", "id")} == \
         {k: v for k, v in lf.meta.items() if k not in ("origin", "id")}
 
