@@ -22,9 +22,10 @@ from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, collate_site, pick_lead
+from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
 from .content import find_content_files, parse_files, read_body, settings_key
+from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import WorkRunner, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
@@ -32,10 +33,10 @@ from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
-from .search import search_enabled, update_search_index
+from .search import article_pages, is_index_file, search_enabled, update_search_index
 from .seo import render_robots, render_sitemaps
 from .views import ViewBuilder
-from .writer import MARKER, SiteWriter, build_lock
+from .writer import MARKER, SiteWriter, build_lock, recover
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Entry = tuple[int, int, "Article | None", list[str]]  # mtime_ns, size, article (None: draft), warnings
@@ -108,6 +109,9 @@ class Builder:
         self.pending.clear()  # a build renders everything a quick update had pending
         self.stale_feeds = set()
         with build_lock(config.output_dir):
+            # a build killed while committing left a journal: put the old site back first, even
+            # if this build fails before it writes anything
+            recover(config.output_dir.resolve())
             bundle = load_bundle(config)
             stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
             fingerprint = _fingerprint(config, bundle, stats)
@@ -125,6 +129,7 @@ class Builder:
                 articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
                 site = collate_site(config, articles)
+                report.warnings.extend(site.curation.warnings)
                 report.articles = len(site.articles)
                 clock.lap("collate")
                 new_state = self.render_site(site, bundle, state, report, runner, clock)
@@ -169,6 +174,10 @@ class Builder:
         if errors:
             if runner is not None:
                 runner.close()
+            try:  # URLs or ids claimed twice among the good files belong in the same report
+                check_unique([entry[2] for entry in entries.values() if entry[2] is not None])
+            except BuildAborted as exc:
+                errors += exc.errors
             raise BuildAborted(errors)
         self.entries = entries
         self.cache.save_articles(key, entries)
@@ -218,9 +227,8 @@ class Builder:
             write_seo_files(jobs, views, writer)
             clock.lap("feeds")
             if search_enabled(site):
-                # every page is staged or kept: index them before the commit, so the index ships
-                # with them (quick updates of the preview leave it as it is until the next build)
-                search = update_search_index([job.route.path for job in jobs if job.article is not None], writer)
+                # every page is staged or kept: index them before the commit, so the index ships with them
+                search = update_search_index(article_pages(site), writer)
                 report.search_files, report.search_seconds = search.files, search.seconds
                 clock.lap("search")
             writer.commit()
@@ -257,6 +265,11 @@ class Builder:
             edition = site.editions[site.edition_index(old.day)]
             if pick_lead([article if a is old else a for a in edition.articles]).id != edition.lead.id:
                 return None  # the edit changes which story leads the day
+            story = site.curation.story_of.get(old.id)
+            if story is not None:
+                group = [a for a in edition.articles if a.id in story.members]
+                if pick_lead([article if a is old else a for a in group]).id != pick_lead(group).id:
+                    return None  # the edit changes which article stands for its story on the day
             swaps.append((old, article))
         for (path, new, notes, _), (old, _) in zip(parsed, swaps):
             info = Path(path).stat()
@@ -310,14 +323,18 @@ class Builder:
         if not self.pending or self.state is None or self.entries is None:
             return 0
         pending, self.pending = self.pending, {}
+        # the search index follows the edited text here, off the quick path the browser waits for
+        search = self.rendered is not None and search_enabled(self.rendered.site)
         with build_lock(self.config.output_dir):
             writer = SiteWriter(self.config.output_dir, self.state.manifest)
             try:
                 for rel_path in self.state.manifest:
-                    if rel_path not in pending and rel_path != MARKER:
+                    if rel_path not in pending and rel_path != MARKER and not (search and is_index_file(rel_path)):
                         writer.keep_file(rel_path)
                 for rel_path, (data, key, producer) in pending.items():
                     writer.write(rel_path, data, producer, key)
+                if search and self.rendered is not None:
+                    update_search_index(article_pages(self.rendered.site), writer)
                 writer.commit()
             except BaseException:
                 writer.abort()
@@ -331,9 +348,12 @@ class Builder:
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
-    """What other pages show of an article: if this is unchanged, only its own page changes."""
+    """What other pages show of an article: if this is unchanged, only its own page changes.
+
+    That includes what stories and related coverage are computed from (`curation_inputs`).
+    """
     card = views.make_card(article)
-    return (card, article.id, article.day, article.slug, article.date, article.topics)
+    return (card, article.id, article.day, article.slug, article.date, article.topics, curation_inputs(article))
 
 
 def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
@@ -447,4 +467,5 @@ def load_site(config: Config) -> tuple[Site, list[str]]:
     articles, _, runner = builder.load_articles(stats, report)
     if runner is not None:
         runner.close()
-    return collate_site(config, articles), report.warnings
+    site = collate_site(config, articles)
+    return site, [*report.warnings, *site.curation.warnings]

@@ -1,4 +1,5 @@
-"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`.
+"""Command line: `digest ingest`, `digest clean`, `digest stamp`, `digest build`, `digest serve`,
+`digest topics`.
 
 The only module that prints or exits. User mistakes print `file:line: message` lines and exit 1;
 tracebacks appear only with `--debug`.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,33 +21,70 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import BuildAborted, DigestError, display_path
+from .errors import BuildAborted, DigestError, SourceError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Terminal control characters from file names or captured text must not reach the terminal
+# as such (an escape sequence can rewrite what the curator sees); show them as \x.. escapes.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(line: str) -> str:
+    """Escape control characters, bidi overrides and undecodable bytes of a line of output."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), line)
+
+
+def echo(line: str, err: bool = False) -> None:
+    """Print one line of output safely."""
+    click.echo(printable(line), err=err)
+
+
+def echo_errors(errors: list[DigestError]) -> None:
+    """One line per error; with --debug, the traceback of any bug behind one as well."""
+    debug = bool(click.get_current_context().obj.get("debug"))
+    for error in errors:
+        echo(str(error), err=True)
+        if debug and error.__cause__ is not None:
+            click.echo("".join(traceback.format_exception(error.__cause__)), err=True)
 
 
 def report_errors(func: F) -> F:
-    """Turn DigestErrors into readable lines and exit status 1."""
+    """Turn DigestErrors into readable lines and exit status 1; tracebacks only with --debug."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
+        debug = bool(ctx.obj.get("debug"))
         try:
             return func(*args, **kwargs)
         except BuildAborted as exc:
-            if ctx.obj.get("debug"):
-                raise
             for line in exc.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
+            if debug:
+                raise
             sys.exit(1)
         except DigestError as exc:
-            if ctx.obj.get("debug"):
+            echo(f"error: {exc}", err=True)
+            if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix
+            if debug:
+                raise
+            where = f"{display_path(exc.filename)}: " if exc.filename else ""
+            echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if debug:
+                raise
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            echo(f"internal error: {type(exc).__name__}: {exc} (at {Path(frame.filename).name}:"
+                 f"{frame.lineno}); this is a bug in digest: please report it with the output of "
+                 f"`digest --debug {ctx.info_name} ...`", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -62,7 +102,7 @@ def load_site_config(**overrides: Any) -> Config:
     """Read `digest.toml` from the current folder, apply options, print its warnings."""
     config = load_config(Path.cwd()).with_overrides(**overrides)
     for warning in config.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     return config
 
 
@@ -88,20 +128,20 @@ def main(ctx: click.Context, debug: bool) -> None:
 @report_errors
 def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool) -> None:
     """Clean captures (.txt dumps, .html pages; files or folders) into content/ articles."""
-    from .ingest import IngestOptions, ingest as run_ingest
+    from .ingest import IngestOptions
+    from .ingest import ingest as run_ingest
 
     config = load_site_config(content_dir=content_dir)
     report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     for outcome in report.outcomes:
         if outcome.status == "kept":
-            click.echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
+            echo(f"kept {display_path(outcome.path)}: edited by hand, not replaced (use --force to replace it)")
         elif outcome.status != "unchanged":
-            click.echo(f"{outcome.status} {display_path(outcome.path)}")
-    for error in report.errors:
-        click.echo(str(error), err=True)
-    click.echo(
+            echo(f"{outcome.status} {display_path(outcome.path)}")
+    echo_errors(report.errors)
+    echo(
         f"{report.captures} capture(s): {len(report.outcomes)} article(s), {report.count('new')} new, "
         f"{report.count('updated') + report.count('replaced')} updated, {report.count('unchanged')} unchanged, "
         f"{report.count('kept')} kept; {len(report.errors)} error(s)"
@@ -152,10 +192,9 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
     config = load_site_config()
     report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
-    for error in report.errors:
-        click.echo(str(error), err=True)
-    click.echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
+        echo(f"note: {note}", err=True)
+    echo_errors(report.errors)
+    echo(f"{report.captures} capture(s): {len(report.outcomes)} article(s) in {display_path(out_dir)}; "
                f"{len(report.errors)} error(s)")
     if report.errors:
         sys.exit(1)
@@ -184,14 +223,14 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
         if bar is not None:
             bar.close()
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     if timings:
-        click.echo("timings: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items()), err=True)
+        echo("timings: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items()), err=True)
     target = display_path(config.output_dir)
     if report.unchanged:
-        click.echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
+        echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
         return
-    click.echo(
+    echo(
         f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
         f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
         f"in {report.seconds:.2f}s -> {target}"
@@ -227,6 +266,71 @@ def stamp(paths: tuple[Path, ...], content_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option("--explain", "files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="Show why an article got its topics: matched words, weights, scores (repeatable).")
+@report_errors
+def topics(files: tuple[Path, ...]) -> None:
+    """List the taxonomy, or explain the topics of content files (--explain FILE)."""
+    from .content import read_article, read_body
+    from .topics import (
+        FIELD_WEIGHTS,
+        SECOND_MIN_POINTS,
+        SECOND_RATIO,
+        TopicClassifier,
+        article_fields,
+    )
+
+    config = load_site_config()
+    if not files:
+        for topic in config.topics:
+            click.echo(f"{topic.slug:14} {topic.name} ({len(topic.keywords)} keywords)")
+            if topic.description:
+                click.echo(f"{'':14} {topic.description}")
+        return
+    classifier = TopicClassifier(config.topics)
+    names = {topic.slug: topic.name for topic in config.topics}
+    errors: list[DigestError] = []
+    for number, path in enumerate(files):
+        try:
+            article, _ = read_article(path, config, classifier, include_drafts=True)
+        except DigestError as exc:
+            errors.append(exc)
+            continue
+        except OSError as exc:
+            errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
+            continue
+        assert article is not None  # drafts are read when asked
+        body = read_body(article)
+        result = classifier.classify(article_fields(article.title, article.summary, article.tags, body))
+        if number:
+            click.echo()
+        click.echo(f"{display_path(path)}: {article.title}")
+        if article.topics_given:
+            click.echo(f"  topics: {', '.join(article.topics)} (chosen in the front matter; they win)")
+            click.echo(f"  the classifier would choose: {', '.join(result.topics)}")
+        elif result.fallback:
+            click.echo(f"  topics: {', '.join(result.topics)} (no keyword matched: the taxonomy's first topic)")
+        else:
+            click.echo("  topics: " + ", ".join(f"{slug} {share:.2f}" for slug, share in result.shares()))
+        for rank, score in enumerate(result.scores[:5]):
+            chosen = "*" if score.slug in result.topics else " "
+            click.echo(f"  {chosen} {score.slug:12} score {score.share:.2f}  ({score.points:.1f} points)  {names.get(score.slug, '')}")
+            for match in score.matches[:8]:
+                click.echo(
+                    f"      {match.keyword!r:24} in {match.field:7} x{match.count:<3} "
+                    f"weight {match.weight:.2f} x field {FIELD_WEIGHTS.get(match.field, 1.0):g} -> {match.points:.2f}"
+                )
+            if len(score.matches) > 8:
+                click.echo(f"      ... and {len(score.matches) - 8} more matches")
+        if len(result.scores) > 5:
+            click.echo(f"    and {len(result.scores) - 5} more topics with a few points")
+        click.echo(f"  rule: the best topic, plus up to two more with at least {SECOND_RATIO:.0%} of its points "
+                   f"and {SECOND_MIN_POINTS:g} points; score = share of all points")
+    if errors:
+        raise BuildAborted(errors, "topics")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @report_errors
@@ -234,4 +338,4 @@ def serve(host: str, port: int) -> None:
     """Build, then preview the site with live reload on every change."""
     from .serve import serve_site
 
-    serve_site(Path.cwd(), host, port, echo=lambda line: click.echo(line, err=True))
+    serve_site(Path.cwd(), host, port, echo=lambda line: echo(line, err=True))

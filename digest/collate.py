@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Config, Topic
-from .errors import BuildAborted, DigestError, SourceError
+from .curation import Curation, curate
+from .errors import BuildAborted, DigestError, SourceError, display_path
 from .models import Article
 
 
@@ -28,6 +29,8 @@ class Edition:
     lead: Article
     sections: tuple[Section, ...]
     articles: tuple[Article, ...]  # newest first
+    # an article standing for its story -> the story's other articles of the day (one card each)
+    also: dict[str, tuple[Article, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Site:
     editions: list[Edition]  # newest first
     months: list[Month]  # newest first
     by_topic: dict[str, list[Article]]  # topic slug -> newest first
+    curation: Curation = field(default_factory=lambda: Curation([]))  # duplicates, stories, related
     index: dict[str, int] = field(default_factory=dict)  # article id -> position in `articles`
 
     def edition_index(self, day: dt.date) -> int:
@@ -60,8 +64,9 @@ class Site:
             replace_in(articles, old, new)
         position = self._edition_positions[old.day]
         edition = self.editions[position]
+        story_of = {article_id: story.id for article_id, story in self.curation.story_of.items()}
         self.editions[position] = make_edition(
-            self.config, edition.day, [new if a is old else a for a in edition.articles]
+            self.config, edition.day, [new if a is old else a for a in edition.articles], story_of
         )
 
     def __post_init__(self) -> None:
@@ -84,14 +89,17 @@ def collate_site(config: Config, articles: Sequence[Article]) -> Site:
     """Order and group articles; raise listing every URL or id claimed twice."""
     ordered = sorted(articles, key=lambda article: article.sort_key)
     check_unique(ordered)
+    curation = curate(ordered)
+    ordered = curation.articles
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
     for article in ordered:
         by_day[article.day].append(article)
         for slug in article.topics:
             by_topic.setdefault(slug, []).append(article)
-    editions = [make_edition(config, day, by_day[day]) for day in sorted(by_day, reverse=True)]
-    return Site(config, ordered, editions, group_months(editions), by_topic)
+    story_of = {article_id: story.id for article_id, story in curation.story_of.items()}
+    editions = [make_edition(config, day, by_day[day], story_of) for day in sorted(by_day, reverse=True)]
+    return Site(config, ordered, editions, group_months(editions), by_topic, curation)
 
 
 def check_unique(articles: Sequence[Article]) -> None:
@@ -107,7 +115,7 @@ def check_unique(articles: Sequence[Article]) -> None:
             if key in first_seen:
                 errors.append(SourceError(
                     article.path, 1,
-                    f"{what} {key} is already used by {first_seen[key].path}; {fix}",
+                    f"{what} {key} is already used by {display_path(first_seen[key].path)}; {fix}",
                 ))
             else:
                 first_seen[key] = article
@@ -120,11 +128,18 @@ def pick_lead(articles: Sequence[Article]) -> Article:
     return max(articles, key=lambda article: (article.words, article.date, article.rel_path))
 
 
-def make_edition(config: Config, day: dt.date, articles: Sequence[Article]) -> Edition:
-    """Lead story first, then each topic (in config order) with its articles by primary topic."""
-    lead = pick_lead(articles)
+def make_edition(
+    config: Config, day: dt.date, articles: Sequence[Article], story_of: Mapping[str, str] | None = None
+) -> Edition:
+    """Lead story first, then each topic (in config order) with its articles by primary topic.
+
+    Articles of one story get one card: the story's lead article of the day stands for it,
+    and the others are listed on that card ("also reported by").
+    """
+    cards, also = merge_stories(articles, story_of or {})
+    lead = pick_lead(cards)
     grouped: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
+    for article in cards:
         if article is not lead:
             grouped[article.topics[0] if article.topics else ""].append(article)
     sections = []
@@ -134,7 +149,26 @@ def make_edition(config: Config, day: dt.date, articles: Sequence[Article]) -> E
     leftover = [article for slug in sorted(grouped) for article in grouped[slug]]
     if leftover:
         sections.append(Section(Topic("other", "Other news"), tuple(leftover)))
-    return Edition(day, lead, tuple(sections), tuple(articles))
+    return Edition(day, lead, tuple(sections), tuple(articles), also)
+
+
+def merge_stories(
+    articles: Sequence[Article], story_of: Mapping[str, str]
+) -> tuple[list[Article], dict[str, tuple[Article, ...]]]:
+    """One article per story (its lead), in the given order; the lead's id -> the others."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        story = story_of.get(article.id)
+        if story is not None:
+            groups[story].append(article)
+    also: dict[str, tuple[Article, ...]] = {}
+    hidden: set[str] = set()
+    for group in groups.values():
+        if len(group) > 1:
+            lead = pick_lead(group)
+            also[lead.id] = tuple(article for article in group if article is not lead)
+            hidden.update(article.id for article in also[lead.id])
+    return [article for article in articles if article.id not in hidden], also
 
 
 def group_months(editions: Sequence[Edition]) -> list[Month]:

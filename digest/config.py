@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import BuildAborted, DigestError, SourceError
+from .errors import BuildAborted, DigestError, SourceError, brief
 
 CONFIG_NAME = "digest.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -98,6 +98,13 @@ _SCALARS: dict[str, _Check] = {
     "search": (lambda v: isinstance(v, bool), "true or false"),
 }
 _TOPIC_KEYS = {"slug", "name", "description", "keywords"}
+# What tomllib's messages mean for someone editing digest.toml by hand
+_TOML_HINTS = (
+    ("Invalid value", 'text needs quotes, e.g. title = "My digest"'),
+    ("Cannot overwrite a value", "a setting is given twice; keep one"),
+    ("Cannot declare", "a table is given twice; keep one"),
+    ("Expected '=' after a key", "write settings as key = value"),
+)
 
 
 def _is_int(value: Any) -> bool:
@@ -126,13 +133,29 @@ def load_config(root: Path | str = ".", path: Path | None = None) -> Config:
     path = path or root / CONFIG_NAME
     if not path.exists():
         return _finish(Config(root=root), {}, root)
-    text = path.read_text(encoding="utf-8")
+    text = read_config_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
-        raise BuildAborted([SourceError(path, line, f"not valid TOML: {exc}")], "config") from None
+        hint = next((f"; {fix}" for clue, fix in _TOML_HINTS if str(exc).startswith(clue)), "")
+        raise BuildAborted([SourceError(path, line, f"not valid TOML: {exc}{hint}")], "config") from None
     return _finish(Config(root=root), data, root, path, text)
+
+
+def read_config_text(path: Path) -> str:
+    """The config file's text; an unreadable or non-UTF-8 file is a located error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BuildAborted([SourceError(path, None, f"cannot read the file: {exc.strerror or exc}")],
+                           "config") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BuildAborted([SourceError(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                                    "save it as UTF-8")], "config") from None
 
 
 def _finish(
@@ -157,7 +180,7 @@ def _finish(
             continue
         check, wanted = _SCALARS[key]
         if not check(value):
-            errors.append(SourceError(where, line_of(key), f"`{key}` must be {wanted}, got {value!r}"))
+            errors.append(SourceError(where, line_of(key), f"`{key}` must be {wanted}, got {brief(value)}"))
             continue
         values[key] = value
 
@@ -204,7 +227,7 @@ def _read_topics(
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
             errors.append(
                 SourceError(where, line, f"topic #{index + 1}: `slug` must be lower-case letters, "
-                            f"digits and hyphens, got {slug!r}")
+                            f"digits and hyphens, got {brief(slug)}")
             )
             continue
         if slug in seen:

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import DigestError, SourceError
+from .errors import DigestError, SourceError, brief
 from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .revisions import CHECKSUM_KEY, text_checksum
 from .slugs import is_slug, make_slug
+from .terms import find_names
 from .text import clean_line, count_words, first_paragraph, shorten
-from .topics import KeywordClassifier
+from .topics import TopicClassifier, article_fields
 
 ID_NAMESPACE = uuid.UUID("5b1c8f3e-2d4a-5e6f-8a9b-0c1d2e3f4a5b")
 KNOWN_KEYS = frozenset(
@@ -68,7 +69,7 @@ def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded
 
 
 Parsed = tuple[str, Article | None, list[str], DigestError | None]
-_classifiers: dict[int, tuple[Config, KeywordClassifier]] = {}
+_classifiers: dict[int, tuple[Config, TopicClassifier]] = {}
 
 
 def parse_files(config: Config, paths: Sequence[Path]) -> list[Parsed]:
@@ -76,7 +77,7 @@ def parse_files(config: Config, paths: Sequence[Path]) -> list[Parsed]:
     cached = _classifiers.get(id(config))
     if cached is None or cached[0] is not config:
         _classifiers.clear()
-        cached = _classifiers[id(config)] = (config, KeywordClassifier(config.topics))
+        cached = _classifiers[id(config)] = (config, TopicClassifier(config.topics))
     classifier = cached[1]
     results: list[Parsed] = []
     for path in paths:
@@ -98,21 +99,21 @@ def settings_key(config: Config) -> str:
 
 def read_text(path: Path) -> str:
     """A content file's text; content files are UTF-8."""
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
+    return decode_content(data, path)
 
 
 def read_article(
-    path: Path, config: Config, classifier: KeywordClassifier
+    path: Path, config: Config, classifier: TopicClassifier, include_drafts: bool = False
 ) -> tuple[Article | None, list[str]]:
-    """Read one content file; None for drafts. Raises SourceError naming file and line."""
+    """Read one content file; None for drafts (unless asked). Raises SourceError naming file and line."""
     text = read_text(path)
     document = split_document(text, path)
-    return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier)
+    return _make_article(path, text, document.meta, document.body, document.body_line, config, classifier,
+                         include_drafts)
 
 
 def read_body(article: Article) -> str:
@@ -127,9 +128,24 @@ def read_body(article: Article) -> str:
     return body
 
 
+def decode_content(data: bytes, path: Path) -> str:
+    """Content files are UTF-8; say what else a file looks like, and where it goes wrong."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SourceError(path, None, "the file is UTF-16 text; save it as UTF-8") from None
+        if b"\x00" in data[:8192]:
+            raise SourceError(path, None, "this is a binary file, not a Markdown article; "
+                                          "move it out of the content folder") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                      "save it as UTF-8") from None
+
+
 def _make_article(
     path: Path, text: str, meta: dict[str, Any], body: str, body_line: int,
-    config: Config, classifier: KeywordClassifier,
+    config: Config, classifier: TopicClassifier, include_drafts: bool = False,
 ) -> tuple[Article | None, list[str]]:
     def fail(key: str, message: str) -> SourceError:
         return SourceError(path, find_key_line(text, key) or 1, message)
@@ -138,11 +154,16 @@ def _make_article(
         str(SourceError(path, find_key_line(text, key), f"unknown front matter key `{key}` is ignored"))
         for key in meta if key not in KNOWN_KEYS
     ]
-    if meta.get("draft") is True:
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):  # `draft: "yes"` must not publish an article by accident
+        raise fail("draft", f"`draft` must be true or false, got {brief(draft)}")
+    if draft and not include_drafts:
         return None, notes
     rel_path = path.relative_to(config.content_dir).as_posix() if path.is_relative_to(config.content_dir) else path.name
 
     title = meta.get("title")
+    if title is not None and not isinstance(title, str):
+        raise fail("title", f"`title` must be text, got {brief(title)}; write it in quotes: title: \"...\"")
     if not isinstance(title, str) or not clean_line(title):
         raise fail("title", "`title` is missing or empty; add `title: ...` to the front matter")
     title = clean_line(title)
@@ -171,8 +192,11 @@ def _make_article(
             known = ", ".join(topic.slug for topic in config.topics)
             raise fail("topics", f"unknown topic `{unknown[0]}`; use one of: {known} "
                                  f"(or add it to digest.toml)")
+        topic_scores = _read_topic_scores(meta, topics, fail)
     else:
-        topics = classifier.assign({"title": title, "summary": summary, "tags": " ".join(tags), "body": body})
+        classified = classifier.classify(article_fields(title, summary, tags, body))
+        topics, topic_scores = classified.topics, () if classified.fallback else classified.shares()
+    duplicate_of = _read_text(meta, "duplicate_of", fail)
 
     slug_value = meta.get("slug")
     if slug_value is not None:
@@ -211,7 +235,8 @@ def _make_article(
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body_hash=hash_text(body),
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
-        image=image, words=body_words, lang=lang,
+        image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
+        names=find_names(summary, body),
     )
     return replace(article, fingerprint=hash_text(repr(article))), notes
 
@@ -241,11 +266,18 @@ def _read_date(value: Any, config: Config, fail: Any, key: str) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
         except ValueError:
-            raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00") from None
+            raise fail(f"`{key}` is not a date: {brief(value)}; write it as 2026-02-08T09:30:00+00:00") from None
     else:
-        raise fail(f"`{key}` is not a date: {value!r}; write it as 2026-02-08T09:30:00+00:00")
+        raise fail(f"`{key}` is not a date: {brief(value)}; write it as 2026-02-08T09:30:00+00:00")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=config.tz)
+    try:  # editions, feeds and sorting convert it; years near 1 or 9999 overflow there
+        in_range = all(1000 <= moment.year <= 9998 for moment in
+                       (parsed, parsed.astimezone(dt.timezone.utc), parsed.astimezone(config.tz)))
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range:
+        raise fail(f"`{key}` is out of range: {brief(value)}; use a year from 1000 to 9998")
     return parsed
 
 
@@ -258,6 +290,20 @@ def _read_text(meta: dict[str, Any], key: str, fail: Any) -> str | None:
     if not isinstance(value, str):
         raise fail(key, f"`{key}` must be text, got {type(value).__name__}")
     return clean_line(value) or None
+
+
+def _read_topic_scores(meta: dict[str, Any], topics: tuple[str, ...], fail: Any) -> tuple[tuple[str, float], ...]:
+    """Scores ingest wrote for the chosen topics; those of topics no longer chosen are dropped."""
+    value = meta.get("topic_scores")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 1
+        for score in value.values()
+    ):
+        raise fail("topic_scores", "`topic_scores` must map topics to numbers from 0 to 1, "
+                                   "e.g. `topic_scores: {politics: 0.62}` (or remove it)")
+    return tuple((slug, round(float(value[slug]), 2)) for slug in topics if slug in value)
 
 
 def _read_list(meta: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:

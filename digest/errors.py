@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import reprlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxlist, _BRIEF.maxdict, _BRIEF.maxstring, _BRIEF.maxother = 2, 4, 4, 40, 40
 
 
 class DigestError(Exception):
@@ -60,3 +66,18 @@ def display_path(path: str | Path) -> str:
     except ValueError:
         return text
     return text if relative.startswith("..") else relative
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A short repr of a value for an error message, whatever its size or nesting.
+
+    A YAML alias bomb makes a list whose full repr would never finish; this one looks at a few
+    items of the first levels only.
+    """
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, str):
+        shown = repr(value[:limit])
+        return shown + "..." if len(value) > limit else shown
+    shown = _BRIEF.repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

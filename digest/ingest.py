@@ -22,11 +22,12 @@ from typing import Any
 from .cleaning import CleanedArticle, CleanedCapture, DateReference, clean_html, clean_text, decode_capture
 from .config import Config
 from .content import ID_NAMESPACE, find_content_files
+from .duplicates import NearbyContent
 from .errors import DigestError, SourceError, display_path
 from .frontmatter import dump_document, split_document
 from .slugs import make_slug
-from .text import first_paragraph, shorten
-from .topics import KeywordClassifier
+from .text import clean_line, first_paragraph, shorten
+from .topics import TopicClassifier, article_fields
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -34,6 +35,36 @@ CAPTURE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 SUMMARY_LIMIT = 300
 _CHECKSUM_LINE = re.compile(r"^(  checksum: )(\S+)$", re.MULTILINE)
 _ID_LINE = re.compile(r"^id: ['\"]?([^'\"\n]+)['\"]?$", re.MULTILINE)
+# A page capture is kilobytes; past these sizes a file is a mistake (a log, a whole-site dump)
+# and the cleaner would take minutes over it. Saved HTML may embed its pictures, hence more room.
+MAX_TEXT_CAPTURE = 4 * 1024 * 1024
+MAX_HTML_CAPTURE = 32 * 1024 * 1024
+# Temporary files are named .<article>.md.<pid>.<random>.tmp, so a later ingest can tell
+# the leftovers of a killed one (its process is gone) from those of one still running.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+\.md)\.(?P<pid>\d+)\.[^./]+\.tmp$")
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx, .xlsx or .epub file)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"RIFF", "a media file"),
+    (b"\x00\x00\x00\x18ftyp", "a video"),
+    (b"\x00\x00\x00\x20ftyp", "a video"),
+)
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Bytes that are text in no encoding a capture comes in without a BOM: C0 controls except tab,
+# line feed, form feed and carriage return, and DEL (ESC counts: ANSI colours are not article text)
+_CONTROL_BYTES = frozenset([*range(0, 9), 11, *range(14, 32), 127])
+# Terminal escape sequences (colours, cursor moves) from a dump taken with `script` or a coloured
+# pager: removing only their ESC byte would leave "[1m" in the article
+_ANSI_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
 @dataclass(frozen=True)
@@ -80,12 +111,23 @@ def find_captures(paths: Iterable[Path]) -> tuple[list[Path], list[DigestError]]
     return list(dict.fromkeys(found)), errors
 
 
+def read_capture(path: Path) -> bytes:
+    """The capture's bytes; too big a file is refused before it is read."""
+    limit = MAX_HTML_CAPTURE if path.suffix.lower() in HTML_SUFFIXES else MAX_TEXT_CAPTURE
+    size = path.stat().st_size
+    if size > limit:
+        raise SourceError(path, None, f"the file is {size / 1048576:.1f} MB, more than the {limit // 1048576} MB "
+                                      f"digest cleans in one capture; capture only the article's page")
+    return path.read_bytes()
+
+
 def clean_capture(path: Path, data: bytes, config: Config, options: IngestOptions) -> CleanedCapture:
     """Decode and clean one capture; raise SourceError for captures with nothing to offer."""
     if not data.strip():
         raise SourceError(path, None, "the file is empty; capture the page again")
-    if looks_binary(data):
-        raise SourceError(path, None, "this is a binary file, not a text or HTML capture; skip it")
+    kind = binary_kind(data)
+    if kind:
+        raise SourceError(path, None, f"this is {kind}, not a text or HTML capture; skip it")
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).astimezone(config.tz)
     reference = DateReference(tz=config.tz, option=options.date, file_time=mtime)
     if path.suffix.lower() in HTML_SUFFIXES:
@@ -93,60 +135,190 @@ def clean_capture(path: Path, data: bytes, config: Config, options: IngestOption
     else:
         capture = clean_text(decode_capture(data), reference)
     if not capture.articles:
-        raise SourceError(path, None, "no article found in this capture (only menus, links or boilerplate?)")
+        said = [note for note in capture.notes if not note.startswith("no article found")]
+        detail = f"; the cleaner says: {'; '.join(said)}" if said else ""
+        raise SourceError(path, None, f"no article found in this capture (only menus, links or boilerplate?){detail}")
     return capture
 
 
-def looks_binary(data: bytes) -> bool:
-    """Binary files have NUL bytes outside UTF-16 text, or many control bytes."""
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is ("a PNG image"), or None for text.
+
+    Text with a Unicode byte-order mark is text. Otherwise a known file signature, or more
+    than 1% NUL bytes (outside UTF-16, where every other byte is NUL), or more than 10%
+    control bytes, make binary data; a few stray NULs in a text dump do not.
+    """
     head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return b"\x00" in head or controls > len(head) * 0.1
+    if head.startswith(_TEXT_BOMS) or head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return None
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    nuls = head.count(0)
+    if nuls and _looks_utf16(head):
+        return None
+    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    if nuls > len(head) * 0.01 or controls > len(head) * 0.1:
+        return "binary data"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for files that are not text captures."""
+    return binary_kind(data) is not None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: mostly-ASCII text has NULs at every other byte."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    return half > 0 and max(even, odd) > half * 0.3 and min(even, odd) < half * 0.02
+
+
+def strip_terminal_escapes(data: bytes) -> tuple[bytes, int]:
+    """The capture without terminal escape sequences, and how many there were."""
+    if b"\x1b" not in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:8192]):
+        return data, 0
+    return _ANSI_SEQUENCE.subn(b"", data)
+
+
+def count_control_bytes(data: bytes) -> int:
+    """Control characters a text capture should not hold (the cleaner removes them)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:8192]):
+        return 0
+    return sum(data.count(byte) for byte in _CONTROL_BYTES)
 
 
 def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> IngestReport:
     """Clean every capture and write its articles; one bad capture never stops the others."""
     report = IngestReport()
     captures, report.errors = find_captures(paths)
+    removed = remove_stale_temp_files(config.content_dir)
+    if removed:
+        report.notes.append(f"{display_path(config.content_dir)}: removed {removed} temporary file(s) "
+                            f"left by an interrupted ingest")
     existing = index_existing(config.content_dir)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
+    nearby = NearbyContent(config.content_dir)
     for path in captures:
         report.captures += 1
-        try:
-            data = path.read_bytes()
-            capture = clean_capture(path, data, config, options)
-        except DigestError as exc:
-            report.errors.append(exc)
+        loaded = load_capture(path, config, options, report)
+        if loaded is None:
             continue
-        except OSError as exc:
-            report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
-            continue
-        report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+        data, capture = loaded
         digest = hashlib.sha256(data).hexdigest()
         for index, article in enumerate(capture.articles, start=1):
-            meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
-            report.outcomes.append(write_article(meta, body, config, existing, options.force))
+            try:
+                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+                if meta["title"] != article.title:
+                    report.notes.append(f"{display_path(path)}: article {index} has no title; "
+                                        f"it was saved as \"{meta['title']}\": give it one")
+                original = nearby.check(meta["id"], meta["date"].astimezone(config.tz).date(), body)
+                if original is not None:
+                    # recorded, never dropped: the build folds it into the original's page
+                    meta["duplicate_of"] = original.id
+                    report.notes.append(
+                        f"{display_path(path)}: article {index} ({meta['title']}) repeats "
+                        f"{display_path(original.path)} (shingle overlap {original.similarity.jaccard:.2f}); "
+                        f"filed with `duplicate_of`, it is not published on its own"
+                    )
+                outcome = write_article(meta, body, config, existing, options.force)
+                report.outcomes.append(outcome)
+                nearby.add(meta["id"], outcome.path, body, duplicate=original is not None)
+            except DigestError as exc:
+                report.errors.append(exc)
+            except OSError as exc:
+                where = exc.filename or config.content_dir
+                report.errors.append(SourceError(where, None, f"cannot write article {index} of "
+                                                              f"{display_path(path)}: {exc.strerror or exc}"))
+            except Exception as exc:
+                report.errors.append(internal_error(path, exc))
     return report
+
+
+def load_capture(
+    path: Path, config: Config, options: IngestOptions, report: IngestReport,
+) -> tuple[bytes, CleanedCapture] | None:
+    """Read and clean one capture; None (with the error in the report) when it gives nothing."""
+    try:
+        data = read_capture(path)
+        text_bytes, sequences = strip_terminal_escapes(data)
+        capture = clean_capture(path, text_bytes, config, options)
+    except DigestError as exc:
+        report.errors.append(exc)
+        return None
+    except OSError as exc:
+        report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    except Exception as exc:  # a cleaner bug must not cost the curator the other captures
+        report.errors.append(internal_error(path, exc))
+        return None
+    removed = [f"{sequences} terminal escape sequence(s)"] if sequences else []
+    controls = count_control_bytes(text_bytes)
+    if controls:
+        removed.append(f"{controls} control character(s) (NUL, escape or similar bytes that are not text)")
+    if removed:
+        report.notes.append(f"{display_path(path)}: removed {' and '.join(removed)}")
+    report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+    return data, capture
+
+
+def internal_error(path: Path, exc: Exception) -> SourceError:
+    """A bug met while cleaning one capture, reported like a user error (the cause is kept)."""
+    error = SourceError(path, None, f"digest failed on this capture ({type(exc).__name__}: {exc}); "
+                                    f"this is a bug: please report it with the file")
+    error.__cause__ = exc
+    return error
+
+
+def remove_stale_temp_files(content_dir: Path) -> int:
+    """Delete temporary files of ingests that were killed (their process no longer runs)."""
+    if not content_dir.is_dir():
+        return 0
+    removed = 0
+    for path in content_dir.rglob(".*.tmp"):
+        match = _TEMP_NAME.match(path.name)
+        if match is None or _process_alive(int(match.group("pid"))):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this ingest has written nothing yet: anything with our pid is a leftover
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OverflowError:
+        return False
+    return True
 
 
 def make_article_file(
     article: CleanedArticle, capture: CleanedCapture, path: Path, index: int, digest: str,
-    config: Config, options: IngestOptions, classifier: KeywordClassifier,
+    config: Config, options: IngestOptions, classifier: TopicClassifier,
 ) -> tuple[dict[str, Any], str]:
     """Front matter (in a fixed key order) and body for one cleaned article."""
     published = article.published or dt.datetime.fromtimestamp(path.stat().st_mtime, tz=config.tz)
     summary = article.summary or shorten(first_paragraph(article.body), SUMMARY_LIMIT)
-    fields = {"title": article.title, "summary": summary, "tags": " ".join(article.tags), "body": article.body}
+    # the build refuses an article without a title; keep the text and let the curator name it
+    title = article.title if clean_line(article.title) else f"Untitled ({path.stem}, article {index})"
+    classified = classifier.classify(article_fields(title, summary, article.tags, article.body))
     meta: dict[str, Any] = {
-        "title": article.title,
+        "title": title,
         "date": published.replace(microsecond=0),
         "date_source": article.date_source,
         "source": options.source or article.source or capture.source,
-        "source_url": article.source_url,
+        # the build accepts http(s) addresses only; a capture's `javascript:` link is never one
+        "source_url": article.source_url if (article.source_url or "").startswith(("http://", "https://")) else None,
         "author": article.author,
-        "topics": list(classifier.assign(fields)),
+        "topics": list(classified.topics),
+        "topic_scores": None if classified.fallback else dict(classified.shares()),
         "tags": list(article.tags),
         "summary": summary,
         "image": {"caption": article.image_caption, "credit": article.image_credit}
@@ -230,7 +402,7 @@ def write_article(
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written article."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -247,27 +419,29 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
     """
     report = IngestReport()
     captures, report.errors = find_captures(paths)
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     if out_dir.resolve() == config.content_dir.resolve():
         raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
     for path in captures:
         report.captures += 1
-        try:
-            data = path.read_bytes()
-            capture = clean_capture(path, data, config, options)
-        except DigestError as exc:
-            report.errors.append(exc)
+        loaded = load_capture(path, config, options, report)
+        if loaded is None:
             continue
-        except OSError as exc:
-            report.errors.append(SourceError(path, None, f"cannot read the file: {exc.strerror}"))
-            continue
-        report.notes += [f"{display_path(path)}: {note}" for note in capture.notes]
+        data, capture = loaded
         digest = hashlib.sha256(data).hexdigest()
         several = len(capture.articles) > 1
         for index, article in enumerate(capture.articles, start=1):
-            meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
             target = out_dir / (f"{path.stem}__{index}.md" if several else f"{path.stem}.md")
-            write_atomically(target, render_article_file(meta, body))
+            try:
+                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+                write_atomically(target, render_article_file(meta, body))
+            except OSError as exc:
+                report.errors.append(SourceError(exc.filename or target, None, f"cannot write article {index} of "
+                                                                               f"{display_path(path)}: {exc.strerror or exc}"))
+                continue
+            except Exception as exc:
+                report.errors.append(internal_error(path, exc))
+                continue
             report.outcomes.append(Outcome("new", target, article.title))
     return report
 

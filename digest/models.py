@@ -38,6 +38,9 @@ class Article:
     author: str | None = None
     image: Image | None = None
     words: int = 0
+    topic_scores: tuple[tuple[str, float], ...] = ()  # (slug, share 0..1) of chosen topics, when known
+    duplicate_of: str | None = None  # id of the article this one copies (see curation.py)
+    names: tuple[str, ...] = ()  # capitalised names in the summary and the body's start (terms.py)
     lang: str | None = None  # the article's language, when front matter names one
     fingerprint: str = ""  # hash of everything above: equal fingerprints show the same article
 

@@ -20,6 +20,7 @@ from . import seo, urls
 from .collate import Site
 from .config import Topic
 from .models import Article
+from .related import RELATED_COUNT
 from .seo import SitemapEntry, newest
 from .views import (
     ArchiveView,
@@ -31,8 +32,6 @@ from .views import (
     YearView,
     format_month,
 )
-
-RELATED_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -64,21 +63,9 @@ def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
-    """Recent articles of the same primary topic, nearest in time first (until stories land)."""
-    if not article.topics:
-        return []
-    pool = site.by_topic.get(article.topics[0], [])
-    position = site.in_topic.get(article.topics[0], {}).get(article.id, 0)
-    picked: list[Article] = []
-    left, right = position - 1, position + 1
-    while len(picked) < count and (left >= 0 or right < len(pool)):
-        if right < len(pool):
-            picked.append(pool[right])
-            right += 1
-        if left >= 0 and len(picked) < count:
-            picked.append(pool[left])
-            left -= 1
-    return picked
+    """Related coverage found once per build (see `related.py`), most similar first."""
+    ids = site.curation.related.get(article.id, ())[:count]
+    return [site.articles[site.index[other]] for other in ids]
 
 
 def chart_key(views: ViewBuilder, articles: Sequence[Article],
@@ -111,6 +98,8 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
         edition = editions[index]
         return (
             edition.day, fingerprints(edition.articles),
+            # which articles share a card (stories can change with articles of other days)
+            tuple((lead, tuple(a.id for a in others)) for lead, others in edition.also.items()),
             editions[index - 1].day if index > 0 else None,
             tuple((e.day, len(e.articles)) for e in editions[index + 1 : index + 9]),
         )
@@ -296,6 +285,16 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
     }, "topics", lastmod=updated_of(site.articles))
 
 
+def curation_key(site: Site, article: Article) -> tuple[object, ...]:
+    """What an article page shows from curation: its story's other articles and its folded copies."""
+    curation = site.curation
+    story = curation.story_of.get(article.id)
+    members = tuple(
+        site.articles[site.index[member]].fingerprint for member in story.members if member != article.id
+    ) if story else ()
+    return members, curation.duplicates.get(article.id, ())
+
+
 def plan_article_pages(
     site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
 ) -> Iterator[PageJob]:
@@ -313,7 +312,7 @@ def plan_article_pages(
                 return article_context(site, views, article, related)
             yield PageJob(urls.article(article.day, article.slug), "article.html",
                           make_key(site_key, "article", article.fingerprint, previous, following,
-                                   fingerprints(related)),
+                                   fingerprints(related), curation_key(site, article)),
                           context, article.path, article, lastmod=article.updated)
 
 

@@ -51,6 +51,15 @@ def search_enabled(site: Site) -> bool:
     return site.config.search and bool(site.articles)
 
 
+def article_pages(site: Site) -> list[str]:
+    """The output files of the article pages: what the index is made from."""
+    return [urls.article(article.day, article.slug).path for article in site.articles]
+
+
+def is_index_file(rel_path: str) -> bool:
+    return rel_path.startswith(urls.search_bundle().path + "/")
+
+
 def find_pagefind() -> Path:
     """The Pagefind program: $PAGEFIND_BINARY_PATH, else the one the Python package ships."""
     override = os.environ.get("PAGEFIND_BINARY_PATH")
@@ -82,7 +91,7 @@ def update_search_index(article_paths: Sequence[str], writer: SiteWriter) -> Sea
     started = time.perf_counter()
     executable = find_pagefind()
     key = index_key(executable, [(path, writer.manifest[path][1]) for path in article_paths])
-    previous = sorted(path for path in writer.previous if path.startswith(urls.search_bundle().path + "/"))
+    previous = sorted(path for path in writer.previous if is_index_file(path))
     if previous and all(writer.previous[path][0] == key for path in previous):
         for path in previous:
             writer.keep(path, key, PRODUCER)

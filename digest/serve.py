@@ -253,6 +253,13 @@ class PreviewServer(Server):  # type: ignore[misc]
                 self.write(json.dumps(payload))
 
         class SiteHandler(StaticFileHandler):  # type: ignore[misc]
+            def parse_url_path(self, url_path: str) -> str:
+                # tornado answers a NUL with a 500 and a logged traceback; a backslash is never
+                # part of a digest URL and only ever a try at a Windows-style `..\`
+                if "\x00" in url_path or "\\" in url_path:
+                    raise web.HTTPError(400)
+                return str(super().parse_url_path(url_path))
+
             async def get(self, path: str, include_body: bool = True) -> None:
                 name = path + "index.html" if not path or path.endswith("/") else path
                 with state.lock:

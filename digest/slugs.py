@@ -28,7 +28,7 @@ def safe_join(root: Path, relative: str) -> Path:
     """Join a relative POSIX path under root; refuse anything that would escape it."""
     parts = PurePosixPath(relative).parts
     if (
-        not relative
+        not parts
         or relative.startswith(("/", "\\"))
         or any(part in ("..", ".") or "\\" in part or "\x00" in part for part in parts)
     ):

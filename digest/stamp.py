@@ -19,7 +19,7 @@ from .errors import DigestError, SourceError
 from .frontmatter import split_document
 from .ingest import write_atomically
 from .revisions import CHECKSUM_KEY, plan_stamp, set_front_matter_keys, text_checksum
-from .topics import KeywordClassifier
+from .topics import TopicClassifier
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def stamp_articles(config: Config, now: dt.datetime, paths: Iterable[Path] | Non
     Invalid files are reported and left alone; drafts are skipped (nothing is published yet).
     """
     report = StampReport()
-    classifier = KeywordClassifier(config.topics)
+    classifier = TopicClassifier(config.topics)
     files = find_content_files(config.content_dir) if paths is None else [Path(p) for p in paths]
     for path in files:
         try:

@@ -8,20 +8,21 @@ import unicodedata
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
-# bidi overrides and zero-width characters can disguise text; they carry no meaning here
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
-_INVISIBLE = dict.fromkeys(
-    map(ord, _INVISIBLE_CHARS),
-    None,
-)
+# Bidi embeddings, overrides and isolates can make text read differently from what it is
+# ("Trojan Source"), and zero-width spaces hide inside words; neither carries meaning in a
+# news text. Zero-width (non-)joiners stay: Persian, Indic scripts and emoji need them.
+_DISGUISE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+# C0 and C1 controls except tab, newline and carriage return, and the noncharacters: never
+# text, and XML forbids most of them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_JOINERS = "\u200c\u200d"
 
 
 def plain_text(markdown: str) -> str:
     """Flatten Markdown to one line of readable text (links keep their words)."""
     text = _LINK.sub(r"\1", markdown)
     text = _MARKS.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
+    return clean_line(text)
 
 
 def first_paragraph(markdown: str) -> str:
@@ -51,11 +52,31 @@ def count_words(text: str) -> int:
 
 
 def clean_line(text: str) -> str:
-    """Normalise a one-line field: NFC, no control or invisible characters, single spaces."""
+    """Normalise a one-line field: NFC, no control or invisible characters, single spaces.
+
+    Format characters (bidi controls, zero-width spaces, soft hyphens) are removed; a
+    zero-width joiner or non-joiner stays only between two non-ASCII characters, where a
+    script or an emoji needs it. Other unprintable characters become spaces.
+    """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _INVISIBLE_RE.search(text):
-        text = text.translate(_INVISIBLE)
     if not text.isprintable():  # rare; the per-character pass is slow
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
+        text = "".join(_printable(text, index, char) for index, char in enumerate(text))
     return _SPACE.sub(" ", text).strip()
+
+
+def _printable(text: str, index: int, char: str) -> str:
+    if char.isprintable():
+        return char
+    if unicodedata.category(char) != "Cf":
+        return " "
+    if char in _JOINERS and 0 < index < len(text) - 1:
+        before, after = text[index - 1], text[index + 1]
+        if ord(before) > 127 and ord(after) > 127 and not before.isspace() and not after.isspace():
+            return char
+    return ""
+
+
+def neutralise_text(text: str) -> str:
+    """Remove control characters and disguising format characters from multi-line text."""
+    return _DISGUISE.sub("", _CONTROL.sub("", text))

@@ -1,69 +1,160 @@
-"""Assign topics from the keyword lists in `digest.toml`.
+"""Give articles one to three topics, with scores, from the vocabulary in `digest.toml`.
 
-Keywords are matched as whole words (case-insensitive; multi-word keywords as phrases) in the
-title, summary and body, weighted by where they occur. The curator's topics in front matter
-always win; this only fills in articles that have none.
+Each topic's `keywords` are words or phrases, matched as whole words after case folding and a
+light plural folding ("elections" matches "election"). A match earns points:
+
+    field weight (title 3, tags 3, summary 2, body 1)
+  x keyword weight (1 / the number of topics that list the keyword; phrases count 1.5x per
+    extra word, being less ambiguous)
+  x (1 + ln(occurrences in that field))  -- repetition helps, but with diminishing returns
+
+A topic's score is its points; its share is points / all topics' points. The best topic is
+always chosen; the second and third when they reach half of the best and a minimum of evidence.
+The curator's topics in front matter always win over this (see `content.py`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Topic
 
 MAX_TOPICS = 3
-_WORD = re.compile(r"[\w'-]+")
-WEIGHTS = {"title": 3.0, "summary": 2.0, "tags": 2.0, "body": 1.0}
+FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "tags": 3.0, "summary": 2.0, "body": 1.0}
+SECOND_RATIO = 0.5  # a further topic needs this share of the best topic's points...
+SECOND_MIN_POINTS = 3.0  # ...and at least this many points (one title match)
+PHRASE_BONUS = 0.5  # extra weight per word beyond the first in a multi-word keyword
+_TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
 
 
-@dataclass(frozen=True)
+def fold_word(word: str) -> str:
+    """Fold case, possessives and regular plurals, the same way for text and keywords."""
+    word = word.casefold()
+    if word.endswith(("'s", "\u2019s")):
+        word = word[:-2]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of a text, folded (hyphenated words and abbreviations such as U.S. stay whole)."""
+    return [fold_word(word) for word in _TOKEN.findall(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One keyword found in one field of an article, and what it earned."""
+
+    keyword: str
+    field: str
+    count: int
+    weight: float  # the keyword's weight
+    points: float  # field weight x keyword weight x (1 + ln count)
+
+
+@dataclass(frozen=True, slots=True)
 class TopicScore:
     slug: str
-    score: float
-    matches: tuple[str, ...]
+    points: float
+    share: float  # points / every topic's points, 0..1
+    matches: tuple[Match, ...]
 
 
-class KeywordClassifier:
-    """Score articles against each topic's keywords with one pass over the words."""
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The chosen topics (best first) and the evidence for every topic that scored."""
+
+    topics: tuple[str, ...]
+    scores: tuple[TopicScore, ...]  # best first
+    fallback: bool = False  # nothing matched: the taxonomy's first topic was used
+
+    def shares(self) -> tuple[tuple[str, float], ...]:
+        """(slug, share) of the chosen topics, shares rounded to two decimals."""
+        by_slug = {score.slug: score.share for score in self.scores}
+        return tuple((slug, round(by_slug.get(slug, 0.0), 2)) for slug in self.topics)
+
+
+class TopicClassifier:
+    """Score articles against a taxonomy's vocabulary; build once, classify many."""
 
     def __init__(self, topics: Sequence[Topic]) -> None:
         self.order = {topic.slug: index for index, topic in enumerate(topics)}
         self.fallback = topics[0].slug if topics else None
-        # phrase (tuple of words) -> topics it points to
-        self.phrases: dict[tuple[str, ...], list[str]] = {}
+        owners: dict[tuple[str, ...], list[str]] = {}
+        spelled: dict[tuple[str, ...], str] = {}
         for topic in topics:
             for keyword in topic.keywords:
-                words = tuple(_WORD.findall(keyword.casefold()))
-                if words:
-                    self.phrases.setdefault(words, []).append(topic.slug)
-        self.max_len = max((len(words) for words in self.phrases), default=1)
+                phrase = tuple(tokenize(keyword))
+                if not phrase:
+                    continue
+                spelled.setdefault(phrase, keyword)
+                if topic.slug not in owners.setdefault(phrase, []):
+                    owners[phrase].append(topic.slug)
+        # phrase length -> phrase -> (keyword as written, weight, topics)
+        self.vocabulary: dict[int, dict[tuple[str, ...], tuple[str, float, tuple[str, ...]]]] = {}
+        for phrase, slugs in owners.items():
+            weight = (1.0 + PHRASE_BONUS * (len(phrase) - 1)) / len(slugs)
+            self.vocabulary.setdefault(len(phrase), {})[phrase] = (spelled[phrase], weight, tuple(slugs))
 
-    def score(self, fields: dict[str, str]) -> list[TopicScore]:
-        """Return every topic with a positive score, best first."""
-        scores: Counter[str] = Counter()
-        matched: dict[str, set[str]] = {}
+    def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
+        """Every keyword match, grouped by topic."""
+        found: dict[str, list[Match]] = {}
         for field, text in fields.items():
-            weight = WEIGHTS.get(field, 1.0)
-            words = _WORD.findall(text.casefold())
-            for start in range(len(words)):
-                for size in range(1, self.max_len + 1):
-                    phrase = tuple(words[start : start + size])
-                    if len(phrase) < size:
-                        break
-                    for slug in self.phrases.get(phrase, ()):
-                        scores[slug] += weight
-                        matched.setdefault(slug, set()).add(" ".join(phrase))
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.order[item[0]]))
-        return [TopicScore(slug, value, tuple(sorted(matched[slug]))) for slug, value in ranked]
+            if not text:
+                continue
+            field_weight = FIELD_WEIGHTS.get(field, 1.0)
+            words = tokenize(text)
+            for size, phrases in self.vocabulary.items():
+                grams: Counter[tuple[str, ...]] = Counter(zip(*(words[i:] for i in range(size))))
+                for phrase in phrases.keys() & grams.keys():
+                    keyword, weight, slugs = phrases[phrase]
+                    count = grams[phrase]
+                    points = field_weight * weight * (1.0 + math.log(count))
+                    for slug in slugs:
+                        found.setdefault(slug, []).append(Match(keyword, field, count, weight, points))
+        return found
 
-    def assign(self, fields: dict[str, str]) -> tuple[str, ...]:
-        """Pick one to three topics: the best, plus any within half of its score."""
-        ranked = self.score(fields)
-        if not ranked:
-            return (self.fallback,) if self.fallback else ()
-        best = ranked[0].score
-        chosen = [item.slug for item in ranked if item.score >= best / 2][:MAX_TOPICS]
-        return tuple(chosen)
+    def classify(self, fields: Mapping[str, str]) -> Classification:
+        """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text."""
+        found = self.find_matches(fields)
+        points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
+        total = sum(points.values())
+        ranked = sorted(points, key=lambda slug: (-points[slug], self.order.get(slug, len(self.order))))
+        scores = tuple(
+            TopicScore(
+                slug, round(points[slug], 3), points[slug] / total if total else 0.0,
+                tuple(sorted(found[slug], key=lambda m: (-m.points, FIELD_ORDER.get(m.field, 9), m.keyword))),
+            )
+            for slug in ranked
+        )
+        if not scores:
+            return Classification((self.fallback,) if self.fallback else (), (), fallback=True)
+        best = scores[0].points
+        chosen = [scores[0].slug] + [
+            score.slug for score in scores[1:]
+            if score.points >= best * SECOND_RATIO and score.points >= SECOND_MIN_POINTS
+        ]
+        return Classification(tuple(chosen[:MAX_TOPICS]), scores)
+
+    def assign(self, fields: Mapping[str, str]) -> tuple[str, ...]:
+        """Just the chosen topics."""
+        return self.classify(fields).topics
+
+
+FIELD_ORDER = {name: index for index, name in enumerate(FIELD_WEIGHTS)}
+
+
+def article_fields(title: str, summary: str, tags: Iterable[str], body: str) -> dict[str, str]:
+    """The fields the classifier reads, in the shape it expects."""
+    return {"title": title, "tags": " ; ".join(tags), "summary": summary, "body": body}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -81,6 +81,7 @@ class Card:
     date_label: str
     topics: tuple[Link, ...]
     minutes: int
+    also: tuple[Link, ...] = ()  # the same story from other sources (label: source, note: title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,9 @@ class ArticleView:
     previous: Link | None
     next: Link | None
     related: tuple[Card, ...]
+    story: tuple[Card, ...] = ()  # the same story from other sources, oldest first
+    duplicates: tuple[Link, ...] = ()  # copies folded into this article (label: source, url: original)
+    topic_scores: tuple[Link, ...] = ()  # the article's topics; `note` is the score ("0.62") or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +366,15 @@ class ViewBuilder:
             minutes=reading_minutes(article.words),
         )
 
+    def story_card(self, article: Article, also: Sequence[Article]) -> Card:
+        """An article's card standing for its story: the other sources listed on it."""
+        card = self.card(article)
+        if not also:
+            return card
+        return replace(card, also=tuple(
+            Link(other.source or other.title, self.linker.link(other.url), other.title) for other in also
+        ))
+
     def edition_link(self, day: dt.date) -> Link:
         return Link(format_day(day), self.linker.link(urls.edition(day).url))
 
@@ -379,12 +392,12 @@ class ViewBuilder:
             label=format_day(edition.day),
             url=self.linker.link(urls.edition(edition.day).url),
             count=len(edition.articles),
-            lead=self.card(edition.lead),
+            lead=self.story_card(edition.lead, edition.also.get(edition.lead.id, ())),
             sections=tuple(
                 Section(
                     section.topic.name,
                     self._topic_links[section.topic.slug].url if section.topic.slug in self._topic_links else "",
-                    tuple(self.card(a) for a in section.articles),
+                    tuple(self.story_card(a, edition.also.get(a.id, ())) for a in section.articles),
                     anchor=f"topic-{section.topic.slug}",
                 )
                 for section in edition.sections
@@ -403,6 +416,9 @@ class ViewBuilder:
         previous = siblings[position - 1] if position > 0 else None
         following = siblings[position + 1] if position + 1 < len(siblings) else None
         updated = article.updated if article.updated != article.date else None
+        curation = self.site.curation
+        story = curation.story_of.get(article.id)
+        members = [self.site.articles[self.site.index[i]] for i in story.members if i != article.id] if story else []
         return ArticleView(
             card=self.card(article),
             author=article.author or "",
@@ -417,6 +433,20 @@ class ViewBuilder:
             previous=Link(previous.title, self.linker.link(previous.url)) if previous else None,
             next=Link(following.title, self.linker.link(following.url)) if following else None,
             related=tuple(self.card(a) for a in related),
+            story=tuple(self.card(a) for a in members),
+            duplicates=tuple(
+                Link(copy.source or copy.title, copy.source_url or "", copy.title)
+                for copy in curation.duplicates.get(article.id, ())
+            ),
+            topic_scores=self.scored_topics(article),
+        )
+
+    def scored_topics(self, article: Article) -> tuple[Link, ...]:
+        """The article's topic links, each with its score as note when the score is known."""
+        scores = dict(article.topic_scores)
+        return tuple(
+            replace(self._topic_links[slug], note=f"{scores[slug]:.2f}" if slug in scores else "")
+            for slug in article.topics if slug in self._topic_links
         )
 
     def day_groups(self, articles: Sequence[Article]) -> tuple[DayGroup, ...]:

@@ -44,7 +44,8 @@ def test_bad_content_lists_every_file_and_exits_1(tmp_path: Path, cli: Callable[
     result = cli(root, "build")
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "content/bad1.md:3: front matter is not valid YAML: did not find expected ',' or ']'",
+        "content/bad1.md:3: front matter is not valid YAML: did not find expected ',' or ']'; "
+        "close the `[` opened on line 2",
         "content/bad2.md:1: `date` is missing; add e.g. `date: 2026-02-08T09:30:00+00:00`",
         "build failed: 2 errors",
     ]

@@ -20,7 +20,8 @@ def test_split_parses_meta_and_body() -> None:
     [
         ("title: A\n", "a.md:1: the file must start with a `---` line opening the front matter"),
         ("---\ntitle: A\n", "a.md:1: the front matter is never closed: add a `---` line after it"),
-        ("---\ntitle: A\ntags: [x\n---\n", "a.md:4: front matter is not valid YAML: did not find expected ',' or ']'"),
+        ("---\ntitle: A\ntags: [x\n---\n",
+         "a.md:4: front matter is not valid YAML: did not find expected ',' or ']'; close the `[` opened on line 3"),
         ("---\n- a\n- b\n---\n", "a.md:2: front matter must be a mapping of `key: value` lines"),
     ],
 )

@@ -109,10 +109,23 @@ def test_source_url_links_to_the_original(make_site: Callable[..., Path], tmp_pa
     assert link.text_content() == "The Wire" and link.get("rel") == "nofollow noopener"
 
 
-def test_related_reading_is_the_same_topic_nearest_in_time(fixture_out: Path) -> None:
-    story = page(fixture_out, "2026/02/08/minister-resigns/index.html")
-    assert texts(story, "//section[@class='related']//h3") == ["<script>alert('x')</script> & {{ site.title }}"]
-    assert texts(story, "//section[@class='related']//time") == ["Sunday 8 February 2026, 07:00"]
+def test_related_coverage_cards_carry_their_date(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """Related articles may be from any day: their cards say which."""
+    body = "Dredging of the Avel harbour channel resumed as the Avel port authority cleared silt."
+    root = make_site({
+        "2026/03/02/dredging.md": article("Avel harbour dredging resumes", "2026-03-02T08:00:00Z", body=body),
+        "2026/02/20/silt.md": article("Silt closes Avel harbour channel", "2026-02-20T16:30:00Z",
+                                      body="Silt closed the Avel harbour channel; the port authority plans dredging."),
+        "2026/02/21/other.md": article("Orchestra tours the north", "2026-02-21T10:00:00Z",
+                                       body="The orchestra begins a winter tour of northern concert halls."),
+    })
+    out = tmp_path / "out"
+    build_site(config_for(root, output_dir=str(out), search=False))
+    story = page(out, "2026/03/02/dredging/index.html")
+    related = story.xpath("//section[@class='related' or @class='same-story']")
+    assert related, "the silt article should be related coverage or the same story"
+    assert texts(related[0], ".//h3") == ["Silt closes Avel harbour channel"]
+    assert texts(related[0], ".//time") == ["Friday 20 February 2026, 16:30"]
 
 
 def test_topic_month_pages_keep_their_numbers_when_new_days_arrive(

@@ -86,7 +86,7 @@ def test_stamp_reports_bad_files_and_touches_none_of_them(tmp_path: Path) -> Non
     report = stamp_articles(load_config(root), T0)
     assert len(report.errors) == 1
     assert str(report.errors[0]).endswith("bad.md:3: front matter is not valid YAML: "
-                                          "did not find expected ',' or ']'")
+                                          "did not find expected ',' or ']'; close the `[` opened on line 2")
     assert bad.read_text(encoding="utf-8") == "---\ntitle: [unclosed\n---\nText.\n"
     assert report.count("recorded") == 4
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from .entries import xml_safe
 from .model import Feed
 
 OPML_DOCS = "http://opml.org/spec2.opml"
@@ -18,7 +19,7 @@ def render_opml(title: str, main: Sequence[Feed], topics: Sequence[Feed]) -> byt
     """
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = f"{title}: feeds"
+    ET.SubElement(head, "title").text = xml_safe(f"{title}: feeds")
     ET.SubElement(head, "docs").text = OPML_DOCS
     body = ET.SubElement(root, "body")
     for feed in main:
@@ -32,6 +33,7 @@ def render_opml(title: str, main: Sequence[Feed], topics: Sequence[Feed]) -> byt
 
 
 def _outline(parent: ET.Element, feed: Feed) -> None:
-    ET.SubElement(parent, "outline", type="rss", text=feed.title, title=feed.title,
-                  description=feed.description, xmlUrl=feed.self_url("rss"), htmlUrl=feed.home_url,
+    title = xml_safe(feed.title)  # captured or configured text may hold what XML forbids
+    ET.SubElement(parent, "outline", type="rss", text=title, title=title,
+                  description=xml_safe(feed.description), xmlUrl=feed.self_url("rss"), htmlUrl=feed.home_url,
                   language=feed.lang)

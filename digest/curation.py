@@ -1,0 +1,102 @@
+"""Curation computed once per build on the article list: duplicates, stories, related coverage.
+
+`curate` is pure and deterministic: the same articles give the same result in every build. It
+runs inside `collate_site`, before articles are grouped, and the views read its plain results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import SourceError
+from .models import Article
+from .related import find_related
+from .stories import Story, find_stories
+from .terms import TermIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article file recorded as a copy of another (`duplicate_of`): not published itself."""
+
+    id: str
+    title: str
+    source: str | None
+    source_url: str | None
+    path: str
+
+
+@dataclass
+class Curation:
+    articles: list[Article]  # published articles, in the given order; duplicates folded away
+    stories: list[Story] = field(default_factory=list)
+    story_of: dict[str, Story] = field(default_factory=dict)  # article id -> its story
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related ids
+    duplicates: dict[str, tuple[Duplicate, ...]] = field(default_factory=dict)  # original id -> copies
+    warnings: list[str] = field(default_factory=list)
+
+
+def curate(articles: Sequence[Article]) -> Curation:
+    """Fold duplicates into their originals, then find stories and related articles.
+
+    `articles` must be newest first (the site's order); positions in that order drive the
+    time windows of stories.
+    """
+    published, duplicates, warnings = fold_duplicates(articles)
+    index = TermIndex.build(published)
+    stories = find_stories(index)
+    story_of = {member: story for story in stories for member in story.members}
+    related = find_related(index, {member: story.id for member, story in story_of.items()})
+    return Curation(published, stories, story_of, related, duplicates, warnings)
+
+
+def curation_inputs(article: Article) -> tuple[object, ...]:
+    """Everything of an article that curation reads: while it is unchanged, so is the curation."""
+    return (article.id, article.date, article.title, article.summary, article.tags, article.names,
+            article.duplicate_of, article.source, article.source_url)
+
+
+def fold_duplicates(
+    articles: Sequence[Article],
+) -> tuple[list[Article], dict[str, tuple[Duplicate, ...]], list[str]]:
+    """Split off articles marked `duplicate_of` an article that is published.
+
+    A copy of a copy joins the first original. A copy whose original is missing (deleted, a
+    draft, or a mistyped id) stays published, with a warning saying so.
+    """
+    by_id = {article.id: article for article in articles}
+    copies: dict[str, list[Duplicate]] = {}
+    published: list[Article] = []
+    warnings: list[str] = []
+    for article in articles:
+        original = find_original(article, by_id)
+        if original is None:
+            if article.duplicate_of is not None:
+                warnings.append(str(SourceError(
+                    article.path, None,
+                    f"`duplicate_of: {article.duplicate_of}` names no published article, so this "
+                    f"one is published on its own; correct the id or remove `duplicate_of`",
+                )))
+            published.append(article)
+            continue
+        copies.setdefault(original.id, []).append(
+            Duplicate(article.id, article.title, article.source, article.source_url, article.rel_path)
+        )
+    duplicates = {
+        original: tuple(sorted(found, key=lambda d: d.path)) for original, found in copies.items()
+    }
+    return published, duplicates, warnings
+
+
+def find_original(article: Article, by_id: dict[str, Article]) -> Article | None:
+    """The published article this one copies, following chains; None if it is no copy."""
+    seen = {article.id}
+    current = article
+    while current.duplicate_of is not None:
+        target = by_id.get(current.duplicate_of)
+        if target is None or target.id in seen:
+            return None  # missing, or a loop: nothing to fold into
+        seen.add(target.id)
+        current = target
+    return current if current is not article else None

@@ -1,0 +1,215 @@
+"""Find near-duplicate articles: the same text captured twice, or one wire story in two outlets.
+
+Technique: each body becomes a set of 4-word shingles (word runs after case folding, so line
+wrapping, punctuation and quote styles do not matter). A MinHash sketch of 128 values is made by
+one-permutation hashing (Li, Owen and Zhang 2012: one 64-bit hash per shingle, split into 128
+bins, the minimum kept per bin) with rotation densification for empty bins (Shrivastava and Li
+2014), so two sketches agree in a bin with probability equal to the sets' Jaccard similarity.
+LSH banding (64 bands of 2 values: a pair with Jaccard 0.2 shares a band with probability 0.93,
+0.4 with 0.99997) finds candidate pairs without comparing all pairs; each candidate is then
+verified on the exact shingle sets.
+
+Two texts are near-duplicates when their shingles overlap with Jaccard >= 0.5, or when the
+shorter is >= 80% contained in the longer and is at least a quarter of its length (a wire copy
+trimmed by one outlet). Texts under 25 words are never judged: too little to go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import derive_id
+from .errors import DigestError
+from .frontmatter import split_document
+
+SHINGLE_WORDS = 4
+BINS = 128
+BANDS = 64
+ROWS = BINS // BANDS
+MIN_WORDS = 25
+JACCARD_MIN = 0.5
+CONTAINMENT_MIN = 0.8
+SIZE_RATIO_MIN = 0.25
+_WORD = re.compile(r"\w+")
+_EMPTY = -1
+# larger than any bin value (hash >> 7 < 2**57): a borrowed value never equals an own one
+_ROTATION_STEP = 1 << 57
+
+
+def shingle(text: str) -> frozenset[int]:
+    """64-bit hashes of the text's overlapping 4-word runs (the whole text when shorter)."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if not words:
+        return frozenset()
+    runs = (" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+    return frozenset(
+        int.from_bytes(hashlib.blake2b(run.encode("utf-8"), digest_size=8).digest(), "little") for run in runs
+    )
+
+
+def sketch(shingles: Iterable[int]) -> tuple[int, ...]:
+    """One-permutation MinHash sketch: the least hash per bin, empty bins densified by rotation."""
+    bins = [_EMPTY] * BINS
+    for value in shingles:
+        slot, rest = value % BINS, value >> 7
+        if bins[slot] == _EMPTY or rest < bins[slot]:
+            bins[slot] = rest
+    if all(value == _EMPTY for value in bins):
+        return tuple(bins)
+    filled = list(bins)
+    for slot in range(BINS):
+        if bins[slot] == _EMPTY:
+            # borrow from the next non-empty bin to the right, marked with the distance
+            distance = 1
+            while bins[(slot + distance) % BINS] == _EMPTY:
+                distance += 1
+            filled[slot] = bins[(slot + distance) % BINS] + distance * _ROTATION_STEP
+    return tuple(filled)
+
+
+def band_keys(signature: tuple[int, ...]) -> Iterator[tuple[int, tuple[int, ...]]]:
+    """The LSH buckets a sketch falls in: one per band of ROWS values."""
+    for band in range(BANDS):
+        yield band, signature[band * ROWS : (band + 1) * ROWS]
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    containment: float  # share of the smaller set found in the larger
+    size_ratio: float  # smaller / larger
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.jaccard >= JACCARD_MIN or (
+            self.containment >= CONTAINMENT_MIN and self.size_ratio >= SIZE_RATIO_MIN
+        )
+
+
+def compare(a: frozenset[int], b: frozenset[int]) -> Similarity:
+    """Exact overlap of two shingle sets."""
+    if not a or not b:
+        return Similarity(0.0, 0.0, 0.0)
+    common = len(a & b)
+    small, large = sorted((len(a), len(b)))
+    return Similarity(common / (len(a) + len(b) - common), common / small, small / large)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An earlier text this one duplicates."""
+
+    key: str
+    similarity: Similarity
+
+
+@dataclass
+class DuplicateIndex:
+    """Texts seen so far, bucketed by LSH band; ask `find` before `add` for each new text."""
+
+    shingles: dict[str, frozenset[int]] = field(default_factory=dict)
+    eligible: dict[str, bool] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+    buckets: dict[tuple[int, tuple[int, ...]], list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, text: str, eligible: bool = True) -> None:
+        """Index a text under `key`; ineligible texts (duplicates themselves) are never returned.
+
+        A key indexed before keeps its text; only its eligibility is updated (an article read
+        from disk and then found to be a duplicate must stop being offered as an original).
+        """
+        if key in self.shingles:
+            self.eligible[key] = eligible
+            return
+        sets = shingle(text)
+        self.shingles[key] = sets
+        self.eligible[key] = eligible
+        self.order[key] = len(self.order)
+        if len(sets) + SHINGLE_WORDS - 1 < MIN_WORDS:
+            return
+        for bucket in band_keys(sketch(sets)):
+            self.buckets.setdefault(bucket, []).append(key)
+
+    def find(self, text: str, exclude: str | None = None) -> Found | None:
+        """The earliest-added eligible text this one near-duplicates, most similar first."""
+        sets = shingle(text)
+        if len(sets) + SHINGLE_WORDS - 1 < MIN_WORDS:
+            return None
+        candidates: set[str] = set()
+        for bucket in band_keys(sketch(sets)):
+            candidates.update(self.buckets.get(bucket, ()))
+        best: Found | None = None
+        for key in sorted(candidates, key=self.order.__getitem__):
+            if key == exclude or not self.eligible[key]:
+                continue
+            similarity = compare(sets, self.shingles[key])
+            if similarity.is_duplicate and (best is None or similarity.jaccard > best.similarity.jaccard):
+                best = Found(key, similarity)
+        return best
+
+
+WINDOW_DAYS = 7  # ingest compares a new article with the content of the week around its date
+
+
+@dataclass(frozen=True)
+class Original:
+    """The content file a new article near-duplicates."""
+
+    id: str
+    path: Path
+    similarity: Similarity
+
+
+class NearbyContent:
+    """Articles already in `content/` near a date, for ingest's near-duplicate check.
+
+    Ingest files articles as `content/YYYY/MM/DD/<slug>.md`; only the day folders within
+    WINDOW_DAYS of a new article are read (and each only once), so checking stays quick however
+    large the archive grows. Files that cannot be read are skipped: `digest build` reports them.
+    """
+
+    def __init__(self, content_dir: Path, window_days: int = WINDOW_DAYS) -> None:
+        self.content_dir = content_dir
+        self.window = window_days
+        self.index = DuplicateIndex()
+        self.paths: dict[str, Path] = {}
+        self.days: set[dt.date] = set()
+
+    def check(self, article_id: str, day: dt.date, body: str) -> Original | None:
+        """The earlier article this body duplicates, if any (never the article itself)."""
+        self.load_days(day)
+        found = self.index.find(body, exclude=article_id)
+        return Original(found.key, self.paths[found.key], found.similarity) if found else None
+
+    def add(self, article_id: str, path: Path, body: str, duplicate: bool) -> None:
+        """Remember an article just written; a duplicate is never offered as an original."""
+        self.paths.setdefault(article_id, path)
+        self.index.add(article_id, body, eligible=not duplicate)
+
+    def load_days(self, day: dt.date) -> None:
+        for offset in range(-self.window, self.window + 1):
+            other = day + dt.timedelta(days=offset)
+            if other in self.days:
+                continue
+            self.days.add(other)
+            folder = self.content_dir / f"{other:%Y}" / f"{other:%m}" / f"{other:%d}"
+            if folder.is_dir():
+                for path in sorted(folder.glob("*.md")):
+                    self.load_file(path)
+
+    def load_file(self, path: Path) -> None:
+        try:
+            document = split_document(path.read_text(encoding="utf-8"), path)
+        except (OSError, UnicodeDecodeError, DigestError):
+            return
+        meta = document.meta
+        rel_path = path.relative_to(self.content_dir).as_posix()
+        given = meta.get("id")
+        article_id = given if isinstance(given, str) else derive_id(rel_path)
+        self.add(article_id, path, document.body, duplicate=bool(meta.get("duplicate_of")))

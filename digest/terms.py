@@ -1,0 +1,255 @@
+"""Weighted terms of articles and an inverted index over them, for stories and related coverage.
+
+An article's terms: the words of its title (weight 3) and summary (2), folded as in
+`topics.py` with stop words dropped; pairs of adjacent words there ("missile defense"); its
+tags as whole terms (3); and names, runs of two or more capitalised words ("Recep Tayyip
+Erdogan"), found in the summary and the first few hundred characters of the body (2). The body's
+other words are left out: the summary is usually its first paragraph, and reading more costs
+time at build scale. Weights are multiplied by inverse document frequency; an article's
+strongest terms form a normalised vector, and the dot product of two vectors is the articles'
+cosine similarity.
+
+Candidates for a comparison come from the postings of an article's strongest terms only, and
+terms held by more than MAX_DF articles get no postings (they tell too little apart), so the
+work grows with the number of articles, never with its square.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from heapq import nlargest
+from itertools import chain, pairwise
+from operator import itemgetter
+
+from .models import Article
+from .topics import fold_word
+
+LEAD_CHARS = 600
+NAME_WEIGHT = 3.0  # people, places and organisations tell one event from another best
+QUERY_TERMS = 40  # an article looks for neighbours through (at most) its 40 strongest searchable terms
+VECTOR_TERMS = 32  # similarity uses an article's strongest shared terms only (pruned TF-IDF)
+MAX_DF = 64  # terms held by more articles get no postings: they tell too little apart
+_TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
+# names: runs of capitalised words ("Recep Tayyip Erdogan", "Xinhua")
+_NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)*")
+_SENTENCE_START = frozenset(".!?\"\u201c\u2018'(:#*->|")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # Markdown link and image addresses: not words
+_STOP_WORDS = """
+a about above after again against ago all almost also although am among an and another any are
+around as at back be because been before being below between both but by can could did do does
+doing down during each either even ever every few for from further get got had has have having he
+her here hers him his how however i if in into is it its itself just last late later least less
+like made make many may me might more most much must my near never new next no nor not now of off
+on once one only or other our ours out over own per perhaps put rather really said same say says
+see seen she should since so some still such than that the their theirs them then there these
+they this those though three through thus to today told too two under until up upon us very via
+was we week weeks were what when where whether which while who whom whose why will with within
+without would year years yet you your monday tuesday wednesday thursday friday saturday sunday
+january february march april june july august september october november december mr mrs ms
+percent according reported report reports including include first second former people time
+well way want going take took come came day days month months left right say, told, statement
+news update updated read photo image getty reuters afp ap more's
+"""
+STOP_WORDS = frozenset(fold_word(word.strip(",")) for word in _STOP_WORDS.split())
+
+
+_FOLDED: dict[str, str | None] = {}  # raw word -> folded content word, or None for a stop word
+
+
+def stem(word: str) -> str:
+    """`fold_word`, then -ing and -ed cut: "suspected" meets "suspect", "shooting" "shoot"."""
+    word = fold_word(word)
+    if word.isalpha():
+        if len(word) >= 6 and word.endswith("ing"):
+            return word[:-3]
+        if len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"):
+            return word[:-2]
+    return word
+
+
+def _content_word(word: str) -> str | None:
+    """Stem of a word worth indexing; None for stop words, numbers and single letters."""
+    folded = _FOLDED.get(word, "")
+    if folded == "":
+        folded = None if fold_word(word) in STOP_WORDS else stem(word)
+        if folded is not None and (folded in STOP_WORDS or len(folded) < 2 or folded.isdigit()):
+            folded = None
+        if len(_FOLDED) < 500_000:  # a bounded memo: words repeat across articles
+            _FOLDED[word] = folded
+    return folded
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when the word at `start` begins the text, a line, or a sentence (after . ! ? : " ( or a
+    Markdown marker such as `## ` or `- `)."""
+    head = text[max(0, start - 6) : start]
+    before = head.rstrip()
+    return not before or "\n" in head[len(before) :] or before[-1] in _SENTENCE_START
+
+
+_NAME_TERMS: dict[str, tuple[str, ...]] = {}  # a bounded memo: names repeat across articles
+
+
+def _name_terms(name: str) -> tuple[str, ...]:
+    """"@word" for each word of a name, and "@first second" for each pair of neighbours:
+    "Lieutenant General Vladimir Alexeyev" still meets "General Vladimir Alexeyev"."""
+    words = [word for word in map(_content_word, _TOKEN.findall(name)) if word]
+    terms = tuple([f"@{word}" for word in words] + [f"@{a} {b}" for a, b in pairwise(words)])
+    if len(_NAME_TERMS) < 200_000:
+        _NAME_TERMS[name] = terms
+    return terms
+
+
+def find_names(summary: str, body: str) -> tuple[str, ...]:
+    """Names in the summary and the start of the body: runs of capitalised words, except one
+    word opening a sentence. Found when a content file is read, and kept with its article."""
+    found: dict[str, None] = {}
+    for text in (summary, _LINK_TARGET.sub("]", body[:LEAD_CHARS])):
+        for match in _NAME.finditer(text):
+            name = match.group()
+            if " " not in name and _opens_sentence(text, match.start()):
+                continue  # one capitalised word opening a sentence: no sign of a name
+            found[name] = None
+    return tuple(found)
+
+
+def extract_terms(title: str, summary: str, tags: Sequence[str], names: Sequence[str]) -> dict[str, float]:
+    """Raw term weights of one article (before inverse document frequency)."""
+    weights: dict[str, float] = {}
+    get = weights.get
+    for text, weight in ((title, 3.0), (summary, 2.0)):
+        previous = None
+        for raw in _TOKEN.findall(text):
+            word = _content_word(raw)
+            if word is None:
+                previous = None
+                continue
+            weights[word] = get(word, 0.0) + weight
+            if previous is not None:
+                pair = f"{previous} {word}"
+                weights[pair] = get(pair, 0.0) + weight
+            previous = word
+    for tag in tags:
+        words = [word for word in map(_content_word, _TOKEN.findall(tag)) if word]
+        if words:
+            term = "#" + " ".join(words)
+            weights[term] = get(term, 0.0) + 3.0
+            for word in words:
+                weights[word] = get(word, 0.0) + 1.5
+    name_terms: set[str] = set()
+    for name in names:
+        terms = _NAME_TERMS.get(name)
+        name_terms.update(terms if terms is not None else _name_terms(name))
+    for term in name_terms:
+        weights[term] = get(term, 0.0) + NAME_WEIGHT
+    # a word met again (in another field, or twice) helps less than a new one
+    return {term: weight if weight <= 1.0 else 1.0 + math.log(weight) for term, weight in weights.items()}
+
+
+def article_terms(article: Article) -> dict[str, float]:
+    """The raw terms of an article, from its title, summary, tags and names."""
+    return extract_terms(article.title, article.summary, article.tags, article.names)
+
+
+@dataclass
+class TermIndex:
+    """TF-IDF vectors of a list of articles (kept in the given order) and postings of their terms."""
+
+    articles: Sequence[Article]
+    vectors: list[dict[str, float]]  # term -> tf x idf, normalised to length 1
+    queries: list[list[str]]  # each article's strongest terms that have postings
+    postings: dict[str, list[int]]  # term -> article positions, ascending
+    times: list[float]  # article timestamps, by position
+    names: list[frozenset[str]]  # each article's distinctive names (held by 2 to MAX_DF articles)
+    weights: dict[str, list[float]]  # term -> its weight in each article of its postings
+    _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, articles: Sequence[Article], raw: Sequence[dict[str, float]] | None = None) -> TermIndex:
+        """Index articles; `raw` may give precomputed `article_terms` (same order)."""
+        raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
+        count = len(articles)
+        df = Counter(chain.from_iterable(raw))
+        # smoothed: a term every article holds still counts a little (two articles can match)
+        idf = {term: math.log((count + 1) / n) for term, n in df.items()}
+        searchable = {term for term, n in df.items() if 2 <= n <= MAX_DF}
+        vectors: list[dict[str, float]] = []
+        queries: list[list[str]] = []
+        names: list[frozenset[str]] = []
+        for terms in raw:
+            vector = {term: weight * idf[term] for term, weight in terms.items() if term in idf}
+            # the length counts every term, but only terms other articles share can match
+            norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+            shared = [term for term in vector if df[term] > 1]
+            # strongest first; nlargest is stable, so equal weights keep the article's term order
+            if len(shared) > VECTOR_TERMS:
+                shared = nlargest(VECTOR_TERMS, shared, key=vector.__getitem__)
+            pruned = {term: vector[term] / norm for term in shared}
+            vectors.append(pruned)
+            useful = [term for term in pruned if term in searchable]
+            queries.append(nlargest(QUERY_TERMS, useful, key=pruned.__getitem__))
+            names.append(frozenset(term for term in useful if term[0] == "@"))
+        # a queried term's postings list every article holding it, in position order, with the
+        # term's weight there
+        postings: dict[str, list[int]] = {term: [] for term in chain.from_iterable(queries)}
+        weights: dict[str, list[float]] = {term: [] for term in postings}
+        for position, vector in enumerate(vectors):
+            for term in postings.keys() & vector.keys():
+                postings[term].append(position)
+                weights[term].append(vector[term])
+        return cls(articles, vectors, queries, postings, [a.date.timestamp() for a in articles], names, weights)
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine similarity of two indexed articles (remembered: stories and related both ask)."""
+        pair = (a, b) if a < b else (b, a)
+        score = self._similar.get(pair)
+        if score is None:
+            first, second = self.vectors[pair[0]], self.vectors[pair[1]]
+            # fsum is exact: the result does not depend on the (hash) order of the common terms
+            score = self._similar[pair] = math.fsum([first[term] * second[term] for term in first.keys() & second.keys()])
+        return score
+
+    def shared_names(self, a: int, b: int) -> int:
+        """How many distinctive names two articles have in common."""
+        return len(self.names[a] & self.names[b])
+
+    def neighbours(self, position: int, limit: int) -> list[tuple[int, float]]:
+        """Up to `limit` (article, score) pairs, best first: the dot product over this article's
+        query terms, summed along their postings in one pass (no pair is compared on its own).
+
+        Terms held by more than MAX_DF articles add nothing here, so the score can be a little
+        under the cosine `similarity`; for a small archive (under MAX_DF articles) they are equal.
+        """
+        vector = self.vectors[position]
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term in self.queries[position]:
+            mine = vector[term]
+            for other, theirs in zip(self.postings[term], self.weights[term]):
+                scores[other] = get(other, 0.0) + mine * theirs
+        scores.pop(position, None)
+        # query terms are taken in a fixed order, so each sum is the same in every run
+        best = nlargest(limit, scores.items(), key=itemgetter(1))
+        best.sort(key=lambda item: (-item[1], item[0]))
+        return best
+
+    def candidates(self, position: int, limit: int, span: tuple[int, int] | None = None) -> list[int]:
+        """Up to `limit` articles sharing the most query terms with this one (never itself).
+
+        `span` (first, last position) keeps only articles in that range of the index.
+        """
+        lists = (self.postings[term] for term in self.queries[position])
+        if span is not None:
+            first, last = span
+            lists = (holders[bisect_left(holders, first) : bisect_right(holders, last)] for holders in lists)
+        shared = Counter(chain.from_iterable(lists))
+        shared.pop(position, None)
+        # Counter keeps insertion order (query terms, then positions), so ties are stable
+        best = shared.most_common(limit)
+        best.sort(key=lambda item: (-item[1], item[0]))
+        return [other for other, _ in best]

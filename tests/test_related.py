@@ -1,0 +1,122 @@
+"""Related coverage: up to five articles on the same subject, any date, found without all pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from digest.build import build_site
+from digest.config import load_config
+from digest.related import RELATED_COUNT, find_related
+from digest.stories import STORY_CANDIDATES, find_stories
+from digest.terms import TermIndex, extract_terms, find_names
+
+from .conftest import FIXTURES, REPO, tree_bytes
+from .test_stories import make_article
+
+S400_2019 = "/2019/07/12/turkey-receives-first-russian-missile-delivery/"
+S400_2025 = "/2025/11/03/turkey-not-to-forgo-russian-s-400-missile-systems/"
+
+
+def related_section(page: str) -> str:
+    return page.split('id="related-heading"')[1].split("</section>")[0] if 'id="related-heading"' in page else ""
+
+
+def test_the_two_s400_articles_link_each_other(tmp_path: Path) -> None:
+    root = tmp_path / "stories"
+    shutil.copytree(FIXTURES / "site-stories", root)
+    out = tmp_path / "out"
+    build_site(load_config(root).with_overrides(output_dir=str(out)))
+    first = (out / S400_2019.strip("/") / "index.html").read_text()
+    later = (out / S400_2025.strip("/") / "index.html").read_text()
+    assert f'href="{S400_2025}"' in related_section(first)
+    assert f'href="{S400_2019}"' in related_section(later)
+    assert "<h2 id=\"related-heading\">Related coverage</h2>" in first
+    # a football report has nothing in common with the rest
+    sport = (out / "2026/02/08/harbury-stun-league-leaders-to-reach-cup-final/index.html").read_text()
+    assert related_section(sport) == ""
+
+
+def test_related_are_ranked_capped_and_exclude_the_story() -> None:
+    base = "Tavros port strike delays grain exports"
+    articles = [make_article(i, f"{base} day {i}", f"Dock workers in Tavros halted grain exports at Stavenport, round {i}.",
+                             hours=-24 * 10 * i) for i in range(8)]
+    articles.append(make_article(50, "Opera season opens in Lindaro", "The Lindaro opera opened its season.", hours=3))
+    articles.sort(key=lambda a: a.sort_key)
+    index = TermIndex.build(articles)
+    related = find_related(index, {"id-0": "s", "id-1": "s"})
+    assert len(related["id-2"]) == RELATED_COUNT and "id-2" not in related["id-2"]
+    assert "id-1" not in related["id-0"] and "id-0" not in related["id-1"]  # same story
+    assert "id-50" not in related
+    position = {a.id: i for i, a in enumerate(articles)}
+    scores = dict(index.neighbours(position["id-2"], 20))
+    ranked = [scores[position[other]] for other in related["id-2"]]
+    assert ranked == sorted(ranked, reverse=True)
+
+
+def test_only_articles_sharing_a_term_are_ever_scored() -> None:
+    """Never all pairs: scores flow along postings only, and stories compare few pairs each."""
+    words = [f"w{n}x" for n in range(3000)]
+    articles = [make_article(i, " ".join(words[i * 10 : i * 10 + 5]), " ".join(words[i * 10 + 5 : i * 10 + 10]),
+                             hours=-i) for i in range(300)]
+    index = TermIndex.build(articles)
+    assert all(index.neighbours(i, 50) == [] for i in range(len(articles)))
+    assert find_related(index, {}) == {} and find_stories(index) == [] and index._similar == {}
+    # with shared terms: every scored article shares a searchable term, and stories stay bounded
+    articles = [make_article(i, f"Tavros w{i % 40}x w{i % 37}y", f"note w{i % 31}z", hours=-i) for i in range(400)]
+    index = TermIndex.build(articles)
+    for position in range(len(articles)):
+        sharers = {other for term in index.queries[position] for other in index.postings[term]} - {position}
+        assert {other for other, _ in index.neighbours(position, 1000)} <= sharers
+    find_stories(index)
+    assert len(index._similar) <= len(articles) * STORY_CANDIDATES
+
+
+def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
+    names = find_names('Police met Xinhua reporters. Officials said "Yes" to Recep Tayyip Erdogan.', "")
+    assert names == ("Xinhua", "Recep Tayyip Erdogan")
+    terms = extract_terms("", "", (), names)
+    names = sorted(term for term in terms if term.startswith("@"))
+    assert names == ["@erdogan", "@recep", "@recep tayyip", "@tayyip", "@tayyip erdogan", "@xinhua"]
+    # a heading without a full stop, a paragraph's first word, list markers: no names either
+    assert find_names("", "## What next\n\nOfficials said so.\n\n- Rescuers came from Tolvik") == ("Tolvik",)
+
+
+def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
+    root = tmp_path / "stories"
+    shutil.copytree(FIXTURES / "site-stories", root)
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-m", "digest", "build", "--out", str(out)], cwd=root, env=env,
+                       check=True, capture_output=True)
+        trees.append(tree_bytes(out))
+    assert trees[0] == trees[1]
+    assert any(name.endswith("index.html") and b"card-also" in data for name, data in trees[0].items())
+
+
+def test_dates_do_not_limit_related_coverage() -> None:
+    old = make_article(1, "Grain corridor talks resume in Tavros", "Envoys from Ostrevia and Karesh met in Tavros.")
+    new = make_article(2, "Tavros grain corridor deal signed", "Ostrevia and Karesh signed the Tavros grain deal.",
+                       hours=24 * 365 * 3)
+    filler = [make_article(10 + i, f"Unrelated item {i} on cycling", f"Riders {i} raced.", hours=-i) for i in range(5)]
+    articles = sorted([old, new, *filler], key=lambda a: a.sort_key)
+    related = find_related(TermIndex.build(articles), {})
+    assert related["id-1"][0] == "id-2" and related["id-2"][0] == "id-1"
+    assert new.date - old.date > dt.timedelta(days=1000)
+
+
+def test_in_the_sample_site_the_s400_articles_link_each_other(tmp_path: Path) -> None:
+    """The repository's own digest (content ingested from seeds/): delivery and refusal are linked."""
+    out = tmp_path / "site"
+    build_site(load_config(REPO).with_overrides(output_dir=str(out), cache_dir=str(tmp_path / "cache")))
+    pages = {page.parent.name: page.read_text() for page in out.glob("20*/*/*/*/index.html")}
+    delivery = "turkey-receives-first-russian-missile-delivery-sparking-us-nato-concerns"
+    refusal = "turkey-not-to-forgo-russian-s-400-missile-systems-despite-us-pressure"
+    assert f"/{refusal}/" in related_section(pages[delivery])
+    assert f"/{delivery}/" in related_section(pages[refusal])
