@@ -33,7 +33,7 @@ from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
-from .search import article_pages, is_index_file, search_enabled, update_search_index
+from .search import is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
 from .views import ViewBuilder
 from .writer import MARKER, SiteWriter, build_lock, recover
@@ -226,9 +226,9 @@ class Builder:
             copy_assets(config, writer)
             write_seo_files(jobs, views, writer)
             clock.lap("feeds")
-            if search_enabled(site):
-                # every page is staged or kept: index them before the commit, so the index ships with them
-                search = update_search_index(article_pages(site), writer)
+            if site.has_search:
+                # indexed before the commit, so the index ships with the pages
+                search = update_search_index(site, writer)
                 report.search_files, report.search_seconds = search.files, search.seconds
                 clock.lap("search")
             writer.commit()
@@ -324,7 +324,7 @@ class Builder:
             return 0
         pending, self.pending = self.pending, {}
         # the search index follows the edited text here, off the quick path the browser waits for
-        search = self.rendered is not None and search_enabled(self.rendered.site)
+        search = self.rendered is not None and self.rendered.site.has_search
         with build_lock(self.config.output_dir):
             writer = SiteWriter(self.config.output_dir, self.state.manifest)
             try:
@@ -334,7 +334,7 @@ class Builder:
                 for rel_path, (data, key, producer) in pending.items():
                     writer.write(rel_path, data, producer, key)
                 if search and self.rendered is not None:
-                    update_search_index(article_pages(self.rendered.site), writer)
+                    update_search_index(self.rendered.site, writer)
                 writer.commit()
             except BaseException:
                 writer.abort()

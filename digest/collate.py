@@ -57,6 +57,11 @@ class Site:
         """Position of a day's edition in `editions`."""
         return self._edition_positions[day]
 
+    @property
+    def has_search(self) -> bool:
+        """Search is on unless turned off, and only once there is an article to find."""
+        return self.config.search and bool(self.articles)
+
     def replace_article(self, old: Article, new: Article) -> None:
         """Swap in an edited article that keeps its place (same day, topics, date and card)."""
         replace_in(self.articles, old, new)

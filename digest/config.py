@@ -49,6 +49,7 @@ class Config:
     feed_full_content: bool = True
     items_per_page: int = 30
     search: bool = True  # build the Pagefind search index and the search page
+    search_full_text: bool = False  # index article bodies too, not only headlines and summaries
     topics: tuple[Topic, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -96,6 +97,7 @@ _SCALARS: dict[str, _Check] = {
     "feed_full_content": (lambda v: isinstance(v, bool), "true or false"),
     "items_per_page": (lambda v: _is_int(v) and 1 <= v <= 10_000, "a whole number from 1 to 10000"),
     "search": (lambda v: isinstance(v, bool), "true or false"),
+    "search_full_text": (lambda v: isinstance(v, bool), "true or false"),
 }
 _TOPIC_KEYS = {"slug", "name", "description", "keywords"}
 # What tomllib's messages mean for someone editing digest.toml by hand

@@ -18,7 +18,6 @@ from .charts import ChartView, make_chart
 from .collate import Edition, Month, Site
 from .config import Config, Topic
 from .models import Article
-from .search import search_enabled
 
 WORDS_PER_MINUTE = 230
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -284,7 +283,7 @@ class ViewBuilder:
         self.site = site
         self.config = site.config
         self.linker = Linker(site.config)
-        self.search = search_enabled(site)
+        self.search = site.has_search
         self._cards: dict[str, Card] = {}
         self._topic_links = {
             topic.slug: Link(topic.name, self.linker.link(urls.topic(topic.slug).url))

@@ -86,10 +86,26 @@ def test_incremental_index_equals_a_clean_one(tmp_path: Path) -> None:
     build_site(config_for(root, output_dir=str(out)))
     path = root / "content/2026/02/07/market-prices.md"
     path.write_text(path.read_text() + "\nTraders expect calmer prices in spring.\n")
-    report = build_site(config_for(root, output_dir=str(out)))  # reads unchanged pages from the output
+    report = build_site(config_for(root, output_dir=str(out)))
+    assert report.search_files == 0  # the index holds headlines and summaries: a later paragraph is not in it
+    path.write_text(path.read_text().replace("rose for a third week", "rose for a fourth week"))
+    report = build_site(config_for(root, output_dir=str(out)))  # the summary changed: index again
     assert report.search_files > 0
     build_site(config_for(root, output_dir=str(clean)), BuildOptions(use_cache=False))
     assert bundle(out) == bundle(clean)
+
+
+def test_full_text_search_indexes_the_body(tmp_path: Path) -> None:
+    from digest.search import search_documents
+    from digest.build import load_site
+
+    root = fixture_root(tmp_path)
+    site, _ = load_site(config_for(root))
+    headlines = b"".join(data for _, data in search_documents(site, full_text=False))
+    full = b"".join(data for _, data in search_documents(site, full_text=True))
+    assert b"Her party will choose a new leader next month." not in headlines
+    assert b"Her party will choose a new leader next month." in full
+    assert b"Minister resigns after election defeat" in headlines
 
 
 def fake_pagefind(tmp_path: Path, script: str) -> Path:
