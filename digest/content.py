@@ -184,7 +184,10 @@ def _make_article(
     tags = _read_list(meta, "tags", fail)
     topics_given = "topics" in meta and meta["topics"] not in (None, [])
     body_words = count_words(body)
-    summary = optional["summary"] or shorten(first_paragraph(body), SUMMARY_LIMIT)
+    opening = first_paragraph(body)
+    summary = optional["summary"] or shorten(opening, SUMMARY_LIMIT)
+    # a summary that only repeats the body's first words is not shown above the body
+    summary_opens_body = opening.startswith(summary.rstrip("\u2026").rstrip())
     if topics_given:
         topics = tuple(dict.fromkeys(_read_list(meta, "topics", fail)))
         unknown = [slug for slug in topics if config.topic(slug) is None]
@@ -236,7 +239,7 @@ def _make_article(
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
         image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
-        names=find_names(summary, body),
+        names=find_names(summary, body), summary_opens_body=summary_opens_body,
     )
     return replace(article, fingerprint=hash_text(repr(article))), notes
 

@@ -42,6 +42,7 @@ class Article:
     duplicate_of: str | None = None  # id of the article this one copies (see curation.py)
     names: tuple[str, ...] = ()  # capitalised names in the summary and the body's start (terms.py)
     lang: str | None = None  # the article's language, when front matter names one
+    summary_opens_body: bool = False  # the summary is the body's first words (not shown twice)
     fingerprint: str = ""  # hash of everything above: equal fingerprints show the same article
 
     @functools.cached_property

@@ -6,6 +6,7 @@ on another machine renders exactly what this machine would.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import traceback
 from collections.abc import Sequence
@@ -83,12 +84,23 @@ def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
     return env
 
 
+# Macros that render the same markup on many pages (a card appears on its edition, topic and
+# related pages; the header and footer on all): each becomes a global that renders once per
+# distinct argument and reuses the result for the rest of the build.
+CACHED_MACROS = {"partials/card.html": ("card",), "partials/chrome.html": ("site_header", "site_footer")}
+
+
 class PageRenderer:
     """Render named templates with a view; template mistakes become located errors."""
 
     def __init__(self, bundle: TemplateBundle) -> None:
         self.env = make_environment(bundle)
         self._templates: dict[str, jinja2.Template] = {}
+        for name, macros in CACHED_MACROS.items():
+            if name in bundle.sources:
+                module = self.template(name).module
+                for macro in macros:
+                    self.env.globals[macro] = functools.lru_cache(maxsize=None)(getattr(module, macro))
 
     def template(self, name: str) -> jinja2.Template:
         cached = self._templates.get(name)

@@ -162,6 +162,7 @@ class ArticleView:
     story: tuple[Card, ...] = ()  # the same story from other sources, oldest first
     duplicates: tuple[Link, ...] = ()  # copies folded into this article (label: source, url: original)
     topic_scores: tuple[Link, ...] = ()  # the article's topics; `note` is the score ("0.62") or ""
+    standfirst: bool = True  # show the summary above the body (not when the body opens with it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +439,7 @@ class ViewBuilder:
                 for copy in curation.duplicates.get(article.id, ())
             ),
             topic_scores=self.scored_topics(article),
+            standfirst=not article.summary_opens_body,
         )
 
     def scored_topics(self, article: Article) -> tuple[Link, ...]:

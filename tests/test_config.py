@@ -39,7 +39,7 @@ def test_unknown_keys_warn_with_line(tmp_path: Path) -> None:
     assert len(config.warnings) == 1
     assert config.warnings[0].endswith("digest.toml:2: unknown setting `colour` is ignored (known: base_url, cache_dir, "
                                        "content_dir, description, feed_full_content, feed_length, items_per_page, "
-                                       "language, output_dir, search, templates_dir, timezone, title, topics)")
+                                       "language, output_dir, search, search_full_text, templates_dir, timezone, title, topics)")
 
 
 def test_every_wrong_type_is_reported_with_its_line(tmp_path: Path) -> None:
