@@ -27,12 +27,13 @@ from .config import Config
 from .content import find_content_files, parse_files, read_body, settings_key
 from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
-from .executor import WorkRunner, make_runner, run_chunks
+from .executor import DaskRunner, WorkRunner, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
+from .staging import Plan, render_planned, set_plan
 from .search import is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
 from .views import ViewBuilder
@@ -208,15 +209,9 @@ class Builder:
             in_feeds = feed_article_ids(site)
             feed_html: dict[str, str] = {}
             html_cache = state.html if state else {}
-            by_path = {job.route.path: job for job in todo}
-            explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
-            worker = runner if runner is not None and (explicit or len(todo) >= 50) else WorkRunner()
-            render = functools.partial(render_chunk, bundle)
-            for done, result in enumerate(run_chunks(worker, render, _tasks(todo, in_feeds), len(todo)), start=1):
-                job = by_path[result.path]
-                writer.write(result.path, result.data, job.producer, job.key)
-                if result.html is not None and job.article is not None:
-                    feed_html[job.article.body_hash] = result.html
+            for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):
+                if html is not None and job.article is not None:
+                    feed_html[job.article.body_hash] = html
                 if done % 200 == 0 or done == len(todo):
                     progress("pages", done, len(todo))
             report.rendered = len(todo)
@@ -240,6 +235,37 @@ class Builder:
         report.removed = len(writer.removed())
         self.rendered = Rendered(site, views, bundle, site_key)
         return OutputState(manifest=writer.manifest, html=feed_html)
+
+    def render_pages(
+        self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
+        runner: WorkRunner | None,
+    ) -> Iterator[tuple[PageJob, str | None]]:
+        """Render pages into the writer; yield each job with its body HTML when a feed needs it.
+
+        On this machine, worker processes forked after planning render and stage the files
+        themselves; on a Dask cluster the views travel with the tasks and the bytes come back.
+        """
+        if isinstance(runner, DaskRunner):
+            by_path = {job.route.path: job for job in todo}
+            render = functools.partial(render_chunk, bundle)
+            for result in run_chunks(runner, render, _tasks(todo, in_feeds), len(todo)):
+                job = by_path[result.path]
+                writer.write(result.path, result.data, job.producer, job.key)
+                yield job, result.html
+            return
+        if runner is not None:
+            runner.close()  # the loading pool was forked before the plan existed
+        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous))
+        explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
+        pool = make_runner(self.options.executor, len(todo)) if explicit or len(todo) >= 200 else WorkRunner()
+        try:
+            for staged in run_chunks(pool, render_planned, range(len(todo)), len(todo)):
+                job = todo[staged.job]
+                writer.record_staged(staged.file, job.producer, job.key)
+                yield job, staged.html
+        finally:
+            pool.close()
+            set_plan(None)
 
     def quick_update(self, paths: set[Path]) -> dict[str, bytes] | None:
         """Re-render only what an edit of these articles' text changes; None: run a build instead.

@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DigestError
@@ -46,6 +47,37 @@ def work_dir(out_dir: Path) -> Path:
 
 def hash_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """What `stage_file` did with one output file."""
+
+    path: str
+    digest: str
+    size: int
+    written: bool  # False: the output already holds these bytes
+
+
+def stage_file(staging: Path, previous: Manifest, rel_path: str, data: bytes) -> StagedFile:
+    """Write one output file into a build's staging folder unless the output holds these bytes.
+
+    Worker processes of the build call this so files are written in parallel; the build's
+    `SiteWriter` then records each result (`record_staged`) and alone commits the staging folder.
+    """
+    digest = hash_bytes(data)
+    old = previous.get(rel_path)
+    if old is not None and old[1] == digest:
+        return StagedFile(rel_path, digest, len(data), False)
+    target = safe_join(staging, rel_path)
+    try:
+        handle = open(target, "wb")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "wb")
+    with handle:
+        handle.write(data)
+    return StagedFile(rel_path, digest, len(data), True)
 
 
 class SiteWriter:
@@ -107,6 +139,14 @@ class SiteWriter:
             handle.write(data)
         self.changed.append(rel_path)
         self.bytes_written += len(data)
+
+    def record_staged(self, staged: StagedFile, producer: str, key: str) -> None:
+        """Account for a file a worker process staged (or found unchanged) with `stage_file`."""
+        self._claim(staged.path, producer)
+        self.manifest[staged.path] = (key, staged.digest)
+        if staged.written:
+            self.changed.append(staged.path)
+            self.bytes_written += staged.size
 
     def produced_file(self, rel_path: str) -> Path:
         """Where this build's file for rel_path is until the commit, for tools that read the site
