@@ -79,7 +79,7 @@ _PROMO_RE = re.compile(
 _COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
 _COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
 _PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
-_COMMENTS_HINTS = re.compile(r"comment|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
+_COMMENTS_HINTS = re.compile(r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
 _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
 )
@@ -92,8 +92,8 @@ _WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
 
 # Where reader comments begin: what follows is not the article.
 _COMMENTS_RE = re.compile(
-    r"^(?:(?:\d+|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?|replies"
-    r"|reactions?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
+    r"^(?:(?:\d+|one|no|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?"
+    r"|replies|reactions?|thoughts?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
     r"|^(?:leave|post|add|write|submit) a (?:comment|reply|response)\b.*"
     r"|^comments (?:are|have been) closed\b.*|^join the (?:conversation|discussion)\b.*"
     r"|^(?:comentários|comentarios|commentaires|commenti|kommentare|комментарии"
@@ -136,10 +136,9 @@ class Verdict:
         ):
             furniture = 1.0
         self.furniture = furniture
-        self.comments = (
-            words <= 12
-            and _has_any(lowered, _COMMENTS_HINTS)
-            and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+        self.comments = _has_any(lowered, _COMMENTS_HINTS) and (
+            (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
+            or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
         )
 
     @property
@@ -162,6 +161,12 @@ class Verdict:
         if self._teaser is None:
             self._teaser = is_glued_teaser(self.text)
         return self._teaser
+
+
+# "34 responses to “Headline”", "10 thoughts on “Headline”"
+_COUNTED_COMMENTS_RE = re.compile(
+    r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s", re.I
+)
 
 
 @dataclass(slots=True)
@@ -255,10 +260,31 @@ def is_label(text: str) -> bool:
 
 
 def is_caption_text(text: str, words: int) -> bool:
-    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ..."."""
+    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ...",
+    and image alt text printed twice in a row ("Pamela WilsonPamela Wilson")."""
     if words > 70:
         return False
-    return is_credit_line(text) or starts_like_caption(text) or has_credit(text)
+    return (
+        is_credit_line(text)
+        or starts_like_caption(text)
+        or has_credit(text)
+        or is_doubled(text)
+    )
+
+
+def is_doubled(text: str) -> bool:
+    """Whether a line is one phrase twice, maybe with a counter between the copies."""
+    length = len(text)
+    if length < 8:
+        return False
+    for middle in range(length // 2 - 3, length // 2 + 1):
+        head = text[: max(middle, 0)].rstrip()
+        if len(head) < 4:
+            continue
+        rest = text[middle:].lstrip(" 0123456789|·-")
+        if rest == head:
+            return True
+    return False
 
 
 def is_glued_teaser(text: str) -> bool:

@@ -28,6 +28,7 @@ _NUMBERED_VALUE = 4.0
 _LISTED_WORDS = 50
 _LISTED_RUN = 3
 _COMMENTS_RESET_RUN = 15
+_COMMENTS_AFTER = 30
 # A stretch of furniture this costly splits a region into runs; the core is the first
 # run with this share of the heaviest run's weight.
 _CORE_BREAK = 12.0
@@ -52,12 +53,17 @@ def score_blocks(judged: list[Judged]) -> list[float]:
     scores: list[float] = []
     run = 0
     in_comments = False
+    quiet = 0  # non-prose blocks in a row since the comments began
+    read = 0  # words of prose so far: comments follow an article, they do not open it
     for index, item in enumerate(judged):
-        if item.comments and not _in_label_row(judged, index):
-            in_comments = True
-        elif in_comments and (run >= _COMMENTS_RESET_RUN or item.block.gap_before >= 4):
-            # A long stretch of furniture or a wide gap: perhaps another page follows.
+        if item.comments and read >= _COMMENTS_AFTER and not _in_label_row(judged, index):
+            in_comments, quiet = True, 0
+        elif in_comments and (quiet >= _COMMENTS_RESET_RUN or _opens_next_page(judged, index)):
+            # A long stretch of furniture or a new headline set apart: another page.
             in_comments = False
+        quiet = 0 if item.prose else quiet + 1
+        if item.prose and not in_comments:
+            read += item.words
         if item.prose and index not in separated:
             run = 0
             value = float(min(item.words, _PROSE_CAP))
@@ -74,7 +80,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
                 value *= _LISTED_FACTOR
             scores.append(value)
             continue
-        if index in numbered:
+        if index in numbered and not in_comments:
             # An ordered list counting up (1, 2, 3...) is part of the article.
             run = 0
             scores.append(_NUMBERED_VALUE)
@@ -162,6 +168,17 @@ def find_separated_prose(judged: list[Judged]) -> set[int]:
         if fenced or last:
             found.add(index)
     return found
+
+
+def _opens_next_page(judged: list[Judged], index: int) -> bool:
+    """A wide gap, or a headline set apart by blank lines with a byline or date under it."""
+    item = judged[index]
+    gap = item.block.gap_before
+    if gap >= 4:
+        return True
+    if gap < 2 or item.prose or not 3 <= item.words <= 25:
+        return False
+    return any(other.dateline for other in judged[index + 1 : index + 4])
 
 
 def _in_label_row(judged: list[Judged], index: int) -> bool:
