@@ -12,6 +12,11 @@ _MAX_WRAP_WIDTH = 100
 _MIN_WRAP_WIDTH = 60
 _MIN_WRAPPED_LINES = 8
 
+# Characters a terminal draws two columns wide (CJK, kana, hangul, full-width forms).
+_WIDE_CHAR_RE = re.compile(
+    r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 _SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
@@ -74,7 +79,7 @@ def parse_line(raw: str) -> Line:
     raw = raw.rstrip()
     stripped = raw.lstrip()
     indent = len(raw) - len(stripped)
-    width = len(raw)
+    width = len(raw) if raw.isascii() else display_width(raw)
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
@@ -108,6 +113,11 @@ def parse_line(raw: str) -> Line:
         if dash and not text.rstrip().endswith("-"):
             bullet, text = "-", dash.group("rest")
     return Line(text, indent, width, bullet)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: East Asian wide characters take two."""
+    return len(text) + len(_WIDE_CHAR_RE.findall(text))
 
 
 def detect_layout(lines: list[Line]) -> Layout:
