@@ -85,11 +85,15 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
             body.captions.append(text)
             previous_key = key
             continue
+        if following is not None and following.caption and len(key) >= 12 and key in _fold(following.text):
+            roles.append("caption")  # alt text repeated inside the caption below it
+            previous_key = key
+            continue
         if key == previous_key and roles and roles[-1] == "caption":
             roles.append("caption")
             continue
         previous_key = key
-        if item.prose:
+        if item.prose and not (in_links and item.block.bullet):
             in_links = False
         if item.label or item.furniture or item.comments:
             roles.append("drop")
