@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.cleaning.body import render_body
+from digest.cleaning.body import join_blocks, render_body
 from digest.cleaning.boilerplate import Judged, is_label
 from digest.cleaning.captions import is_credit_line, split_credit
 from digest.cleaning.dates import (
@@ -19,7 +19,6 @@ from digest.cleaning.extract import Located, Page, fold
 from digest.cleaning.metadata import (
     byline_name,
     is_byline_or_date,
-    is_comma_list,
     is_date_line,
     is_meta_line,
     is_name_line,
@@ -79,7 +78,7 @@ def assemble_article(page: Page, located: Located) -> Parts:
     evidence = _evidence(header, footer, blocks)
     return Parts(
         title=title,
-        body="\n\n".join(blocks),
+        body=join_blocks(blocks),
         summary=_tidy(summary) if summary else None,
         author=author,
         source=source,
@@ -245,6 +244,3 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_comma_tags(text: str) -> bool:
-    """A line of comma-separated short terms."""
-    return is_comma_list(text)

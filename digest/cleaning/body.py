@@ -23,6 +23,7 @@ _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
 _MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
 _HEADLINE_WORDS_RE = re.compile(r"[^\W\d_]+")
+_LIST_ITEM_RE = re.compile(r"^(?:- |\d{1,9}\. )")
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 
 
@@ -177,6 +178,17 @@ def _list_item(item: Judged) -> str:
     if bullet[:1].isdigit():
         return f"{bullet[:-1]}. {text}"
     return f"- {text}"
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """Join Markdown blocks with blank lines, keeping list items of one list together."""
+    out: list[str] = []
+    for block in blocks:
+        if out and _LIST_ITEM_RE.match(block) and _LIST_ITEM_RE.match(out[-1]):
+            out[-1] = f"{out[-1]}\n{block}"
+        else:
+            out.append(block)
+    return "\n\n".join(out)
 
 
 def escape_markdown_start(text: str) -> str:
