@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from digest.cleaning.body import join_blocks, render_body
 from digest.cleaning.boilerplate import Judged, is_label
-from digest.cleaning.captions import is_credit_line, split_credit
+from digest.cleaning.casing import recase
+from digest.cleaning.captions import is_credit_label, is_credit_line, split_credit
 from digest.cleaning.dates import (
     Evidence,
     find_relative_header,
@@ -69,6 +70,9 @@ def assemble_article(page: Page, located: Located) -> Parts:
     body = render_body(judged, start, located.end, base)
     title_key = fold(title)
     blocks = [block for block in body.blocks if fold(block) != title_key]
+    text = " ".join(blocks)
+    title = recase(title, text)
+    blocks = [f"## {recase(block[3:], text)}" if block.startswith("## ") else block for block in blocks]
     footer = judged[located.end + 1 : min(located.zone_end, located.end + 1 + _FOOTER_REACH)]
     caption, credit = _caption_and_credit([item.text for item in header if _is_caption_block(item, header)] + body.captions)
     author = _author(header) or body.author
@@ -126,6 +130,9 @@ def _opens_with_standfirst(judged: list[Judged], start: int, end: int) -> bool:
 def _is_caption_block(item: Judged, header: list[Judged]) -> bool:
     if item.caption:
         return True
+    position = next((n for n, other in enumerate(header) if other is item), -1)
+    if 0 <= position < len(header) - 1 and is_credit_label(header[position + 1].text):
+        return True  # the line above "Credit..." is the caption
     key = fold(item.text)
     doubled = sum(1 for other in header if fold(other.text) == key) >= 2
     return doubled and item.words >= 5 and not is_meta_line(item)
@@ -136,6 +143,8 @@ def _caption_and_credit(captions: list[str]) -> tuple[str | None, str | None]:
     caption: str | None = None
     credit: str | None = None
     for text in captions:
+        if is_credit_label(text):
+            continue
         if caption is None and is_credit_line(text) and credit is None:
             credit = split_credit(text)[1] or _credit_only(text)
             continue

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from digest.cleaning.boilerplate import Judged
+from digest.cleaning.captions import is_credit_label
 from digest.cleaning.metadata import byline_name, is_byline_or_date, is_date_line, is_meta_line
 
 # Labels that introduce a list of links to other articles ("Related", "Read more").
@@ -83,6 +84,11 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
         if item.caption or (following is not None and key == _fold(following.text) and not item.prose):
             # Doubled lines are image alt text over a caption.
             roles.append("caption")
+            body.captions.append(text)
+            previous_key = key
+            continue
+        if following is not None and is_credit_label(following.text) and not item.prose:
+            roles.append("caption")  # the line above "Credit..." is a caption
             body.captions.append(text)
             previous_key = key
             continue

@@ -12,7 +12,12 @@ import re
 from dataclasses import dataclass
 
 from digest.cleaning.bylines import is_byline_or_date_text
-from digest.cleaning.captions import has_credit, is_credit_line, starts_like_caption
+from digest.cleaning.captions import (
+    has_credit,
+    is_credit_label,
+    is_credit_line,
+    starts_like_caption,
+)
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
 
@@ -266,6 +271,7 @@ def is_caption_text(text: str, words: int) -> bool:
         return False
     return (
         is_credit_line(text)
+        or is_credit_label(text)
         or starts_like_caption(text)
         or has_credit(text)
         or is_doubled(text)

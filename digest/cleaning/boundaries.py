@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 _HEADER_MIN = 2.0  # headline score a boundary needs
 _BODY_MASS = 60.0  # prose weight an article needs before the next headline
 _NEXT_MASS = 100.0  # ... and any article after the first
+_ECHOED_MASS = 40.0  # ... or less when its headline is printed twice (logo between)
 _STRAY_MASS = 20.0  # less than this between two headlines: they head the same article
 _SEPARATION = 2  # blank lines a curator leaves between pasted articles
 _ECHO_WINDOW = 8
@@ -24,12 +25,15 @@ def split_zones(judged: list[Judged], scores: list[float], base_indent: int) -> 
     when several pasted articles each bring a headline, a byline or date, a body of
     their own, and blank lines before them."""
     groups = find_header_groups(judged, scores, base_indent)
+    echoed = _echoed_headers(judged)
     starts = [0]
     for number, group in enumerate(groups):
         if number == 0:
             continue
         end = groups[number + 1][0] if number + 1 < len(groups) else len(scores)
-        if _mass(scores, group[-1] + 1, end) < _NEXT_MASS:
+        # A headline printed twice around a logo is a sure start: a short body will do.
+        needed = _ECHOED_MASS if any(index in echoed for index in group) else _NEXT_MASS
+        if _mass(scores, group[-1] + 1, end) < needed:
             continue
         gap, at = _widest_gap(judged, scores, group[-1])
         if gap < _SEPARATION:
@@ -45,10 +49,22 @@ def _drop_thin_zones(starts: list[int], scores: list[float]) -> list[int]:
         bounds = list(zip(starts, starts[1:] + [len(scores)]))
         weights = [_best_run(scores[start:end]) for start, end in bounds]
         thin = min(range(len(weights)), key=lambda k: weights[k])
-        if weights[thin] >= _NEXT_MASS:
+        if weights[thin] >= _ECHOED_MASS:
             break
         del starts[max(thin, 1)]
     return starts
+
+
+def _echoed_headers(judged: list[Judged]) -> set[int]:
+    """Blocks whose text comes again a few blocks below, not on the next line."""
+    folded = [_fold(item.text) for item in judged]
+    found: set[int] = set()
+    for index, key in enumerate(folded):
+        if len(key) < 12 or judged[index].prose and judged[index].signals.full_stop:
+            continue
+        if key in folded[index + 2 : index + 1 + _ECHO_WINDOW]:
+            found.add(index)
+    return found
 
 
 def _best_run(scores: list[float]) -> float:

@@ -59,6 +59,9 @@ _CREDIT_WORDS_RE = re.compile(
     r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
     re.I,
 )
+_CREDIT_LABEL_RE = re.compile(
+    r"^(?:credit|photo(?:graph)?|image|picture|foto|source|фото)s?\s*(?:\.{2,}|…|:)?$", re.I
+)
 _FILE_PHOTO_RE = re.compile(r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.I)
 
 
@@ -105,6 +108,11 @@ def is_credit_line(text: str) -> bool:
 def has_credit(text: str) -> bool:
     """Whether a line ends in a photo credit."""
     return split_credit(text)[1] is not None
+
+
+def is_credit_label(text: str) -> bool:
+    """A line that only announces the credit on the next line: "Credit...", "Photo:"."""
+    return bool(_CREDIT_LABEL_RE.match(text.strip()))
 
 
 def starts_like_caption(text: str) -> bool:

@@ -18,6 +18,7 @@ _COPYRIGHT_NAME_RE = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?,?\s*"
     r"(?P<name>[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&|of|the|and|de|del|la)){0,5})"
 )
+_NAME_END_RE = re.compile(r"\.\s|,|\s+all\s+rights|\s+is\s", re.I)
 _CORPORATE_TAIL_RE = re.compile(r"[\s,]+(?:inc|llc|ltd|plc|gmbh|corp|co|s\.a|sa)\.?$", re.I)
 
 
@@ -34,7 +35,8 @@ def find_publication(judged: list[Judged], top: range, bottom: range) -> str | N
     for index in reversed(_tail(bottom, _BOTTOM_BLOCKS)):
         match = _COPYRIGHT_NAME_RE.search(judged[index].text)
         if match:
-            name = _CORPORATE_TAIL_RE.sub("", match.group("name")).strip(" .,")
+            name = _NAME_END_RE.split(match.group("name"))[0]
+            name = _CORPORATE_TAIL_RE.sub("", name).strip(" .,")
             if name and not name.lower().startswith(("all ", "copyright")):
                 return name
     return None
