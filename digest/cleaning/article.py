@@ -35,6 +35,7 @@ _TAG_LABEL_RE = re.compile(
     re.I,
 )
 _TAG_MAX_WORDS = 5
+_PERSON_RE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}$")
 _TAG_MAX_CHARS = 40
 
 
@@ -174,6 +175,10 @@ def _author(header: list[Judged]) -> str | None:
     for item in header:
         if is_name_line(item.text):
             return item.text.split(",")[0].strip()
+    # A bare name under the headline, with the date or reading time under it.
+    for position, item in enumerate(header[:-1]):
+        if _PERSON_RE.match(item.text) and not item.label and header[position + 1].dateline:
+            return item.text
     return None
 
 
