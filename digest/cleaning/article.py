@@ -101,7 +101,7 @@ def _standfirst_in(header: list[Judged], title: str) -> str | None:
     for item in header:
         if item.furniture or item.label or item.caption or item.block.bullet and item.words < 8:
             continue
-        if is_meta_line(item) or fold(item.text) == title_key:
+        if is_meta_line(item) or item.key == title_key:
             continue
         signals = item.signals
         if signals.words >= 8 and (item.prose or signals.lower_ratio >= 0.5 or signals.wide):
@@ -134,8 +134,7 @@ def _is_caption_block(item: Judged, header: list[Judged]) -> bool:
     position = next((n for n, other in enumerate(header) if other is item), -1)
     if 0 <= position < len(header) - 1 and is_credit_label(header[position + 1].text):
         return True  # the line above "Credit..." is the caption
-    key = fold(item.text)
-    doubled = sum(1 for other in header if fold(other.text) == key) >= 2
+    doubled = sum(1 for other in header if other.key == item.key) >= 2
     return doubled and item.words >= 5 and not is_meta_line(item)
 
 

@@ -47,7 +47,7 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
     count = len(items)
     while position < count:
         item, role = items[position], roles[position]
-        key = _fold(item.text)
+        key = item.key
         if role != "keep" or key in seen:
             position += 1
             continue
@@ -58,7 +58,7 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
             run = items[position : run_end + 1]
             if _is_content_list(run):
                 for entry in run:
-                    seen.add(_fold(entry.text))
+                    seen.add(entry.key)
                     body.blocks.append(_list_item(entry))
             position = run_end + 1
             continue
@@ -79,9 +79,9 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
     previous_key = ""
     for index, item in enumerate(items):
         text = item.text
-        key = _fold(text)
+        key = item.key
         following = items[index + 1] if index + 1 < len(items) else None
-        if item.caption or (following is not None and key == _fold(following.text) and not item.prose):
+        if item.caption or (following is not None and key == following.key and not item.prose):
             # Doubled lines are image alt text over a caption.
             roles.append("caption")
             body.captions.append(text)
@@ -92,7 +92,7 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
             body.captions.append(text)
             previous_key = key
             continue
-        if following is not None and following.caption and len(key) >= 12 and key in _fold(following.text):
+        if following is not None and following.caption and len(key) >= 12 and key in following.key:
             roles.append("caption")  # alt text repeated inside the caption below it
             previous_key = key
             continue

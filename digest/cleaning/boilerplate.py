@@ -9,7 +9,6 @@ words; furniture is short, repeated (the same line shape many times: "Share", "R
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from digest.cleaning.bylines import is_byline_or_date_text
 from digest.cleaning.captions import (
@@ -92,7 +91,8 @@ _DIGIT_RE = re.compile(r"\d+")
 # A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
 _GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
-_WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
+_WORD_SHAPE_RE = re.compile(r"[^\W_]+")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*")
 
 
 # Where reader comments begin: what follows is not the article.
@@ -174,53 +174,44 @@ _COUNTED_COMMENTS_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
 class Judged:
-    """A block with the signals and verdicts later stages use."""
+    """A block with the signals and verdicts later stages use. The commonest facts are
+    plain attributes; the costlier checks come from the shared `Verdict` on demand."""
 
-    block: Block
-    verdict: Verdict
-    prose: bool  # reads like article prose
-    template: bool  # a short line whose shape recurs (menus, comment headers)
-    repeats: int  # how often the same text occurs in the capture
+    __slots__ = (
+        "block", "verdict", "text", "key", "signals", "words", "prose", "template",
+        "repeats", "furniture", "label", "comments",
+    )
 
-    @property
-    def text(self) -> str:
-        return self.block.text
-
-    @property
-    def signals(self) -> Signals:
-        return self.verdict.signals
-
-    @property
-    def words(self) -> int:
-        return self.verdict.signals.words
-
-    @property
-    def furniture(self) -> float:
-        """0 = none; higher = more certainly page furniture."""
-        return self.verdict.furniture
-
-    @property
-    def label(self) -> bool:
-        """A section label such as "Related" or "Comments"."""
-        return self.verdict.label
-
-    @property
-    def comments(self) -> bool:
-        """A heading that opens reader comments."""
-        return self.verdict.comments
+    def __init__(
+        self, block: Block, verdict: Verdict, key: str, prose: bool, template: bool, repeats: int
+    ) -> None:
+        self.block = block
+        self.verdict = verdict
+        self.text = block.text
+        self.key = key  # case- and space-folded text, to compare blocks
+        self.signals = verdict.signals
+        self.words = verdict.signals.words
+        self.prose = prose  # reads like article prose
+        self.template = template  # a short line whose shape recurs (menus, comment headers)
+        self.repeats = repeats  # how often the same text occurs in the capture
+        self.furniture = verdict.furniture  # 0 = none; higher = more surely page furniture
+        self.label = verdict.label  # a section label such as "Related" or "Share"
+        self.comments = verdict.comments  # a heading that opens reader comments
 
     @property
     def teaser(self) -> bool:
+        """A link card: a headline run into its summary."""
         return self.verdict.teaser
 
     @property
     def caption(self) -> bool:
+        """A photo caption or credit."""
         return self.verdict.caption
 
     @property
     def dateline(self) -> bool:
+        """A byline, date or reading-time line."""
         return self.verdict.dateline
 
 
@@ -247,7 +238,7 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
-        judged.append(Judged(block, verdict, prose, template, repeats))
+        judged.append(Judged(block, verdict, text, prose, template, repeats))
     return judged
 
 
@@ -281,8 +272,8 @@ def is_caption_text(text: str, words: int) -> bool:
 def is_doubled(text: str) -> bool:
     """Whether a line is one phrase twice, maybe with a counter between the copies."""
     length = len(text)
-    if length < 8:
-        return False
+    if length < 8 or text.find(text[:4], 4) < 0:
+        return False  # the second copy must repeat the first four characters
     for middle in range(length // 2 - 3, length // 2 + 1):
         head = text[: max(middle, 0)].rstrip()
         if len(head) < 4:
@@ -327,12 +318,11 @@ def _fold(text: str) -> str:
 
 def _shape(text: str) -> str:
     """A line's template: short lines only, digits and capitalised words abstracted."""
-    if len(text) > 80:
+    if len(text) > 80 or text.count(" ") > 8:
         return ""
-    words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
-    if len(words) > 8:
-        return ""
-    out = []
-    for word in words:
-        out.append("A" if word[:1].isupper() else word.lower())
-    return " ".join(out) + ("0" if any(ch.isdigit() for ch in text) else "")
+    # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
+    digits = _DIGIT_RE.sub("0", text)
+    if text.isascii():
+        return " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
+    words = _WORD_SHAPE_RE.findall(digits)
+    return " ".join("A" if word[:1].isupper() else word.lower() for word in words)

@@ -57,7 +57,7 @@ def _drop_thin_zones(starts: list[int], scores: list[float]) -> list[int]:
 
 def _echoed_headers(judged: list[Judged]) -> set[int]:
     """Blocks whose text comes again a few blocks below, not on the next line."""
-    folded = [_fold(item.text) for item in judged]
+    folded = [item.key for item in judged]
     found: set[int] = set()
     for index, key in enumerate(folded):
         if len(key) < 12 or judged[index].prose and judged[index].signals.full_stop:
@@ -87,10 +87,13 @@ def find_header_groups(
     """Headlines that open an article with a body of its own, in page order; headlines
     with no prose between them are grouped as rivals for the same article."""
     raw: list[tuple[int, float]] = []
-    folded = [_fold(item.text) for item in judged]
+    folded = [item.key for item in judged]
     for index, item in enumerate(judged):
-        if not 2 <= item.words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
+        words = item.words
+        if not 2 <= words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
             continue
+        if (item.template and words < 4) or (item.repeats >= 3 and words < 7):
+            continue  # menu entries: never a headline (see score_title)
         key = folded[index]
         window = range(index + 1, min(len(judged), index + 1 + _ECHO_WINDOW))
         # Not the next line: doubled lines are image alt text over a caption.
@@ -130,7 +133,3 @@ def _widest_gap(judged: list[Judged], scores: list[float], index: int) -> tuple[
 
 def _mass(scores: list[float], start: int, end: int) -> float:
     return sum(score for score in scores[start:end] if score > 0)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())

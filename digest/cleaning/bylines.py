@@ -20,6 +20,11 @@ _BYLINE_TAIL_RE = re.compile(
     r"|\d{1,2}[:/.]\d|\d{4}|@).*$",
     re.I,
 )
+# First words a byline can open with (checked before the byline pattern: fast).
+_BYLINE_STARTS = frozenset(
+    "by written posted words reporting text story report reported por par di von door av af "
+    "от текст автор author authors writer autor autora autores escrito publicado".split()
+)
 _NAME_RE = re.compile(r"^[^\W\d_][\w.'’ -]*[^\W\d_]\.?$")
 _DATE_WORDS_RE = re.compile(
     r"\b(?:published|updated|posted|last updated|modified|date|publish date|publicado|"
@@ -108,9 +113,12 @@ def _tidy_name(name: str) -> str:
 
 def is_byline_or_date_text(text: str, words: int) -> bool:
     """Whether a line of `words` words is an author, date or reading-time line."""
-    if words > 25:
+    if words > 25 or not text:
         return False
-    if byline_name(text) is not None or is_name_line(text):
+    head = text.split(None, 1)[0].lower().rstrip(":：")
+    if head in _BYLINE_STARTS and byline_name(text) is not None:
+        return True
+    if ("," in text or " " in text) and is_name_line(text):
         return True
     # Dates and reading times need a digit, or a word such as "today" or "ago".
     if not _DIGIT_RE.search(text) and not _RELATIVE_HINT_RE.search(text):

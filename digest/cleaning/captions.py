@@ -112,7 +112,7 @@ def has_credit(text: str) -> bool:
 
 def is_credit_label(text: str) -> bool:
     """A line that only announces the credit on the next line: "Credit...", "Photo:"."""
-    return bool(_CREDIT_LABEL_RE.match(text.strip()))
+    return len(text) <= 24 and bool(_CREDIT_LABEL_RE.match(text.strip()))
 
 
 def starts_like_caption(text: str) -> bool:

@@ -9,8 +9,11 @@ from digest.cleaning.model import CleanedArticle, CleanedCapture, DateReference
 
 def finish_capture(parts: list[Parts], text: str, reference: DateReference) -> CleanedCapture:
     """Resolve dates across the capture's articles and build the result."""
-    capture_latest = latest_stamp(find_stamps(text), reference.file_time)
-    dated = resolve_published([part.evidence for part in parts], capture_latest, reference)
+    evidence = [part.evidence for part in parts]
+    # The whole capture is searched for dates only when a rule needs its latest one.
+    needs_latest = reference.option is None and any(item.stamp is None for item in evidence)
+    capture_latest = latest_stamp(find_stamps(text), reference.file_time) if needs_latest else None
+    dated = resolve_published(evidence, capture_latest, reference)
     sources = {part.source for part in parts if part.source}
     articles = tuple(
         CleanedArticle(

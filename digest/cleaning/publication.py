@@ -26,11 +26,11 @@ def find_publication(judged: list[Judged], top: range, bottom: range) -> str | N
     """A name printed among the first blocks of `top` and again in `bottom`, else the
     holder named in a copyright line in `bottom`."""
     bottom_keys = {
-        _fold(judged[index].text) for index in _tail(bottom, _BOTTOM_BLOCKS)
+        judged[index].key for index in _tail(bottom, _BOTTOM_BLOCKS)
     }
     for index in list(top)[:_TOP_BLOCKS]:
         item = judged[index]
-        if _is_name(item) and _fold(item.text) in bottom_keys:
+        if _is_name(item) and item.key in bottom_keys:
             return item.text.strip()
     for index in reversed(_tail(bottom, _BOTTOM_BLOCKS)):
         match = _COPYRIGHT_NAME_RE.search(judged[index].text)
@@ -58,7 +58,3 @@ def _is_name(item: Judged) -> bool:
 def _tail(span: range, count: int) -> list[int]:
     indices = list(span)
     return indices[-count:]
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
