@@ -100,7 +100,7 @@ def find_header_groups(
         echoed = any(folded[k] == key for k in window[1:])
         if not echoed:
             substantive = [judged[k] for k in window if not (judged[k].furniture or judged[k].label)]
-            if not any(other.dateline for other in substantive[:4] if not other.caption):
+            if not any(other.dateline and not other.caption for other in substantive[:4]):
                 continue
         score = score_title(judged, index, 1, base_indent)
         if score >= _HEADER_MIN:

@@ -45,8 +45,7 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "© Reuters"
     ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
 )
-_CREDIT_WORD_HINT_RE = re.compile(r"credit|photo|image|picture|foto|фото|source", re.I)
-_GLUED_HINT_RE = re.compile(r"[a-z][.!?][A-Z][^.!?]{0,60}$")
+_CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото", "source")
 _CREDIT_LINE_RE = re.compile(
     r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
@@ -75,14 +74,15 @@ def split_credit(text: str) -> tuple[str, str | None]:
     # Credits end a caption: only its tail needs searching.
     offset = max(0, len(stripped) - _TAIL)
     tail = stripped[offset:]
+    lowered = tail.lower()
     for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
         if needle:
             if needle not in tail:
                 continue
         elif number == 2:
-            if not _CREDIT_WORD_HINT_RE.search(tail):
+            if not any(word in lowered for word in _CREDIT_HINT_WORDS):
                 continue
-        elif not _GLUED_HINT_RE.search(tail):
+        elif not _glued_credit_hint(tail):
             continue
         match = pattern.search(tail)
         if match is None:
@@ -102,7 +102,22 @@ def is_credit_line(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 90:
         return False
+    # Every credit form has a slash, comma or copyright sign, a credit word, or is short.
+    if len(stripped) > 24 and not ("/" in stripped or "," in stripped or "©" in stripped):
+        lowered = stripped[:12].lower()
+        if not any(word in lowered for word in _CREDIT_HINT_WORDS + ("copyright", "(")):
+            return False
     return bool(_CREDIT_LINE_RE.match(stripped))
+
+
+def _glued_credit_hint(tail: str) -> bool:
+    """A sentence end followed straight by a capital near the end ("York.Reuters")."""
+    end = max(tail.rfind(".", 0, -1), tail.rfind("!", 0, -1), tail.rfind("?", 0, -1))
+    while end > 0 and len(tail) - end <= 62:
+        if tail[end - 1].islower() and tail[end + 1].isupper():
+            return True
+        end = max(tail.rfind(".", 0, end), tail.rfind("!", 0, end), tail.rfind("?", 0, end))
+    return False
 
 
 def has_credit(text: str) -> bool:

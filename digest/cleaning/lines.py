@@ -35,6 +35,8 @@ _LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
 _BULLET_RE = re.compile(
     r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$"
 )
+# Openings that can never start a bullet: the line is plain text.
+_PLAIN_OPENERS = frozenset("\"'“‘«([{@$€£&%!?.,:;")
 _EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
 _DASH_BULLET_RE = re.compile(r"^[-–]\s+(?P<rest>\S.*)$")
 
@@ -64,10 +66,8 @@ class Layout:
 
 def read_lines(text: str) -> list[Line]:
     """Split a dump into `Line`s; blank lines have empty text and no marker."""
-    lines: list[Line] = []
-    for raw in text.split("\n"):
-        lines.append(parse_line(raw))
-    return lines
+    blank = Line("", 0, 0)
+    return [parse_line(raw) if raw and not raw.isspace() else blank for raw in text.split("\n")]
 
 
 def parse_line(raw: str) -> Line:
@@ -101,6 +101,9 @@ def parse_line(raw: str) -> Line:
     text = text.strip()
     if not text:
         return Line("", indent, width, marker="furniture")
+    lead = text[0]
+    if lead.isalpha() or lead in _PLAIN_OPENERS:
+        return Line(text, indent, width)  # the common case: no bullet to look for
     if _EMPTY_BULLET_RE.match(text):
         return Line("", indent, width, marker="furniture")
     bullet = ""

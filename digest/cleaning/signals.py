@@ -11,7 +11,12 @@ import re
 from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_LONE_MARKS = (" — ", " – ", " - ", " | ", " / ", " • ", " · ", " » ", " > ")
+_SAMPLE_WORDS = 60
+_SAMPLE_CHARS = 400
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
+
 _INITIAL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]")
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
@@ -74,44 +79,70 @@ class Signals(NamedTuple):
 
 
 def measure(text: str) -> Signals:
-    """Compute the signals of `text`."""
-    ascii_only = text.isascii()
-    lowered = text.lower()
-    # Splitting on spaces is much cheaper than a word pattern; a dash or bar standing
-    # alone between spaces is not a word.
-    tokens = lowered.split()
-    words = len(tokens)
-    if words:
-        words -= sum(map(lowered.count, _LONE_MARKS))
+    """Compute the signals of `text`. Long paragraphs are only sampled: their ratios
+    settle within the first sentences, and the cost must not grow with their length."""
+    # Latin script with typographic quotes and dashes is the common case: no need to
+    # look for wide (CJK) characters or count scripts there.
+    latin_only = text.isascii() or _is_western(text)
+    sample = text[:_SAMPLE_CHARS]
+    tokens = sample.split()
+    # Blocks are single-spaced: counting spaces is the cheap way to count words.
+    words = len(tokens) if len(text) <= _SAMPLE_CHARS else text.count(" ") + 1
+    # A dash or bar standing alone between spaces is not a word.
+    if 0 < words < 80 and _has_lone_mark(text):
+        words -= len(_LONE_MARK_RE.findall(text))
     wide = False
-    if not ascii_only:
-        wide_chars = len(_WIDE_RE.findall(text))
+    if not latin_only:
+        wide_chars = len(_WIDE_RE.findall(sample)) * max(1, len(text) // _SAMPLE_CHARS)
         wide = wide_chars > 2 * max(1, words)
         if wide:
             words = max(words, wide_chars // 2)
-    stops = sum(map(_STOP_WORDS.__contains__, tokens))
+    sample_tokens = sample.lower().split()[:_SAMPLE_WORDS]
+    stops = sum(map(_STOP_WORDS.__contains__, sample_tokens))
     # Word-initial letters, cased as written: lowercase ones mark running text.
-    initials = "".join([token[0] for token in text.split()])
-    lowers = sum(map(str.islower, initials))
-    cased = lowers + sum(map(str.isupper, initials))
+    initials = "".join([token[0] for token in tokens[:_SAMPLE_WORDS]])
+    if latin_only:
+        letters = initials.encode("ascii", "ignore")
+        lowers = len(letters) - len(letters.translate(None, _ASCII_LOWER))
+        cased = lowers + len(letters) - len(letters.translate(None, _ASCII_UPPER))
+    else:
+        lowers = sum(map(str.islower, initials))
+        cased = lowers + sum(map(str.isupper, initials))
     # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
-    upper = len(text) >= 4 and lowered != text and text == text.upper()
+    upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
     tail = text[-8:].rstrip()
     return Signals(
-        words=max(words, 0),
-        stop_ratio=stops / words if words > 0 else 0.0,
-        lower_ratio=lowers / cased if cased else 0.0,
-        upper=upper,
-        sentence_end=bool(_SENTENCE_END_RE.search(tail)),
-        full_stop=bool(_CLOSING_END_RE.search(tail)),
-        wide=wide,
-        script="latin" if ascii_only else script_of(text),
+        max(words, 0),
+        stops / min(words, len(sample_tokens)) if words > 0 and sample_tokens else 0.0,
+        lowers / cased if cased else 0.0,
+        upper,
+        bool(_SENTENCE_END_RE.search(tail)),
+        bool(_CLOSING_END_RE.search(tail)),
+        wide,
+        "latin" if latin_only else script_of(text),
     )
+
+
+def _has_lone_mark(text: str) -> bool:
+    return (
+        " - " in text or " — " in text or " – " in text or " | " in text or " / " in text
+        or " • " in text or " · " in text or " » " in text or " > " in text
+    )
+
+
+def _is_western(text: str) -> bool:
+    """Whether `text` fits the Windows Western code page (Latin letters, curly quotes,
+    dashes): a fast way to rule out other scripts."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def script_of(text: str) -> str:
     """The script most letters of `text` are written in."""
-    sample = text[:300]
+    sample = text[:120]
     if sample.isascii():
         return "latin"
     counts = (
