@@ -18,7 +18,7 @@ from digest.cleaning.captions import (
     starts_like_caption,
 )
 from digest.cleaning.reflow import Block
-from digest.cleaning.signals import Signals, measure
+from digest.cleaning.signals import Signals, has_lone_mark as _has_lone_mark, measure
 
 # Section labels and furniture lines news pages print around articles, in the
 # languages curators bring most often. Matched against a whole short line.
@@ -55,6 +55,14 @@ _LABELS = (
     r"関連記事|人気記事|シェア|コメント",
 )
 _LABEL_WORDS = "|".join(_LABELS)
+_ONE_WORD_LABELS = frozenset(
+    "share tweet pin email e-mail print facebook twitter linkedin whatsapp reddit pinterest "
+    "telegram flipboard copy save saved bookmark listen advertisement advertising ad close "
+    "menu search home top subscribe register newsletter newsletters tags tag topics topic "
+    "categories category sections section more all video photo photos gallery comments "
+    "comment replies reply responses response discussion next previous related login "
+    "logout trending latest popular recommended".split()
+)
 _LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.I)
 # A line that is a list of such labels: share rows, footer menus.
 _LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.I)
@@ -84,6 +92,14 @@ _COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|�
 _COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
 _PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
 _COMMENTS_HINTS = re.compile(r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
+_ANY_HINT_RE = re.compile(
+    "|".join(
+        hints.pattern
+        for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+    )
+)
+_PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
+_LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
 )
@@ -112,52 +128,71 @@ class Verdict:
     """What a block's text alone says, shared by every block with the same text. The
     costlier checks run only when a later stage asks."""
 
-    __slots__ = ("text", "signals", "prose", "furniture", "label", "comments",
-                 "_caption", "_dateline", "_teaser")
+    __slots__ = ("text", "words", "prose", "furniture", "label", "comments",
+                 "_signals", "_caption", "_dateline", "_teaser")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.signals = signals = measure(text)
-        words = signals.words
-        self.label = label = is_label(text)
+        self._signals: Signals | None = None
         self._caption: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
-        self.prose = is_prose(text, signals) and not label and not self.caption
-        lowered = text.lower()
+        self.label = label = is_label(text)
+        if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
+            # Too short to be prose: count words without measuring the rest (menus).
+            words = len(text.split())
+            if words and _has_lone_mark(text):
+                words -= len(_LONE_MARK_RE.findall(text))
+            self.prose = False
+        else:
+            signals = self.signals
+            self.words = words = signals.words
+            self.prose = is_prose(text, signals) and not label and not self.caption
+        self.words = words
+        lowered = text.lower() if words < 60 else ""
         furniture = 0.0
+        # One scan for any furniture word first; most lines have none.
+        hinted = words < 60 and _ANY_HINT_RE.search(lowered) is not None
         if label:
             furniture = 2.0
-        elif words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
+        elif hinted and words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
             furniture = 2.0
-        elif words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
+        elif hinted and words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
             furniture = 1.5
         elif words <= 3 and _SOCIAL_COUNT_RE.match(text):
             furniture = 1.5
         elif (
-            words <= 12
+            hinted
+            and words <= 12
             and _has_any(lowered, _PROMO_HINTS)
             and _PROMO_RE.search(text.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
-        self.comments = _has_any(lowered, _COMMENTS_HINTS) and (
+        self.comments = hinted and _has_any(lowered, _COMMENTS_HINTS) and (
             (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
             or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
         )
 
     @property
+    def signals(self) -> Signals:
+        """The measurements of the text (see `measure`)."""
+        if self._signals is None:
+            self._signals = measure(self.text)
+        return self._signals
+
+    @property
     def caption(self) -> bool:
         """A photo caption or credit."""
         if self._caption is None:
-            self._caption = is_caption_text(self.text, self.signals.words)
+            self._caption = is_caption_text(self.text, self.words)
         return self._caption
 
     @property
     def dateline(self) -> bool:
         """A byline, date or reading-time line."""
         if self._dateline is None:
-            self._dateline = is_byline_or_date_text(self.text, self.signals.words)
+            self._dateline = is_byline_or_date_text(self.text, self.words)
         return self._dateline
 
     @property
@@ -179,7 +214,7 @@ class Judged:
     plain attributes; the costlier checks come from the shared `Verdict` on demand."""
 
     __slots__ = (
-        "block", "verdict", "text", "key", "signals", "words", "prose", "template",
+        "block", "verdict", "text", "key", "words", "prose", "template",
         "repeats", "furniture", "label", "comments",
     )
 
@@ -190,14 +225,17 @@ class Judged:
         self.verdict = verdict
         self.text = block.text
         self.key = key  # case- and space-folded text, to compare blocks
-        self.signals = verdict.signals
-        self.words = verdict.signals.words
+        self.words = verdict.words
         self.prose = prose  # reads like article prose
         self.template = template  # a short line whose shape recurs (menus, comment headers)
         self.repeats = repeats  # how often the same text occurs in the capture
         self.furniture = verdict.furniture  # 0 = none; higher = more surely page furniture
         self.label = verdict.label  # a section label such as "Related" or "Share"
         self.comments = verdict.comments  # a heading that opens reader comments
+
+    @property
+    def signals(self) -> Signals:
+        return self.verdict.signals
 
     @property
     def teaser(self) -> bool:
@@ -234,7 +272,7 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
             verdict = verdicts[block.text] = Verdict(block.text)
         repeats = text_counts.get(text, 1)
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
-        prose = verdict.prose and (repeats == 1 or verdict.signals.words >= 40)
+        prose = verdict.prose and (repeats == 1 or verdict.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
@@ -252,6 +290,8 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    if " " not in stripped:
+        return stripped.lower() in _ONE_WORD_LABELS or bool(_LABEL_RE.match(stripped))
     return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
 
 
@@ -287,6 +327,9 @@ def is_doubled(text: str) -> bool:
 def is_glued_teaser(text: str) -> bool:
     """Whether a block starts with a Title Case headline run straight into more text,
     as link cards come out of a dump ("Mayor: Move Won’t StandWarren Mayor says...")."""
+    opening = text.split(None, 4)[:4]
+    if len(opening) < 4 or sum(1 for word in opening if not word[0].islower()) < 3:
+        return False  # a glued headline opens with capitalised words
     for match in _GLUE_RE.finditer(text, 0, 200):
         head = text[: match.start()]
         words = head.split()[-8:]

@@ -18,6 +18,7 @@ _ECHOED_MASS = 40.0  # ... or less when its headline is printed twice (logo betw
 _STRAY_MASS = 20.0  # less than this between two headlines: they head the same article
 _SEPARATION = 2  # blank lines a curator leaves between pasted articles
 _ECHO_WINDOW = 8
+_BODY_REACH = 30  # blocks below a headline in which its body must begin
 
 
 def split_zones(judged: list[Judged], scores: list[float], base_indent: int) -> list[int]:
@@ -88,7 +89,10 @@ def find_header_groups(
     with no prose between them are grouped as rivals for the same article."""
     raw: list[tuple[int, float]] = []
     folded = [item.key for item in judged]
+    ahead = _mass_ahead(scores, _BODY_REACH)
     for index, item in enumerate(judged):
+        if ahead[index] < _STRAY_MASS:
+            continue  # no prose follows: not the head of an article (and cheap to skip)
         words = item.words
         if not 2 <= words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
             continue
@@ -129,6 +133,21 @@ def _widest_gap(judged: list[Judged], scores: list[float], index: int) -> tuple[
         last -= 1
     at = max(range(last + 1, index + 1), key=lambda k: (judged[k].block.gap_before, -k))
     return judged[at].block.gap_before, at
+
+
+def _mass_ahead(scores: list[float], reach: int) -> list[float]:
+    """For every block, the prose weight in the `reach` blocks below it."""
+    count = len(scores)
+    positive = [max(0.0, score) for score in scores]
+    ahead = [0.0] * count
+    running = sum(positive[1 : 1 + reach])
+    for index in range(count):
+        ahead[index] = running
+        if index + 1 < count:
+            running -= positive[index + 1]
+        if index + 1 + reach < count:
+            running += positive[index + 1 + reach]
+    return ahead
 
 
 def _mass(scores: list[float], start: int, end: int) -> float:

@@ -39,6 +39,10 @@ _CALENDAR_WORDS = frozenset(
     "july august september october november december mon tue wed thu fri sat sun monday "
     "tuesday wednesday thursday friday saturday sunday st nd rd th at on of".split()
 )
+_ROLE_WORDS = (
+    "Press", "News", "Times", "Post", "Reporter", "Correspondent", "Editor", "Writer", "Staff",
+    "Contributor", "Columnist",
+)
 _NAME_COMMA_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
     r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
@@ -72,6 +76,8 @@ def is_name_line(text: str) -> bool:
     """A byline without "By": "Charlie Wood, Business Insider", "Tom Gillespie, reporter"."""
     stripped = text.strip()
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
+        return False
+    if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
         return False
     return _NAME_COMMA_RE.match(stripped) is not None
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SAMPLE_WORDS = 60
+_SHORT_CHARS = 30
 _SAMPLE_CHARS = 400
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -83,13 +84,15 @@ def measure(text: str) -> Signals:
     settle within the first sentences, and the cost must not grow with their length."""
     # Latin script with typographic quotes and dashes is the common case: no need to
     # look for wide (CJK) characters or count scripts there.
+    if len(text) <= _SHORT_CHARS and text.isascii() and " " not in text:
+        return _measure_word(text)  # menus: one word, the common case
     latin_only = text.isascii() or _is_western(text)
     sample = text[:_SAMPLE_CHARS]
     tokens = sample.split()
     # Blocks are single-spaced: counting spaces is the cheap way to count words.
     words = len(tokens) if len(text) <= _SAMPLE_CHARS else text.count(" ") + 1
     # A dash or bar standing alone between spaces is not a word.
-    if 0 < words < 80 and _has_lone_mark(text):
+    if 0 < words < 80 and has_lone_mark(text):
         words -= len(_LONE_MARK_RE.findall(text))
     wide = False
     if not latin_only:
@@ -123,7 +126,26 @@ def measure(text: str) -> Signals:
     )
 
 
-def _has_lone_mark(text: str) -> bool:
+def _measure_word(word: str) -> Signals:
+    """`measure` for a single ASCII word, without the general machinery."""
+    stripped = word.rstrip()
+    has_word = any(ch.isalnum() for ch in word)
+    first = word[0]
+    cased = first.isupper() or first.islower()
+    return Signals(
+        1 if has_word else 0,
+        1.0 if word.lower() in _STOP_WORDS else 0.0,
+        1.0 if first.islower() else 0.0 if cased else 0.0,
+        len(word) >= 4 and word.isupper(),
+        bool(_SENTENCE_END_RE.search(stripped)),
+        bool(_CLOSING_END_RE.search(stripped)),
+        False,
+        "latin",
+    )
+
+
+def has_lone_mark(text: str) -> bool:
+    """Whether a dash or bar stands alone between spaces somewhere in `text`."""
     return (
         " - " in text or " — " in text or " – " in text or " | " in text or " / " in text
         or " • " in text or " · " in text or " » " in text or " > " in text
