@@ -12,8 +12,12 @@ _SMALL_WORDS = frozenset(
 
 def is_shouting(text: str) -> bool:
     """Whether every cased letter of a line with several words is a capital."""
-    letters = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
-    return len(letters) >= 6 and text.upper() == text and " " in text.strip()
+    stripped = text.strip()
+    return (
+        " " in stripped
+        and stripped == stripped.upper()
+        and sum(1 for ch in stripped if ch.isupper()) >= 6
+    )
 
 
 def recase(text: str, body: str) -> str:

@@ -55,6 +55,10 @@ _STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
     }.items()
 }
 _STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
+_STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
+    word: tuple(code for code, words in _STOP_BY_LANGUAGE.items() if word in words)
+    for word in _STOP_WORDS
+}
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
@@ -184,6 +188,12 @@ def count_words(text: str) -> int:
 def guess_language(text: str) -> str | None:
     """A best guess at the language of `text` (ISO 639-1), None when unsure."""
     sample = text[:3000]
+    if not (sample.isascii() or _is_western(sample)):
+        return _guess_by_script(sample) or _guess_by_stop_words(sample)
+    return _guess_by_stop_words(sample)
+
+
+def _guess_by_script(sample: str) -> str | None:
     if _KANA_RE.search(sample):
         return "ja"
     if _HANGUL_RE.search(sample):
@@ -193,12 +203,18 @@ def guess_language(text: str) -> str | None:
     for code, pattern in _SCRIPT_LANGUAGES:
         if len(pattern.findall(sample)) > 20:
             return code
-    tokens = [token.lower() for token in _WORD_RE.findall(sample)]
+    return None
+
+
+def _guess_by_stop_words(sample: str) -> str | None:
+    tokens = _WORD_RE.findall(sample.lower())
     if len(tokens) < 5:
         return None
-    best, best_hits = None, 0
-    for code, words in _STOP_BY_LANGUAGE.items():
-        hits = sum(1 for token in tokens if token in words)
-        if hits > best_hits:
-            best, best_hits = code, hits
+    hits: dict[str, int] = {}
+    for token in tokens:
+        for code in _STOP_LANGUAGES.get(token, ()):
+            hits[code] = hits.get(code, 0) + 1
+    if not hits:
+        return None
+    best, best_hits = max(hits.items(), key=lambda kv: kv[1])
     return best if best_hits >= max(2, len(tokens) // 20) else None
