@@ -21,6 +21,16 @@ _TIGHT_FACTOR = 0.25
 _COMMENTS_FACTOR = 0.1
 _TEASER_FACTOR = 0.1
 _LISTED_FACTOR = 0.3
+# Labels that close an article: links to the neighbouring articles and the lists of
+# further reading under it.
+_END_LABEL_RE = re.compile(
+    r"^\W*(?:previous|next|prev|older|newer)\s+(?:article|post|story|entry)"
+    r"|^\W*(?:we recommend|recommended(?: for you)?|more stories|read next|up next"
+    r"|you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|related (?:articles|stories"
+    r"|posts|content)|more from)\b",
+    re.I,
+)
+_END_LABEL_COST = 20.0
 _NUMBER_RE = re.compile(r"^(\d{1,3})[.)]$")
 _NUMBERED_MIN = 3
 _NUMBERED_GAP = 3  # blocks allowed between two items of one ordered list
@@ -89,6 +99,8 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         if item.block.bullet:
             cost += 1.0
         cost += item.furniture * _FURNITURE_COST
+        if item.label and _END_LABEL_RE.match(item.text):
+            cost += _END_LABEL_COST  # "Next article", "We recommend": the article is over
         if item.template:
             cost += _TEMPLATE_COST
         run += 1
