@@ -18,6 +18,8 @@ _RUN_CAP = 8.0
 _FURNITURE_COST = 6.0
 _TEMPLATE_COST = 3.0
 _TIGHT_FACTOR = 0.25
+_LONG_PARAGRAPH = 30
+_SPACED_MIN = 2
 _COMMENTS_FACTOR = 0.1
 _TEASER_FACTOR = 0.1
 _LISTED_FACTOR = 0.3
@@ -60,6 +62,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
     listed = find_listed_prose(judged)
     separated = find_separated_prose(judged)
     numbered = find_numbered_runs(judged)
+    tight_factor = _TIGHT_FACTOR if _paragraphs_spaced(judged) else 1.0
     scores: list[float] = []
     run = 0
     in_comments = False
@@ -81,7 +84,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
             if block.gap_before == 0 and block.gap_after == 0:
                 # Paragraphs are set apart by blank lines; text packed tight between
                 # other lines is a teaser, a card or a comment.
-                value *= _TIGHT_FACTOR
+                value *= tight_factor
             if in_comments:
                 value *= _COMMENTS_FACTOR
             if item.teaser:
@@ -106,6 +109,19 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         run += 1
         scores.append(-cost)
     return scores
+
+
+def _paragraphs_spaced(judged: list[Judged]) -> bool:
+    """Whether this page sets paragraphs apart with blank lines at all. Some renderings
+    never do; packed text is then no sign of a teaser or a card."""
+    spaced = 0
+    for item in judged:
+        block = item.block
+        if item.prose and item.words >= _LONG_PARAGRAPH and (block.gap_before or block.gap_after):
+            spaced += 1
+            if spaced >= _SPACED_MIN:
+                return True
+    return False
 
 
 def find_numbered_runs(judged: list[Judged]) -> set[int]:

@@ -214,3 +214,25 @@ def test_caption_date_is_not_the_articles_dateline() -> None:
     # The caption's date is only evidence for the reference: Tuesday nearest to 5 January.
     assert article.date_source == "relative-to-capture"
     assert article.published == dt.datetime(2026, 1, 6, tzinfo=UTC)
+
+
+def test_browser_copy_without_blank_lines_between_paragraphs() -> None:
+    menu = "\n".join(["Home", "News", "Sport", "Business", "Culture", "Opinion", "Travel"])
+    paragraphs = [
+        "The city council agreed on Tuesday to spend more money on cycle lanes after a year in "
+        "which the number of people riding to work doubled, according to the transport office.",
+        "Officials said the new lanes would connect the northern suburbs with the centre and "
+        "would be separated from traffic by low concrete kerbs along most of the route.",
+        "Shop owners on the main street were divided, with some worried about deliveries and "
+        "others hoping that more cyclists would mean more customers stopping by.",
+    ]
+    text = (
+        f"{menu}\nCity Backs More Cycle Lanes After Record Year\nBy Ana Field\nNovember 3, 2025\n"
+        + "\n".join(paragraphs)
+        + "\nMost read\nCouncil votes to extend the tram line to the airport by 2030 after debate\n"
+        "About us\nContact\n"
+    )
+    [article] = clean(text).articles
+    assert article.title == "City Backs More Cycle Lanes After Record Year"
+    assert article.author == "Ana Field"
+    assert article.body.split("\n\n") == paragraphs
