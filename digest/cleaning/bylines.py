@@ -39,6 +39,11 @@ _CALENDAR_WORDS = frozenset(
     "july august september october november december mon tue wed thu fri sat sun monday "
     "tuesday wednesday thursday friday saturday sunday st nd rd th at on of".split()
 )
+_DESK_RE = re.compile(
+    r"^[A-Z][\w.&'’ -]{1,40}\s(?:wire services?|news services?|wire reports?|staff(?: reports?"
+    r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
+    re.I,
+)
 _ROLE_WORDS = (
     "Press", "News", "Times", "Post", "Reporter", "Correspondent", "Editor", "Writer", "Staff",
     "Contributor", "Columnist",
@@ -77,6 +82,8 @@ def is_name_line(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
         return False
+    if _DESK_RE.match(stripped):
+        return True  # "Detroit News wire services", "Herald staff"
     if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
         return False
     return _NAME_COMMA_RE.match(stripped) is not None

@@ -71,11 +71,13 @@ def score_title(
         return 0.0  # a breadcrumb trail: "News » Science » Title"
     following = _next_substantive(judged, index, 5)
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
-    if meta_at != 0 and following and _is_photo_credit_line(following[0].text):
+    if following and _is_photo_credit_line(following[0].text):
         # A caption with its credit on the next line -- unless a byline or date
-        # follows, for then the credit belongs to a picture under the headline.
-        if meta_at < 0:
+        # follows the credit, for then it belongs to a picture under the headline.
+        if not any(nxt.dateline for nxt in following[1:]):
             return 0.0
+        if meta_at == 0:
+            meta_at = next(n for n, nxt in enumerate(following) if n and nxt.dateline)
     score = 1.0
     if 4 <= words <= 25:
         score += 1.0
@@ -83,7 +85,9 @@ def score_title(
         score -= 0.7
         if signals.stop_ratio == 0 and not signals.wide:
             score -= 0.5  # a name or a section label
-    if signals.full_stop and not text.rstrip().endswith(("?", "!", "…", "...")):
+    if text.rstrip().endswith(("…", "...")):
+        score -= 0.6  # a teaser cut short, not a headline
+    elif signals.full_stop and not text.rstrip().endswith(("?", "!")):
         score -= 1.0
     elif text.rstrip().endswith((":", ",", ";")):
         score -= 1.0
