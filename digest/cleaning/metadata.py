@@ -110,6 +110,8 @@ def score_title(
         score += 0.8  # lynx prints headings at the left margin
     elif indent > base_indent + 6 and not item.block.bullet:
         score += 0.4  # centred headings
+    if _inside_headline_list(judged, index):
+        score -= 1.0  # one link among a list of other headlines
     if item.repeats >= 2 or echoes > 0:
         score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
     if 0 <= meta_at <= 2:
@@ -123,6 +125,23 @@ def score_title(
     # Closer to the body is better; standfirsts and bylines may come between.
     score -= 0.1 * max(0, distance - 1)
     return score
+
+
+def _inside_headline_list(judged: list[Judged], index: int) -> bool:
+    """Whether the lines just above and below are headline-like too."""
+    if index == 0 or index + 1 >= len(judged):
+        return False
+    return _headline_like(judged[index - 1]) and _headline_like(judged[index + 1])
+
+
+def _headline_like(item: Judged) -> bool:
+    return (
+        4 <= item.words <= 25
+        and not item.prose
+        and not item.furniture
+        and not item.dateline
+        and not item.text.rstrip().endswith(".")
+    )
 
 
 def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judged]:
