@@ -137,7 +137,7 @@ def _inside_headline_list(judged: list[Judged], index: int) -> bool:
 def _headline_like(item: Judged) -> bool:
     return (
         4 <= item.words <= 25
-        and not item.prose
+        and (not item.prose or item.words <= 16)
         and not item.furniture
         and not item.dateline
         and not item.text.rstrip().endswith(".")
