@@ -55,6 +55,9 @@ _STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
     }.items()
 }
 _STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
+_STOP_WORDS_CASED = _STOP_WORDS | {word.capitalize() for word in _STOP_WORDS} | {
+    word.upper() for word in _STOP_WORDS
+}
 _STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
     word: tuple(code for code, words in _STOP_BY_LANGUAGE.items() if word in words)
     for word in _STOP_WORDS
@@ -104,10 +107,11 @@ def measure(text: str) -> Signals:
         wide = wide_chars > 2 * max(1, words)
         if wide:
             words = max(words, wide_chars // 2)
-    sample_tokens = sample.lower().split()[:_SAMPLE_WORDS]
-    stops = sum(map(_STOP_WORDS.__contains__, sample_tokens))
+    sample_tokens = tokens[:_SAMPLE_WORDS]
+    # The stop list holds each word lowercase, capitalised and in capitals.
+    stops = sum(map(_STOP_WORDS_CASED.__contains__, sample_tokens))
     # Word-initial letters, cased as written: lowercase ones mark running text.
-    initials = "".join([token[0] for token in tokens[:_SAMPLE_WORDS]])
+    initials = "".join([token[0] for token in sample_tokens])
     if latin_only:
         letters = initials.encode("ascii", "ignore")
         lowers = len(letters) - len(letters.translate(None, _ASCII_LOWER))
