@@ -132,11 +132,13 @@ class Verdict:
     """What a block's text alone says, shared by every block with the same text. The
     costlier checks run only when a later stage asks."""
 
-    __slots__ = ("text", "words", "prose", "furniture", "label", "comments",
+    __slots__ = ("text", "key", "shape", "words", "prose", "furniture", "label", "comments",
                  "_signals", "_caption", "_dateline", "_teaser")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.key = _fold(text)
+        self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
         self._dateline: bool | None = None
@@ -259,28 +261,28 @@ class Judged:
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
     """Measure every block and mark prose, labels and repeated furniture."""
-    texts = [_fold(block.text) for block in blocks]
-    text_counts: dict[str, int] = {}
-    for text in texts:
-        text_counts[text] = text_counts.get(text, 0) + 1
-    shapes = [_shape(block.text) for block in blocks]
+    # Menus and echoes repeat: each distinct text is judged (and folded, shaped) once.
+    verdicts: dict[str, Verdict] = {}
+    ordered: list[Verdict] = []
+    key_counts: dict[str, int] = {}
     shape_counts: dict[str, int] = {}
-    for shape in shapes:
-        if shape:
-            shape_counts[shape] = shape_counts.get(shape, 0) + 1
-    verdicts: dict[str, Verdict] = {}  # menus and echoes repeat: judge each text once
-    judged: list[Judged] = []
-    for block, text, shape in zip(blocks, texts, shapes):
+    for block in blocks:
         verdict = verdicts.get(block.text)
         if verdict is None:
             verdict = verdicts[block.text] = Verdict(block.text)
-        repeats = text_counts.get(text, 1)
+        ordered.append(verdict)
+        key_counts[verdict.key] = key_counts.get(verdict.key, 0) + 1
+        if verdict.shape:
+            shape_counts[verdict.shape] = shape_counts.get(verdict.shape, 0) + 1
+    judged: list[Judged] = []
+    for block, verdict in zip(blocks, ordered):
+        repeats = key_counts[verdict.key]
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
         prose = verdict.prose and (repeats == 1 or verdict.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
-        template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
-        judged.append(Judged(block, verdict, text, prose, template, repeats))
+        template = not prose and bool(verdict.shape) and shape_counts[verdict.shape] >= 3
+        judged.append(Judged(block, verdict, verdict.key, prose, template, repeats))
     return judged
 
 
