@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from digest.cleaning.body import join_blocks, render_body
 from digest.cleaning.boilerplate import Judged, is_label
-from digest.cleaning.casing import recase
 from digest.cleaning.captions import is_credit_label, is_credit_line, split_credit
+from digest.cleaning.casing import recase
 from digest.cleaning.dates import (
     Evidence,
     find_relative_header,
@@ -32,7 +32,7 @@ _FOOTER_REACH = 25  # blocks below the body searched for tags and date lines
 _TAG_LABEL_RE = re.compile(
     r"^(?:tags?|tagged(?: with)?|topics?|filed under|keywords?|related topics|subjects?"
     r"|etiquetas|tópicos|temas|mots-clés|schlagwörter|теги|タグ)\s*:?\s*(?P<rest>.*)$",
-    re.I,
+    re.IGNORECASE,
 )
 _TAG_MAX_WORDS = 5
 _PERSON_RE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}$")
@@ -60,22 +60,32 @@ def assemble_article(page: Page, located: Located) -> Parts:
     judged = page.judged
     base = page.layout.base_indent
     title = _tidy(judged[located.title].text) if located.title >= 0 else ""
-    header_start = located.title + 1 if located.title >= 0 else max(located.zone_start, located.start - 8)
+    header_start = (
+        located.title + 1 if located.title >= 0 else max(located.zone_start, located.start - 8)
+    )
     header = judged[header_start : located.start]
     start = located.start
     summary = _standfirst_in(header, title)
-    if summary is None and located.title >= 0 and start - located.title <= _STANDFIRST_REACH:
-        if _opens_with_standfirst(judged, start, located.end):
-            summary = judged[start].text
-            start += 1
+    if (
+        summary is None
+        and located.title >= 0
+        and start - located.title <= _STANDFIRST_REACH
+        and _opens_with_standfirst(judged, start, located.end)
+    ):
+        summary = judged[start].text
+        start += 1
     body = render_body(judged, start, located.end, base)
     title_key = fold(title)
     blocks = [block for block in body.blocks if fold(block) != title_key]
     text = " ".join(blocks)
     title = recase(title, text)
-    blocks = [f"## {recase(block[3:], text)}" if block.startswith("## ") else block for block in blocks]
+    blocks = [
+        f"## {recase(block[3:], text)}" if block.startswith("## ") else block for block in blocks
+    ]
     footer = judged[located.end + 1 : min(located.zone_end, located.end + 1 + _FOOTER_REACH)]
-    caption, credit = _caption_and_credit([item.text for item in header if _is_caption_block(item, header)] + body.captions)
+    caption, credit = _caption_and_credit(
+        [item.text for item in header if _is_caption_block(item, header)] + body.captions
+    )
     author = _author(header) or body.author
     top = range(located.zone_start, located.title if located.title >= 0 else located.start)
     bottom = range(located.end + 1, located.zone_end)
@@ -163,7 +173,12 @@ def _caption_and_credit(captions: list[str]) -> tuple[str | None, str | None]:
 
 
 def _credit_only(text: str) -> str:
-    return re.sub(r"^(?:\(|©\s*|(?:photo|image|credit|foto|picture)s?\s*(?:by|:|\.{2,}|…)\s*)", "", text.strip(), flags=re.I).strip(" ()")
+    return re.sub(
+        r"^(?:\(|©\s*|(?:photo|image|credit|foto|picture)s?\s*(?:by|:|\.{2,}|…)\s*)",
+        "",
+        text.strip(),
+        flags=re.IGNORECASE,
+    ).strip(" ()")
 
 
 def _author(header: list[Judged]) -> str | None:
@@ -255,5 +270,3 @@ def _evidence(header: list[Judged], footer: list[Judged], blocks: list[str]) -> 
 
 def _tidy(text: str) -> str:
     return " ".join(text.split())
-
-

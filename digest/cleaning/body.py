@@ -16,7 +16,7 @@ _LIST_LABEL_RE = re.compile(
     r"|most (?:read|popular|viewed|shared)|trending|latest|top stories|you (?:may|might)"
     r"|don'?t miss|editor|further|in other news|up next|what to read|watch|listen|video"
     r"|relacionad|leia|veja|lee|lire|à lire|leggi|lesen|читайте|関連)",
-    re.I,
+    re.IGNORECASE,
 )
 # "Read more: Some other headline" -- a label, a colon, a link.
 _LEAD_LINK_RE = re.compile(r"^(?P<label>[^\W\d_][\w ’'-]{1,25}?)\s?:\s*(?P<rest>\S.*)$")
@@ -53,7 +53,11 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
             continue
         if item.block.bullet:
             run_end = position
-            while run_end + 1 < count and items[run_end + 1].block.bullet and roles[run_end + 1] == "keep":
+            while (
+                run_end + 1 < count
+                and items[run_end + 1].block.bullet
+                and roles[run_end + 1] == "keep"
+            ):
                 run_end += 1
             run = items[position : run_end + 1]
             if _is_content_list(run):
@@ -62,7 +66,11 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
                     body.blocks.append(_list_item(entry))
             position = run_end + 1
             continue
-        if item.prose or (item.signals.full_stop and item.words >= 3) or _BARE_URL_RE.match(item.text):
+        if (
+            item.prose
+            or (item.signals.full_stop and item.words >= 3)
+            or _BARE_URL_RE.match(item.text)
+        ):
             seen.add(key)
             body.blocks.append(_paragraph(item, base_indent))
         elif _is_subheading(item, items, roles, position, base_indent):
@@ -173,7 +181,12 @@ def _subheading_text(text: str) -> str:
 def _paragraph(item: Judged, base_indent: int) -> str:
     text = escape_markdown_start(item.text)
     block = item.block
-    if base_indent is not None and block.indent >= base_indent + 3 and not block.bullet and item.prose:
+    if (
+        base_indent is not None
+        and block.indent >= base_indent + 3
+        and not block.bullet
+        and item.prose
+    ):
         return "> " + text  # indented prose in a terminal dump is a block quote
     return text
 
@@ -203,7 +216,7 @@ def escape_markdown_start(text: str) -> str:
     if match is None:
         return text
     if match.group(1):
-        return f"{match.group(1)}\\{match.group(2)}{text[match.end():]}"
+        return f"{match.group(1)}\\{match.group(2)}{text[match.end() :]}"
     return "\\" + text
 
 

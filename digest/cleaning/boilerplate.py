@@ -18,7 +18,8 @@ from digest.cleaning.captions import (
     starts_like_caption,
 )
 from digest.cleaning.reflow import Block
-from digest.cleaning.signals import Signals, has_lone_mark as _has_lone_mark, measure
+from digest.cleaning.signals import Signals, measure
+from digest.cleaning.signals import has_lone_mark as _has_lone_mark
 
 # Section labels and furniture lines news pages print around articles, in the
 # languages curators bring most often. Matched against a whole short line.
@@ -63,13 +64,13 @@ _ONE_WORD_LABELS = frozenset(
     "comment replies reply responses response discussion next previous related login "
     "logout trending latest popular recommended".split()
 )
-_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.I)
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.IGNORECASE)
 # A line that is a list of such labels: share rows, footer menus.
-_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.I)
+_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
-    re.I,
+    re.IGNORECASE,
 )
 _COOKIE_RE = re.compile(
     r"\b(?:cookies?|gdpr|privacy (?:policy|notice|settings)|terms (?:of (?:use|service)|and"
@@ -77,7 +78,7 @@ _COOKIE_RE = re.compile(
     r"|enable javascript|your browser|sign up for (?:our|the) \w+|subscribe to (?:our|the)"
     r"|already a subscriber|create (?:a free|an) account|get unlimited access"
     r"|(?:free|unlimited) (?:trial|access|articles)|paywall|newsletter)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
@@ -85,13 +86,19 @@ _PROMO_RE = re.compile(
     r"email this|share (?:on|this|via|to)|tweet (?:this|about)|click (?:here|to)|"
     r"download (?:the|our)|"
     r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Substrings without which the patterns below cannot match (checked first: fast).
 _COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
-_COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
-_PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
-_COMMENTS_HINTS = re.compile(r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
+_COOKIE_HINTS = re.compile(
+    r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter"
+)
+_PROMO_HINTS = re.compile(
+    r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis"
+)
+_COMMENTS_HINTS = re.compile(
+    r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
+)
 # The same words as plain substrings, for one fast pass over every short line.
 _ALL_HINTS = tuple(
     sorted(
@@ -105,7 +112,8 @@ _ALL_HINTS = tuple(
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _SOCIAL_COUNT_RE = re.compile(
-    r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
+    r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$",
+    re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d+")
 # A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
@@ -124,7 +132,7 @@ _COMMENTS_RE = re.compile(
     r"|^(?:comentários|comentarios|commentaires|commenti|kommentare|комментарии"
     r"|lascia un commento|deixe (?:um|seu) comentário|deja un comentario"
     r"|laisser un commentaire)\b.*",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -132,8 +140,20 @@ class Verdict:
     """What a block's text alone says, shared by every block with the same text. The
     costlier checks run only when a later stage asks."""
 
-    __slots__ = ("text", "key", "shape", "words", "prose", "furniture", "label", "comments",
-                 "_signals", "_caption", "_dateline", "_teaser")
+    __slots__ = (
+        "_caption",
+        "_dateline",
+        "_signals",
+        "_teaser",
+        "comments",
+        "furniture",
+        "key",
+        "label",
+        "prose",
+        "shape",
+        "text",
+        "words",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -159,13 +179,22 @@ class Verdict:
         furniture = 0.0
         # One scan for any furniture word first; most lines have none.
         hinted = words < 60 and any(hint in lowered for hint in _ALL_HINTS)
-        if label:
+        if (
+            label
+            or hinted
+            and words < 40
+            and _has_any(lowered, _COPYRIGHT_HINTS)
+            and _COPYRIGHT_RE.search(text)
+        ):
             furniture = 2.0
-        elif hinted and words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
-            furniture = 2.0
-        elif hinted and words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
-            furniture = 1.5
-        elif words <= 3 and _SOCIAL_COUNT_RE.match(text):
+        elif (
+            hinted
+            and words < 60
+            and _has_any(lowered, _COOKIE_HINTS)
+            and _COOKIE_RE.search(text)
+            or words <= 3
+            and _SOCIAL_COUNT_RE.match(text)
+        ):
             furniture = 1.5
         elif (
             hinted
@@ -175,9 +204,13 @@ class Verdict:
         ):
             furniture = 1.0
         self.furniture = furniture
-        self.comments = hinted and _has_any(lowered, _COMMENTS_HINTS) and (
-            (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
-            or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
+        self.comments = (
+            hinted
+            and _has_any(lowered, _COMMENTS_HINTS)
+            and (
+                (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
+                or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
+            )
         )
 
     @property
@@ -211,7 +244,8 @@ class Verdict:
 
 # "34 responses to “Headline”", "10 thoughts on “Headline”"
 _COUNTED_COMMENTS_RE = re.compile(
-    r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s", re.I
+    r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s",
+    re.IGNORECASE,
 )
 
 
@@ -220,8 +254,17 @@ class Judged:
     plain attributes; the costlier checks come from the shared `Verdict` on demand."""
 
     __slots__ = (
-        "block", "verdict", "text", "key", "words", "prose", "template",
-        "repeats", "furniture", "label", "comments",
+        "block",
+        "comments",
+        "furniture",
+        "key",
+        "label",
+        "prose",
+        "repeats",
+        "template",
+        "text",
+        "verdict",
+        "words",
     )
 
     def __init__(

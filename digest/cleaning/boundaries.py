@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digest.cleaning.metadata import is_byline_or_date, score_title
+from digest.cleaning.metadata import score_title
 
 if TYPE_CHECKING:
     from digest.cleaning.boilerplate import Judged
@@ -103,7 +103,9 @@ def find_header_groups(
         # Not the next line: doubled lines are image alt text over a caption.
         echoed = any(folded[k] == key for k in window[1:])
         if not echoed:
-            substantive = [judged[k] for k in window if not (judged[k].furniture or judged[k].label)]
+            substantive = [
+                judged[k] for k in window if not (judged[k].furniture or judged[k].label)
+            ]
             if not any(other.dateline and not other.caption for other in substantive[:4]):
                 continue
         score = score_title(judged, index, 1, base_indent)

@@ -13,12 +13,12 @@ _BYLINE_RE = re.compile(
     r"^(?:(?:written |posted |words |reporting |text |story |report(?:ed)? )?by|por|par|di|von|"
     r"door|av|af|от|текст|автор|author|authors|writer|autor(?:a|es)?|escrito por|publicado por)"
     r"\s*[:：]?\s+(?P<name>.+)$",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE_TAIL_RE = re.compile(
     r"\s*(?:[|·•,;／/]|\s-\s|\s–\s|\s—\s|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bin\b"
     r"|\d{1,2}[:/.]\d|\d{4}|@).*$",
-    re.I,
+    re.IGNORECASE,
 )
 # First words a byline can open with (checked before the byline pattern: fast).
 _BYLINE_STARTS = frozenset(
@@ -30,9 +30,11 @@ _DATE_WORDS_RE = re.compile(
     r"\b(?:published|updated|posted|last updated|modified|date|publish date|publicado|"
     r"atualizado|mis à jour|publié|aggiornato|pubblicato|veröffentlicht|aktualisiert|"
     r"опубликовано|обновлено|am|pm|gmt|utc|est|edt|pst|pdt|ago|today|yesterday)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_READ_TIME_RE = re.compile(r"^\d{1,3}\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|de leitura|de lectura|lecture)?$", re.I)
+_READ_TIME_RE = re.compile(
+    r"^\d{1,3}\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|de leitura|de lectura|lecture)?$", re.IGNORECASE
+)
 _WORDISH_RE = re.compile(r"[^\W\d_]{2,}")
 _CALENDAR_WORDS = frozenset(
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
@@ -42,24 +44,34 @@ _CALENDAR_WORDS = frozenset(
 _DESK_RE = re.compile(
     r"^[A-Z][\w.&'’ -]{1,40}\s(?:wire services?|news services?|wire reports?|staff(?: reports?"
     r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
-    re.I,
+    re.IGNORECASE,
 )
 _ROLE_WORDS = (
-    "Press", "News", "Times", "Post", "Reporter", "Correspondent", "Editor", "Writer", "Staff",
-    "Contributor", "Columnist",
+    "Press",
+    "News",
+    "Times",
+    "Post",
+    "Reporter",
+    "Correspondent",
+    "Editor",
+    "Writer",
+    "Staff",
+    "Contributor",
+    "Columnist",
 )
 _NAME_COMMA_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
     r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
 )
 _DIGIT_RE = re.compile(r"\d")
-_RELATIVE_HINT_RE = re.compile(r"today|yesterday|ago\b", re.I)
+_RELATIVE_HINT_RE = re.compile(r"today|yesterday|ago\b", re.IGNORECASE)
 # A whole line given over to a relative timestamp: "Today 20:24", "Updated 3 hours ago".
 _RELATIVE_LINE_RE = re.compile(
     r"^\W*(?:(?:published|updated|posted|last updated)\W*)?(?:(?:today|yesterday)\b(?!\s+[a-z])"
     r"|\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b|an? (?:minute|hour|day) ago\b)",
-    re.I,
+    re.IGNORECASE,
 )
+
 
 def byline_name(text: str) -> str | None:
     """The author named by a byline ("By Jane Doe | Reuters" -> "Jane Doe")."""
@@ -114,7 +126,7 @@ def is_date_line(text: str) -> bool:
 
 
 def is_read_time(text: str) -> bool:
-    """"2 Min Read", "5 min read" and the like."""
+    """ "2 Min Read", "5 min read" and the like."""
     return bool(_READ_TIME_RE.match(text.strip()))
 
 

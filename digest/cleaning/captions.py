@@ -11,7 +11,7 @@ _PAREN_CREDIT_RE = re.compile(
     # "... (Photo by ATTA KENARE / AFP)", "(AP Photo/Thibault Camus)", "(Credit: iStock)"
     r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
     r"(?P<credit>[^()]{2,80}?)\)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (")", _PAREN_CREDIT_RE),
@@ -23,7 +23,7 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
             r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     # "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
@@ -51,21 +51,23 @@ _CREDIT_LINE_RE = re.compile(
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
     r"|[\w .'-]{2,40},\s*(?:associated press|ap|afp|reuters|getty images|epa|shutterstock|"
     r"ap photo|the [\w ]+)\)?)$",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_WORDS_RE = re.compile(
     r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
     r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_LABEL_RE = re.compile(
-    r"^(?:credit|photo(?:graph)?|image|picture|foto|source|фото)s?\s*(?:\.{2,}|…|:)?$", re.I
+    r"^(?:credit|photo(?:graph)?|image|picture|foto|source|фото)s?\s*(?:\.{2,}|…|:)?$",
+    re.IGNORECASE,
 )
-_FILE_PHOTO_RE = re.compile(r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.I)
+_FILE_PHOTO_RE = re.compile(
+    r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.IGNORECASE
+)
 
 
 _TAIL = 160
-
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -137,7 +139,7 @@ def starts_like_caption(text: str) -> bool:
 
 def _plainly_credit(credit: str, whole: str) -> bool:
     """A parenthesis ends many sentences; only some are credits."""
-    if re.match(r"\s*\((?:photo|image|picture|foto|credit|courtesy|source)", whole, re.I):
+    if re.match(r"\s*\((?:photo|image|picture|foto|credit|courtesy|source)", whole, re.IGNORECASE):
         return True
     if "/" in credit or _CREDIT_WORDS_RE.search(credit):
         return True

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from digest.cleaning.article import Parts
 from digest.cleaning.body import escape_markdown_start, join_blocks
-from digest.cleaning.capture import finish_capture
 from digest.cleaning.captions import split_credit
+from digest.cleaning.capture import finish_capture
 from digest.cleaning.dates import Evidence, Relative, Stamp, find_reported_weekday, find_stamps
 from digest.cleaning.model import CleanedArticle, CleanedCapture, DateReference
 from digest.cleaning.signals import guess_language
@@ -80,7 +80,7 @@ def _extract(html: str, url: str | None) -> Any:
             include_formatting=False,
             output_format="python",
         )
-    except Exception:  # trafilatura and lxml raise many kinds on broken markup
+    except Exception:  # noqa: BLE001 -- trafilatura and lxml raise many kinds on bad markup
         return None
 
 
@@ -155,5 +155,3 @@ def _text(value: object) -> str:
 
 def _with_url(article: CleanedArticle, url: str) -> CleanedArticle:
     return replace(article, source_url=url)
-
-

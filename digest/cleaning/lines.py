@@ -32,9 +32,7 @@ _IMAGE_TOKEN_RE = re.compile(
 _ONLY_BRACKETS_RE = re.compile(r"^(?:\s*\[[^\]\n]*\])+\s*$")
 _RULE_RE = re.compile(r"^[\s━─—–_=*~#.·•-]{5,}$")
 _LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
-_BULLET_RE = re.compile(
-    r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$"
-)
+_BULLET_RE = re.compile(r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$")
 # Openings that can never start a bullet: the line is plain text.
 _PLAIN_OPENERS = frozenset("\"'“‘«([{@$€£&%!?.,:;")
 _EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
@@ -83,7 +81,11 @@ def parse_line(raw: str) -> Line:
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if not first.isalnum() and _RULE_RE.match(stripped) and not any(ch.isalnum() for ch in stripped):
+    if (
+        not first.isalnum()
+        and _RULE_RE.match(stripped)
+        and not any(ch.isalnum() for ch in stripped)
+    ):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
@@ -125,9 +127,7 @@ def display_width(text: str) -> int:
 
 def detect_layout(lines: list[Line]) -> Layout:
     """Guess whether the dump is hard-wrapped (w3m, lynx) and at which width."""
-    lengths = sorted(
-        (ln.width for ln in lines if ln.text and " " in ln.text), reverse=True
-    )
+    lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
     indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
     base = _mode(indents) if indents else 0
     if len(lengths) < _MIN_WRAPPED_LINES:

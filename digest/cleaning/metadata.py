@@ -27,13 +27,13 @@ __all__ = [
 ]
 
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
-_URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
+_URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
     r"\b(?:opens in (?:a )?new window|follow (?:us|@)|subscribe|sign up|newsletter|"
     r"email this|share (?:on|this|via|to)|click (?:here|to)|download|install|"
     r"get (?:the|our) app|trust|advertis)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -87,9 +87,11 @@ def score_title(
             score -= 0.5  # a name or a section label
     if text.rstrip().endswith(("…", "...")):
         score -= 0.6  # a teaser cut short, not a headline
-    elif signals.full_stop and not text.rstrip().endswith(("?", "!")):
-        score -= 1.0
-    elif text.rstrip().endswith((":", ",", ";")):
+    elif (
+        signals.full_stop
+        and not text.rstrip().endswith(("?", "!"))
+        or text.rstrip().endswith((":", ",", ";"))
+    ):
         score -= 1.0
     if item.block.bullet:
         score -= 0.8
@@ -159,7 +161,9 @@ def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judg
 def _is_photo_credit_line(text: str) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.I))
+    return is_credit_line(text) and bool(
+        re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.IGNORECASE)
+    )
 
 
 def _body_script(judged: list[Judged], index: int) -> str:
@@ -167,5 +171,3 @@ def _body_script(judged: list[Judged], index: int) -> str:
         if item.prose:
             return item.signals.script
     return judged[index].signals.script
-
-

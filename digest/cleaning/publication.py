@@ -18,16 +18,16 @@ _COPYRIGHT_NAME_RE = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?,?\s*"
     r"(?P<name>[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&|of|the|and|de|del|la)){0,5})"
 )
-_NAME_END_RE = re.compile(r"\.\s|,|\s+all\s+rights|\s+is\s", re.I)
-_CORPORATE_TAIL_RE = re.compile(r"[\s,]+(?:inc|llc|ltd|plc|gmbh|corp|co|s\.a|sa)\.?$", re.I)
+_NAME_END_RE = re.compile(r"\.\s|,|\s+all\s+rights|\s+is\s", re.IGNORECASE)
+_CORPORATE_TAIL_RE = re.compile(
+    r"[\s,]+(?:inc|llc|ltd|plc|gmbh|corp|co|s\.a|sa)\.?$", re.IGNORECASE
+)
 
 
 def find_publication(judged: list[Judged], top: range, bottom: range) -> str | None:
     """A name printed among the first blocks of `top` and again in `bottom`, else the
     holder named in a copyright line in `bottom`."""
-    bottom_keys = {
-        judged[index].key for index in _tail(bottom, _BOTTOM_BLOCKS)
-    }
+    bottom_keys = {judged[index].key for index in _tail(bottom, _BOTTOM_BLOCKS)}
     for index in list(top)[:_TOP_BLOCKS]:
         item = judged[index]
         if _is_name(item) and item.key in bottom_keys:

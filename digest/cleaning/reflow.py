@@ -55,7 +55,9 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             # A wrapped line may begin with a dash that only looks like a bullet.
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
             # Wrapped CJK text has no spaces between words: join without one.
-            joiner = "" if _WIDE_END_RE.search(current.text) and _WIDE_START_RE.match(piece) else " "
+            joiner = (
+                "" if _WIDE_END_RE.search(current.text) and _WIDE_START_RE.match(piece) else " "
+            )
             current.text = f"{current.text}{joiner}{piece}"
             current.last = index
             current.n_lines += 1
@@ -84,9 +86,7 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
     return blocks
 
 
-def _continues(
-    block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int
-) -> bool:
+def _continues(block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int) -> bool:
     """Whether `line` carries on the wrapped text of `block`."""
     if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
         return False

@@ -30,7 +30,7 @@ _END_LABEL_RE = re.compile(
     r"|^\W*(?:we recommend|recommended(?: for you)?|more stories|read next|up next"
     r"|you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|related (?:articles|stories"
     r"|posts|content)|more from)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _END_LABEL_COST = 20.0
 _NUMBER_RE = re.compile(r"^(\d{1,3})[.)]$")

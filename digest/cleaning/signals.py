@@ -55,9 +55,11 @@ _STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
     }.items()
 }
 _STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
-_STOP_WORDS_CASED = _STOP_WORDS | {word.capitalize() for word in _STOP_WORDS} | {
-    word.upper() for word in _STOP_WORDS
-}
+_STOP_WORDS_CASED = (
+    _STOP_WORDS
+    | {word.capitalize() for word in _STOP_WORDS}
+    | {word.upper() for word in _STOP_WORDS}
+)
 _STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
     word: tuple(code for code, words in _STOP_BY_LANGUAGE.items() if word in words)
     for word in _STOP_WORDS
@@ -69,8 +71,12 @@ _OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-_SCRIPT_LANGUAGES = (("ar", re.compile(r"[\u0600-\u06ff]")), ("he", re.compile(r"[\u0590-\u05ff]")),
-                     ("el", re.compile(r"[\u0370-\u03ff]")), ("th", re.compile(r"[\u0e00-\u0e7f]")))
+_SCRIPT_LANGUAGES = (
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+)
 
 
 class Signals(NamedTuple):
@@ -139,11 +145,10 @@ def _measure_word(word: str) -> Signals:
     stripped = word.rstrip()
     has_word = any(ch.isalnum() for ch in word)
     first = word[0]
-    cased = first.isupper() or first.islower()
     return Signals(
         1 if has_word else 0,
         1.0 if word.lower() in _STOP_WORDS else 0.0,
-        1.0 if first.islower() else 0.0 if cased else 0.0,
+        1.0 if first.islower() else 0.0,
         len(word) >= 4 and word.isupper(),
         bool(_SENTENCE_END_RE.search(stripped)),
         bool(_CLOSING_END_RE.search(stripped)),
@@ -155,8 +160,15 @@ def _measure_word(word: str) -> Signals:
 def has_lone_mark(text: str) -> bool:
     """Whether a dash or bar stands alone between spaces somewhere in `text`."""
     return (
-        " - " in text or " — " in text or " – " in text or " | " in text or " / " in text
-        or " • " in text or " · " in text or " » " in text or " > " in text
+        " - " in text
+        or " — " in text
+        or " – " in text
+        or " | " in text
+        or " / " in text
+        or " • " in text
+        or " · " in text
+        or " » " in text
+        or " > " in text
     )
 
 

@@ -19,7 +19,7 @@ from digest.cleaning.dates import (
 )
 from digest.cleaning.model import DateReference
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EST = dt.timezone(dt.timedelta(hours=-5))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from digest.cleaning import DateReference, clean_html
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PAGE = """<!doctype html>
 <html lang="en"><head>
 <title>Night Trains Return to the Coast Line | The Rail Courier</title>

@@ -10,7 +10,7 @@ import pytest
 from digest.cleaning import CleanedCapture, DateReference, clean_text, decode_capture
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 REFERENCE = DateReference(tz=UTC)
 
 

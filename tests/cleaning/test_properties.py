@@ -15,14 +15,40 @@ from digest.cleaning import (
     decode_capture,
 )
 
-REFERENCE = DateReference(tz=dt.timezone.utc, file_time=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+REFERENCE = DateReference(tz=dt.UTC, file_time=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
 # Text made of the pieces dumps are made of, so that real structure turns up often.
 PIECES = st.sampled_from(
     [
-        "\n", "\n\n", "   ", "  • ", "     * ", "1. ", "- ", "[image]", "(BUTTON)", "____", "━━━━",
-        "Home", "Share", "By Jane Doe", "Updated 10:05 GMT, Tue 19 Nov 2019", "Today 20:24",
-        "said on Sunday", "(Photo by A / AFP)", "REUTERS/Name", "Credit...", "© 2019 Paper",
-        "Related News", "Comments", "##", "> ", "#", "商品の改造", "Новости", "\t", "\u00a0",
+        "\n",
+        "\n\n",
+        "   ",
+        "  • ",
+        "     * ",
+        "1. ",
+        "- ",
+        "[image]",
+        "(BUTTON)",
+        "____",
+        "━━━━",
+        "Home",
+        "Share",
+        "By Jane Doe",
+        "Updated 10:05 GMT, Tue 19 Nov 2019",
+        "Today 20:24",
+        "said on Sunday",
+        "(Photo by A / AFP)",
+        "REUTERS/Name",
+        "Credit...",
+        "© 2019 Paper",
+        "Related News",
+        "Comments",
+        "##",
+        "> ",
+        "#",
+        "商品の改造",
+        "Новости",
+        "\t",
+        "\u00a0",
         "The council said on Monday that the new bridge would open in spring next year. ",
         "Headline Of The Day",
     ]

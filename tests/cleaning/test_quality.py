@@ -53,7 +53,7 @@ def load_scorer() -> ModuleType:
 def dev_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     scorer = load_scorer()
     out = tmp_path_factory.mktemp("clean-dev")
-    reference = DateReference(tz=dt.timezone.utc)
+    reference = DateReference(tz=dt.UTC)
     counts: dict[str, int] = {}
     for path in sorted((DATA / "inputs" / "dev").glob("*.txt")):
         articles = clean_text(decode_capture(path.read_bytes()), reference).articles
