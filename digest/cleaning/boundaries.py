@@ -77,11 +77,6 @@ def _best_run(scores: list[float]) -> float:
     return best
 
 
-def find_headers(judged: list[Judged], scores: list[float], base_indent: int) -> list[int]:
-    """The first headline of each header group (see `find_header_groups`)."""
-    return [group[0] for group in find_header_groups(judged, scores, base_indent)]
-
-
 def find_header_groups(
     judged: list[Judged], scores: list[float], base_indent: int
 ) -> list[list[int]]:

@@ -18,7 +18,6 @@ _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 
-_INITIAL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]")
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
 _CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
@@ -194,11 +193,6 @@ def script_of(text: str) -> str:
         (len(_OTHER_SCRIPT_RE.findall(sample)), "other"),
     )
     return max(counts)[1] if any(count for count, _ in counts) else "latin"
-
-
-def count_words(text: str) -> int:
-    """Count words the way `measure` does, cheaply."""
-    return measure(text).words
 
 
 def guess_language(text: str) -> str | None:
