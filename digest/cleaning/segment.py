@@ -15,14 +15,15 @@ _PROSE_CAP = 120
 _SHORT_COST = 2.0
 _RUN_STEP = 1.0
 _RUN_CAP = 8.0
-_FURNITURE_COST = 6.0
-_TEMPLATE_COST = 3.0
-_TIGHT_FACTOR = 0.25
-_LONG_PARAGRAPH = 30
-_SPACED_MIN = 2
-_COMMENTS_FACTOR = 0.1
-_TEASER_FACTOR = 0.1
-_LISTED_FACTOR = 0.3
+_FURNITURE_COST = 6.0  # per unit of a block's furniture verdict (labels score 2)
+_TEMPLATE_COST = 3.0  # a line whose shape recurs (menus, comment headers)
+# Prose that is probably not article text keeps only a share of its weight:
+_TIGHT_FACTOR = 0.25  # no blank line above or below, on a page that spaces paragraphs
+_LONG_PARAGRAPH = 30  # words of a paragraph that shows how the page spaces them
+_SPACED_MIN = 2  # spaced long paragraphs needed to call a page spaced
+_COMMENTS_FACTOR = 0.1  # under a comments heading
+_TEASER_FACTOR = 0.1  # a headline run into its summary
+_LISTED_FACTOR = 0.3  # a short paragraph alone under its own kicker and headline
 # Labels that close an article: links to the neighbouring articles and the lists of
 # further reading under it.
 _END_LABEL_RE = re.compile(
@@ -37,10 +38,10 @@ _NUMBER_RE = re.compile(r"^(\d{1,3})[.)]$")
 _NUMBERED_MIN = 3
 _NUMBERED_GAP = 3  # blocks allowed between two items of one ordered list
 _NUMBERED_VALUE = 4.0
-_LISTED_WORDS = 50
-_LISTED_RUN = 3
-_COMMENTS_RESET_RUN = 15
-_COMMENTS_AFTER = 30
+_LISTED_WORDS = 50  # teaser summaries are shorter than this
+_LISTED_RUN = 3  # teasers in a row before they count as a list
+_COMMENTS_RESET_RUN = 15  # non-prose blocks after which comments are taken to be over
+_COMMENTS_AFTER = 30  # prose words before a comments heading counts (not a top link)
 # A stretch of furniture this costly splits a region into runs; the core is the first
 # run with this share of the heaviest run's weight.
 _CORE_BREAK = 12.0
