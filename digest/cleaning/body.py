@@ -24,6 +24,7 @@ _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
 _MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
 _HEADLINE_WORDS_RE = re.compile(r"[^\W\d_]+")
+_LOOKAHEAD = 12  # blocks searched below a subheading for the text it leads into
 _LIST_ITEM_RE = re.compile(r"^(?:- |\d{1,9}\. )")
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 
@@ -163,7 +164,7 @@ def _is_subheading(
     if is_byline_or_date(item):
         return False
     # A subheading leads into text: the next kept block is prose or a list.
-    for later in range(position + 1, len(items)):
+    for later in range(position + 1, min(len(items), position + 1 + _LOOKAHEAD)):
         if roles[later] != "keep":
             continue
         nxt = items[later]
