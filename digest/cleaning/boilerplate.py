@@ -110,6 +110,7 @@ _ALL_HINTS = tuple(
     )
 )
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
+_CAPTION_MAX_WORDS = 50
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$",
@@ -173,7 +174,12 @@ class Verdict:
         else:
             signals = self.signals
             self.words = words = signals.words
-            self.prose = is_prose(text, signals) and not label and not self.caption
+            # Captions are short; a long paragraph is not checked for a credit.
+            self.prose = (
+                is_prose(text, signals)
+                and not label
+                and (words > _CAPTION_MAX_WORDS or not self.caption)
+            )
         self.words = words
         lowered = text.lower() if words < 60 else ""
         furniture = 0.0
