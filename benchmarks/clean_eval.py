@@ -33,16 +33,14 @@ def write_outputs(data: Path, out: Path, split: str = "dev") -> int:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.md"):
         old.unlink()
-    reference = DateReference(tz=dt.timezone.utc)
+    reference = DateReference(tz=dt.UTC)
     captures = sorted((data / "inputs" / split).glob("*.txt"))
     for path in captures:
         result = clean_text(decode_capture(path.read_bytes()), reference)
         articles = result.articles
         for index, article in enumerate(articles, start=1):
             name = f"{path.stem}.md" if len(articles) == 1 else f"{path.stem}__{index}.md"
-            front = yaml.safe_dump(
-                {"title": article.title}, allow_unicode=True, sort_keys=False
-            )
+            front = yaml.safe_dump({"title": article.title}, allow_unicode=True, sort_keys=False)
             (out / name).write_text(f"---\n{front}---\n\n{article.body}\n", encoding="utf-8")
     return len(captures)
 

@@ -29,7 +29,7 @@ def default_inputs() -> Path:
 
 def time_runs(captures: list[bytes], runs: int) -> list[tuple[float, float]]:
     """(CPU seconds, wall seconds) each run took to clean every capture once."""
-    reference = DateReference(tz=dt.timezone.utc)
+    reference = DateReference(tz=dt.UTC)
     timings = []
     for _ in range(runs):
         cpu, wall = time.process_time(), time.perf_counter()

@@ -6,8 +6,8 @@ capture without an article yields no articles and a note saying so.
 
 from __future__ import annotations
 
-from digest.cleaning.article import Parts, assemble_article
-from digest.cleaning.dates import find_stamps, latest_stamp, resolve_published
+from digest.cleaning.article import assemble_article
+from digest.cleaning.capture import finish_capture
 from digest.cleaning.decode import decode_capture, normalize_text
 from digest.cleaning.extract import locate_articles, read_page
 from digest.cleaning.html import clean_html
@@ -34,34 +34,3 @@ def clean_text(text: str, reference: DateReference) -> CleanedCapture:
     if not parts:
         return CleanedCapture(articles=(), notes=(_NO_ARTICLE,))
     return finish_capture(parts, text, reference)
-
-
-def finish_capture(parts: list[Parts], text: str, reference: DateReference) -> CleanedCapture:
-    """Resolve dates across the capture's articles and build the result."""
-    capture_latest = latest_stamp(find_stamps(text), reference.file_time)
-    dated = resolve_published([part.evidence for part in parts], capture_latest, reference)
-    sources = {part.source for part in parts if part.source}
-    articles = tuple(
-        CleanedArticle(
-            title=part.title,
-            body=part.body,
-            published=published,
-            date_source=date_source,
-            summary=part.summary,
-            author=part.author,
-            source=part.source,
-            image_caption=part.image_caption,
-            image_credit=part.image_credit,
-            tags=part.tags,
-            language=part.language,
-        )
-        for part, (published, date_source) in zip(parts, dated)
-    )
-    notes: list[str] = []
-    if len(articles) > 1:
-        notes.append(f"{len(articles)} articles found in one capture")
-    untitled = sum(1 for article in articles if not article.title)
-    if untitled:
-        notes.append(f"{untitled} article(s) without a recognisable headline")
-    source = sources.pop() if len(sources) == 1 else None
-    return CleanedCapture(articles=articles, source=source, notes=tuple(notes))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.cleaning.body import render_body
+from digest.cleaning.body import join_blocks, render_body
 from digest.cleaning.boilerplate import Judged, is_label
-from digest.cleaning.captions import is_credit_line, split_credit
+from digest.cleaning.captions import is_credit_label, is_credit_line, split_credit
+from digest.cleaning.casing import recase
 from digest.cleaning.dates import (
     Evidence,
     find_relative_header,
@@ -19,7 +20,6 @@ from digest.cleaning.extract import Located, Page, fold
 from digest.cleaning.metadata import (
     byline_name,
     is_byline_or_date,
-    is_comma_list,
     is_date_line,
     is_meta_line,
     is_name_line,
@@ -32,9 +32,10 @@ _FOOTER_REACH = 25  # blocks below the body searched for tags and date lines
 _TAG_LABEL_RE = re.compile(
     r"^(?:tags?|tagged(?: with)?|topics?|filed under|keywords?|related topics|subjects?"
     r"|etiquetas|tópicos|temas|mots-clés|schlagwörter|теги|タグ)\s*:?\s*(?P<rest>.*)$",
-    re.I,
+    re.IGNORECASE,
 )
 _TAG_MAX_WORDS = 5
+_PERSON_RE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}$")
 _TAG_MAX_CHARS = 40
 
 
@@ -59,19 +60,32 @@ def assemble_article(page: Page, located: Located) -> Parts:
     judged = page.judged
     base = page.layout.base_indent
     title = _tidy(judged[located.title].text) if located.title >= 0 else ""
-    header_start = located.title + 1 if located.title >= 0 else max(located.zone_start, located.start - 8)
+    header_start = (
+        located.title + 1 if located.title >= 0 else max(located.zone_start, located.start - 8)
+    )
     header = judged[header_start : located.start]
     start = located.start
     summary = _standfirst_in(header, title)
-    if summary is None and located.title >= 0 and start - located.title <= _STANDFIRST_REACH:
-        if _opens_with_standfirst(judged, start, located.end):
-            summary = judged[start].text
-            start += 1
+    if (
+        summary is None
+        and located.title >= 0
+        and start - located.title <= _STANDFIRST_REACH
+        and _opens_with_standfirst(judged, start, located.end)
+    ):
+        summary = judged[start].text
+        start += 1
     body = render_body(judged, start, located.end, base)
     title_key = fold(title)
     blocks = [block for block in body.blocks if fold(block) != title_key]
+    text = " ".join(blocks)
+    title = recase(title, text)
+    blocks = [
+        f"## {recase(block[3:], text)}" if block.startswith("## ") else block for block in blocks
+    ]
     footer = judged[located.end + 1 : min(located.zone_end, located.end + 1 + _FOOTER_REACH)]
-    caption, credit = _caption_and_credit([item.text for item in header if _is_caption_block(item, header)] + body.captions)
+    caption, credit = _caption_and_credit(
+        [item.text for item in header if _is_caption_block(item, header)] + body.captions
+    )
     author = _author(header) or body.author
     top = range(located.zone_start, located.title if located.title >= 0 else located.start)
     bottom = range(located.end + 1, located.zone_end)
@@ -79,7 +93,7 @@ def assemble_article(page: Page, located: Located) -> Parts:
     evidence = _evidence(header, footer, blocks)
     return Parts(
         title=title,
-        body="\n\n".join(blocks),
+        body=join_blocks(blocks),
         summary=_tidy(summary) if summary else None,
         author=author,
         source=source,
@@ -97,7 +111,7 @@ def _standfirst_in(header: list[Judged], title: str) -> str | None:
     for item in header:
         if item.furniture or item.label or item.caption or item.block.bullet and item.words < 8:
             continue
-        if is_meta_line(item) or fold(item.text) == title_key:
+        if is_meta_line(item) or item.key == title_key:
             continue
         signals = item.signals
         if signals.words >= 8 and (item.prose or signals.lower_ratio >= 0.5 or signals.wide):
@@ -127,8 +141,10 @@ def _opens_with_standfirst(judged: list[Judged], start: int, end: int) -> bool:
 def _is_caption_block(item: Judged, header: list[Judged]) -> bool:
     if item.caption:
         return True
-    key = fold(item.text)
-    doubled = sum(1 for other in header if fold(other.text) == key) >= 2
+    position = next((n for n, other in enumerate(header) if other is item), -1)
+    if 0 <= position < len(header) - 1 and is_credit_label(header[position + 1].text):
+        return True  # the line above "Credit..." is the caption
+    doubled = sum(1 for other in header if other.key == item.key) >= 2
     return doubled and item.words >= 5 and not is_meta_line(item)
 
 
@@ -137,6 +153,8 @@ def _caption_and_credit(captions: list[str]) -> tuple[str | None, str | None]:
     caption: str | None = None
     credit: str | None = None
     for text in captions:
+        if is_credit_label(text):
+            continue
         if caption is None and is_credit_line(text) and credit is None:
             credit = split_credit(text)[1] or _credit_only(text)
             continue
@@ -155,7 +173,12 @@ def _caption_and_credit(captions: list[str]) -> tuple[str | None, str | None]:
 
 
 def _credit_only(text: str) -> str:
-    return re.sub(r"^(?:\(|©\s*|(?:photo|image|credit|foto|picture)s?\s*(?:by|:|\.{2,}|…)\s*)", "", text.strip(), flags=re.I).strip(" ()")
+    return re.sub(
+        r"^(?:\(|©\s*|(?:photo|image|credit|foto|picture)s?\s*(?:by|:|\.{2,}|…)\s*)",
+        "",
+        text.strip(),
+        flags=re.IGNORECASE,
+    ).strip(" ()")
 
 
 def _author(header: list[Judged]) -> str | None:
@@ -166,6 +189,10 @@ def _author(header: list[Judged]) -> str | None:
     for item in header:
         if is_name_line(item.text):
             return item.text.split(",")[0].strip()
+    # A bare name under the headline, with the date or reading time under it.
+    for position, item in enumerate(header[:-1]):
+        if _PERSON_RE.match(item.text) and not item.label and header[position + 1].dateline:
+            return item.text
     return None
 
 
@@ -243,8 +270,3 @@ def _evidence(header: list[Judged], footer: list[Judged], blocks: list[str]) -> 
 
 def _tidy(text: str) -> str:
     return " ".join(text.split())
-
-
-def is_comma_tags(text: str) -> bool:
-    """A line of comma-separated short terms."""
-    return is_comma_list(text)

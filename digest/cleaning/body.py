@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from digest.cleaning.boilerplate import Judged
+from digest.cleaning.captions import is_credit_label
 from digest.cleaning.metadata import byline_name, is_byline_or_date, is_date_line, is_meta_line
 
 # Labels that introduce a list of links to other articles ("Related", "Read more").
@@ -15,7 +16,7 @@ _LIST_LABEL_RE = re.compile(
     r"|most (?:read|popular|viewed|shared)|trending|latest|top stories|you (?:may|might)"
     r"|don'?t miss|editor|further|in other news|up next|what to read|watch|listen|video"
     r"|relacionad|leia|veja|lee|lire|à lire|leggi|lesen|читайте|関連)",
-    re.I,
+    re.IGNORECASE,
 )
 # "Read more: Some other headline" -- a label, a colon, a link.
 _LEAD_LINK_RE = re.compile(r"^(?P<label>[^\W\d_][\w ’'-]{1,25}?)\s?:\s*(?P<rest>\S.*)$")
@@ -23,6 +24,8 @@ _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
 _MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
 _HEADLINE_WORDS_RE = re.compile(r"[^\W\d_]+")
+_LOOKAHEAD = 12  # blocks searched below a subheading for the text it leads into
+_LIST_ITEM_RE = re.compile(r"^(?:- |\d{1,9}\. )")
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 
 
@@ -45,22 +48,30 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
     count = len(items)
     while position < count:
         item, role = items[position], roles[position]
-        key = _fold(item.text)
+        key = item.key
         if role != "keep" or key in seen:
             position += 1
             continue
         if item.block.bullet:
             run_end = position
-            while run_end + 1 < count and items[run_end + 1].block.bullet and roles[run_end + 1] == "keep":
+            while (
+                run_end + 1 < count
+                and items[run_end + 1].block.bullet
+                and roles[run_end + 1] == "keep"
+            ):
                 run_end += 1
             run = items[position : run_end + 1]
             if _is_content_list(run):
                 for entry in run:
-                    seen.add(_fold(entry.text))
+                    seen.add(entry.key)
                     body.blocks.append(_list_item(entry))
             position = run_end + 1
             continue
-        if item.prose or (item.signals.full_stop and item.words >= 3) or _BARE_URL_RE.match(item.text):
+        if (
+            item.prose
+            or (item.signals.full_stop and item.words >= 3)
+            or _BARE_URL_RE.match(item.text)
+        ):
             seen.add(key)
             body.blocks.append(_paragraph(item, base_indent))
         elif _is_subheading(item, items, roles, position, base_indent):
@@ -77,19 +88,28 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
     previous_key = ""
     for index, item in enumerate(items):
         text = item.text
-        key = _fold(text)
+        key = item.key
         following = items[index + 1] if index + 1 < len(items) else None
-        if item.caption or (following is not None and key == _fold(following.text) and not item.prose):
+        if item.caption or (following is not None and key == following.key and not item.prose):
             # Doubled lines are image alt text over a caption.
             roles.append("caption")
             body.captions.append(text)
+            previous_key = key
+            continue
+        if following is not None and is_credit_label(following.text) and not item.prose:
+            roles.append("caption")  # the line above "Credit..." is a caption
+            body.captions.append(text)
+            previous_key = key
+            continue
+        if following is not None and following.caption and len(key) >= 12 and key in following.key:
+            roles.append("caption")  # alt text repeated inside the caption below it
             previous_key = key
             continue
         if key == previous_key and roles and roles[-1] == "caption":
             roles.append("caption")
             continue
         previous_key = key
-        if item.prose:
+        if item.prose and not (in_links and item.block.bullet):
             in_links = False
         if item.label or item.furniture or item.comments:
             roles.append("drop")
@@ -144,7 +164,7 @@ def _is_subheading(
     if is_byline_or_date(item):
         return False
     # A subheading leads into text: the next kept block is prose or a list.
-    for later in range(position + 1, len(items)):
+    for later in range(position + 1, min(len(items), position + 1 + _LOOKAHEAD)):
         if roles[later] != "keep":
             continue
         nxt = items[later]
@@ -162,7 +182,12 @@ def _subheading_text(text: str) -> str:
 def _paragraph(item: Judged, base_indent: int) -> str:
     text = escape_markdown_start(item.text)
     block = item.block
-    if base_indent is not None and block.indent >= base_indent + 3 and not block.bullet and item.prose:
+    if (
+        base_indent is not None
+        and block.indent >= base_indent + 3
+        and not block.bullet
+        and item.prose
+    ):
         return "> " + text  # indented prose in a terminal dump is a block quote
     return text
 
@@ -175,13 +200,24 @@ def _list_item(item: Judged) -> str:
     return f"- {text}"
 
 
+def join_blocks(blocks: list[str]) -> str:
+    """Join Markdown blocks with blank lines, keeping list items of one list together."""
+    out: list[str] = []
+    for block in blocks:
+        if out and _LIST_ITEM_RE.match(block) and _LIST_ITEM_RE.match(out[-1]):
+            out[-1] = f"{out[-1]}\n{block}"
+        else:
+            out.append(block)
+    return "\n\n".join(out)
+
+
 def escape_markdown_start(text: str) -> str:
     """Backslash-escape a line opening that Markdown would read as syntax."""
     match = _MARKDOWN_START_RE.match(text)
     if match is None:
         return text
     if match.group(1):
-        return f"{match.group(1)}\\{match.group(2)}{text[match.end():]}"
+        return f"{match.group(1)}\\{match.group(2)}{text[match.end() :]}"
     return "\\" + text
 
 

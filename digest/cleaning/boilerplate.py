@@ -9,12 +9,17 @@ words; furniture is short, repeated (the same line shape many times: "Share", "R
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from digest.cleaning.bylines import is_byline_or_date_text
-from digest.cleaning.captions import has_credit, is_credit_line, starts_like_caption
+from digest.cleaning.captions import (
+    has_credit,
+    is_credit_label,
+    is_credit_line,
+    starts_like_caption,
+)
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
+from digest.cleaning.signals import has_lone_mark as _has_lone_mark
 
 # Section labels and furniture lines news pages print around articles, in the
 # languages curators bring most often. Matched against a whole short line.
@@ -51,13 +56,21 @@ _LABELS = (
     r"関連記事|人気記事|シェア|コメント",
 )
 _LABEL_WORDS = "|".join(_LABELS)
-_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.I)
+_ONE_WORD_LABELS = frozenset(
+    "share tweet pin email e-mail print facebook twitter linkedin whatsapp reddit pinterest "
+    "telegram flipboard copy save saved bookmark listen advertisement advertising ad close "
+    "menu search home top subscribe register newsletter newsletters tags tag topics topic "
+    "categories category sections section more all video photo photos gallery comments "
+    "comment replies reply responses response discussion next previous related login "
+    "logout trending latest popular recommended".split()
+)
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.IGNORECASE)
 # A line that is a list of such labels: share rows, footer menus.
-_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.I)
+_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.IGNORECASE)
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
-    re.I,
+    re.IGNORECASE,
 )
 _COOKIE_RE = re.compile(
     r"\b(?:cookies?|gdpr|privacy (?:policy|notice|settings)|terms (?:of (?:use|service)|and"
@@ -65,7 +78,7 @@ _COOKIE_RE = re.compile(
     r"|enable javascript|your browser|sign up for (?:our|the) \w+|subscribe to (?:our|the)"
     r"|already a subscriber|create (?:a free|an) account|get unlimited access"
     r"|(?:free|unlimited) (?:trial|access|articles)|paywall|newsletter)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
@@ -73,33 +86,54 @@ _PROMO_RE = re.compile(
     r"email this|share (?:on|this|via|to)|tweet (?:this|about)|click (?:here|to)|"
     r"download (?:the|our)|"
     r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Substrings without which the patterns below cannot match (checked first: fast).
 _COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
-_COOKIE_HINTS = re.compile(r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter")
-_PROMO_HINTS = re.compile(r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis")
-_COMMENTS_HINTS = re.compile(r"comment|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари")
+_COOKIE_HINTS = re.compile(
+    r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter"
+)
+_PROMO_HINTS = re.compile(
+    r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis"
+)
+_COMMENTS_HINTS = re.compile(
+    r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
+)
+# The same words as plain substrings, for one fast pass over every short line.
+_ALL_HINTS = tuple(
+    sorted(
+        {
+            word.replace("\\", "")
+            for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+            for word in hints.pattern.split("|")
+        }
+    )
+)
+_PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
+_CAPTION_MAX_WORDS = 50
+_LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _SOCIAL_COUNT_RE = re.compile(
-    r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$", re.I
+    r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$",
+    re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d+")
 # A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
 _GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
-_WORD_SHAPE_RE = re.compile(r"[^\W\d_]+")
+_WORD_SHAPE_RE = re.compile(r"[^\W_]+")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*")
 
 
 # Where reader comments begin: what follows is not the article.
 _COMMENTS_RE = re.compile(
-    r"^(?:(?:\d+|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?|replies"
-    r"|reactions?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
+    r"^(?:(?:\d+|one|no|top rated|reader|user|show|view|read|all)\s+)?(?:comments?|responses?"
+    r"|replies|reactions?|thoughts?)(?:\s+(?:to|on)\b.*|\s*\(\d+\))?$"
     r"|^(?:leave|post|add|write|submit) a (?:comment|reply|response)\b.*"
     r"|^comments (?:are|have been) closed\b.*|^join the (?:conversation|discussion)\b.*"
     r"|^(?:comentários|comentarios|commentaires|commenti|kommentare|комментарии"
     r"|lascia un commento|deixe (?:um|seu) comentário|deja un comentario"
     r"|laisser un commentaire)\b.*",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -107,53 +141,103 @@ class Verdict:
     """What a block's text alone says, shared by every block with the same text. The
     costlier checks run only when a later stage asks."""
 
-    __slots__ = ("text", "signals", "prose", "furniture", "label", "comments",
-                 "_caption", "_dateline", "_teaser")
+    __slots__ = (
+        "_caption",
+        "_dateline",
+        "_signals",
+        "_teaser",
+        "comments",
+        "furniture",
+        "key",
+        "label",
+        "prose",
+        "shape",
+        "text",
+        "words",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.signals = signals = measure(text)
-        words = signals.words
-        self.label = label = is_label(text)
+        self.key = _fold(text)
+        self.shape = _shape(text)
+        self._signals: Signals | None = None
         self._caption: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
-        self.prose = is_prose(text, signals) and not label and not self.caption
-        lowered = text.lower()
+        self.label = label = is_label(text)
+        if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
+            # Too short to be prose: count words without measuring the rest (menus).
+            words = len(text.split())
+            if words and _has_lone_mark(text):
+                words -= len(_LONE_MARK_RE.findall(text))
+            self.prose = False
+        else:
+            signals = self.signals
+            self.words = words = signals.words
+            # Captions are short; a long paragraph is not checked for a credit.
+            self.prose = (
+                is_prose(text, signals)
+                and not label
+                and (words > _CAPTION_MAX_WORDS or not self.caption)
+            )
+        self.words = words
+        lowered = text.lower() if words < 60 else ""
         furniture = 0.0
-        if label:
+        # One scan for any furniture word first; most lines have none.
+        hinted = words < 60 and any(hint in lowered for hint in _ALL_HINTS)
+        if (
+            label
+            or hinted
+            and words < 40
+            and _has_any(lowered, _COPYRIGHT_HINTS)
+            and _COPYRIGHT_RE.search(text)
+        ):
             furniture = 2.0
-        elif words < 40 and _has_any(lowered, _COPYRIGHT_HINTS) and _COPYRIGHT_RE.search(text):
-            furniture = 2.0
-        elif words < 60 and _has_any(lowered, _COOKIE_HINTS) and _COOKIE_RE.search(text):
-            furniture = 1.5
-        elif words <= 3 and _SOCIAL_COUNT_RE.match(text):
+        elif (
+            hinted
+            and words < 60
+            and _has_any(lowered, _COOKIE_HINTS)
+            and _COOKIE_RE.search(text)
+            or words <= 3
+            and _SOCIAL_COUNT_RE.match(text)
+        ):
             furniture = 1.5
         elif (
-            words <= 12
+            hinted
+            and words <= 12
             and _has_any(lowered, _PROMO_HINTS)
             and _PROMO_RE.search(text.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
         self.comments = (
-            words <= 12
+            hinted
             and _has_any(lowered, _COMMENTS_HINTS)
-            and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+            and (
+                (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
+                or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
+            )
         )
+
+    @property
+    def signals(self) -> Signals:
+        """The measurements of the text (see `measure`)."""
+        if self._signals is None:
+            self._signals = measure(self.text)
+        return self._signals
 
     @property
     def caption(self) -> bool:
         """A photo caption or credit."""
         if self._caption is None:
-            self._caption = is_caption_text(self.text, self.signals.words)
+            self._caption = is_caption_text(self.text, self.words)
         return self._caption
 
     @property
     def dateline(self) -> bool:
         """A byline, date or reading-time line."""
         if self._dateline is None:
-            self._dateline = is_byline_or_date_text(self.text, self.signals.words)
+            self._dateline = is_byline_or_date_text(self.text, self.words)
         return self._dateline
 
     @property
@@ -164,80 +248,90 @@ class Verdict:
         return self._teaser
 
 
-@dataclass(slots=True)
+# "34 responses to “Headline”", "10 thoughts on “Headline”"
+_COUNTED_COMMENTS_RE = re.compile(
+    r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s",
+    re.IGNORECASE,
+)
+
+
 class Judged:
-    """A block with the signals and verdicts later stages use."""
+    """A block with the signals and verdicts later stages use. The commonest facts are
+    plain attributes; the costlier checks come from the shared `Verdict` on demand."""
 
-    block: Block
-    verdict: Verdict
-    prose: bool  # reads like article prose
-    template: bool  # a short line whose shape recurs (menus, comment headers)
-    repeats: int  # how often the same text occurs in the capture
+    __slots__ = (
+        "block",
+        "comments",
+        "furniture",
+        "key",
+        "label",
+        "prose",
+        "repeats",
+        "template",
+        "text",
+        "verdict",
+        "words",
+    )
 
-    @property
-    def text(self) -> str:
-        return self.block.text
+    def __init__(
+        self, block: Block, verdict: Verdict, key: str, prose: bool, template: bool, repeats: int
+    ) -> None:
+        self.block = block
+        self.verdict = verdict
+        self.text = block.text
+        self.key = key  # case- and space-folded text, to compare blocks
+        self.words = verdict.words
+        self.prose = prose  # reads like article prose
+        self.template = template  # a short line whose shape recurs (menus, comment headers)
+        self.repeats = repeats  # how often the same text occurs in the capture
+        self.furniture = verdict.furniture  # 0 = none; higher = more surely page furniture
+        self.label = verdict.label  # a section label such as "Related" or "Share"
+        self.comments = verdict.comments  # a heading that opens reader comments
 
     @property
     def signals(self) -> Signals:
         return self.verdict.signals
 
     @property
-    def words(self) -> int:
-        return self.verdict.signals.words
-
-    @property
-    def furniture(self) -> float:
-        """0 = none; higher = more certainly page furniture."""
-        return self.verdict.furniture
-
-    @property
-    def label(self) -> bool:
-        """A section label such as "Related" or "Comments"."""
-        return self.verdict.label
-
-    @property
-    def comments(self) -> bool:
-        """A heading that opens reader comments."""
-        return self.verdict.comments
-
-    @property
     def teaser(self) -> bool:
+        """A link card: a headline run into its summary."""
         return self.verdict.teaser
 
     @property
     def caption(self) -> bool:
+        """A photo caption or credit."""
         return self.verdict.caption
 
     @property
     def dateline(self) -> bool:
+        """A byline, date or reading-time line."""
         return self.verdict.dateline
 
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
     """Measure every block and mark prose, labels and repeated furniture."""
-    texts = [_fold(block.text) for block in blocks]
-    text_counts: dict[str, int] = {}
-    for text in texts:
-        text_counts[text] = text_counts.get(text, 0) + 1
-    shapes = [_shape(block.text) for block in blocks]
+    # Menus and echoes repeat: each distinct text is judged (and folded, shaped) once.
+    verdicts: dict[str, Verdict] = {}
+    ordered: list[Verdict] = []
+    key_counts: dict[str, int] = {}
     shape_counts: dict[str, int] = {}
-    for shape in shapes:
-        if shape:
-            shape_counts[shape] = shape_counts.get(shape, 0) + 1
-    verdicts: dict[str, Verdict] = {}  # menus and echoes repeat: judge each text once
-    judged: list[Judged] = []
-    for block, text, shape in zip(blocks, texts, shapes):
+    for block in blocks:
         verdict = verdicts.get(block.text)
         if verdict is None:
             verdict = verdicts[block.text] = Verdict(block.text)
-        repeats = text_counts.get(text, 1)
+        ordered.append(verdict)
+        key_counts[verdict.key] = key_counts.get(verdict.key, 0) + 1
+        if verdict.shape:
+            shape_counts[verdict.shape] = shape_counts.get(verdict.shape, 0) + 1
+    judged: list[Judged] = []
+    for block, verdict in zip(blocks, ordered):
+        repeats = key_counts[verdict.key]
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
-        prose = verdict.prose and (repeats == 1 or verdict.signals.words >= 40)
+        prose = verdict.prose and (repeats == 1 or verdict.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
-        template = not prose and bool(shape) and shape_counts.get(shape, 0) >= 3
-        judged.append(Judged(block, verdict, prose, template, repeats))
+        template = not prose and bool(verdict.shape) and shape_counts[verdict.shape] >= 3
+        judged.append(Judged(block, verdict, verdict.key, prose, template, repeats))
     return judged
 
 
@@ -251,19 +345,46 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    if " " not in stripped:
+        return stripped.lower() in _ONE_WORD_LABELS or bool(_LABEL_RE.match(stripped))
     return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
 
 
 def is_caption_text(text: str, words: int) -> bool:
-    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ..."."""
+    """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ...",
+    and image alt text printed twice in a row ("Pamela WilsonPamela Wilson")."""
     if words > 70:
         return False
-    return is_credit_line(text) or starts_like_caption(text) or has_credit(text)
+    return (
+        is_credit_line(text)
+        or is_credit_label(text)
+        or starts_like_caption(text)
+        or has_credit(text)
+        or is_doubled(text)
+    )
+
+
+def is_doubled(text: str) -> bool:
+    """Whether a line is one phrase twice, maybe with a counter between the copies."""
+    length = len(text)
+    if length < 8 or text.find(text[:4], 4) < 0:
+        return False  # the second copy must repeat the first four characters
+    for middle in range(length // 2 - 3, length // 2 + 1):
+        head = text[: max(middle, 0)].rstrip()
+        if len(head) < 4:
+            continue
+        rest = text[middle:].lstrip(" 0123456789|·-")
+        if rest == head:
+            return True
+    return False
 
 
 def is_glued_teaser(text: str) -> bool:
     """Whether a block starts with a Title Case headline run straight into more text,
     as link cards come out of a dump ("Mayor: Move Won’t StandWarren Mayor says...")."""
+    opening = text.split(None, 4)[:4]
+    if len(opening) < 4 or sum(1 for word in opening if not word[0].islower()) < 3:
+        return False  # a glued headline opens with capitalised words
     for match in _GLUE_RE.finditer(text, 0, 200):
         head = text[: match.start()]
         words = head.split()[-8:]
@@ -295,12 +416,11 @@ def _fold(text: str) -> str:
 
 def _shape(text: str) -> str:
     """A line's template: short lines only, digits and capitalised words abstracted."""
-    if len(text) > 80:
+    if len(text) > 80 or text.count(" ") > 8:
         return ""
-    words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
-    if len(words) > 8:
-        return ""
-    out = []
-    for word in words:
-        out.append("A" if word[:1].isupper() else word.lower())
-    return " ".join(out) + ("0" if any(ch.isdigit() for ch in text) else "")
+    # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
+    digits = _DIGIT_RE.sub("0", text)
+    if text.isascii():
+        return " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
+    words = _WORD_SHAPE_RE.findall(digits)
+    return " ".join("A" if word[:1].isupper() else word.lower() for word in words)

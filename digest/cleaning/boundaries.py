@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digest.cleaning.metadata import is_byline_or_date, score_title
+from digest.cleaning.metadata import score_title
 
 if TYPE_CHECKING:
     from digest.cleaning.boilerplate import Judged
@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 _HEADER_MIN = 2.0  # headline score a boundary needs
 _BODY_MASS = 60.0  # prose weight an article needs before the next headline
 _NEXT_MASS = 100.0  # ... and any article after the first
+_ECHOED_MASS = 40.0  # ... or less when its headline is printed twice (logo between)
 _STRAY_MASS = 20.0  # less than this between two headlines: they head the same article
 _SEPARATION = 2  # blank lines a curator leaves between pasted articles
 _ECHO_WINDOW = 8
+_BODY_REACH = 30  # blocks below a headline in which its body must begin
 
 
 def split_zones(judged: list[Judged], scores: list[float], base_indent: int) -> list[int]:
@@ -24,12 +26,15 @@ def split_zones(judged: list[Judged], scores: list[float], base_indent: int) -> 
     when several pasted articles each bring a headline, a byline or date, a body of
     their own, and blank lines before them."""
     groups = find_header_groups(judged, scores, base_indent)
+    echoed = _echoed_headers(judged)
     starts = [0]
     for number, group in enumerate(groups):
         if number == 0:
             continue
         end = groups[number + 1][0] if number + 1 < len(groups) else len(scores)
-        if _mass(scores, group[-1] + 1, end) < _NEXT_MASS:
+        # A headline printed twice around a logo is a sure start: a short body will do.
+        needed = _ECHOED_MASS if any(index in echoed for index in group) else _NEXT_MASS
+        if _mass(scores, group[-1] + 1, end) < needed:
             continue
         gap, at = _widest_gap(judged, scores, group[-1])
         if gap < _SEPARATION:
@@ -45,10 +50,22 @@ def _drop_thin_zones(starts: list[int], scores: list[float]) -> list[int]:
         bounds = list(zip(starts, starts[1:] + [len(scores)]))
         weights = [_best_run(scores[start:end]) for start, end in bounds]
         thin = min(range(len(weights)), key=lambda k: weights[k])
-        if weights[thin] >= _NEXT_MASS:
+        if weights[thin] >= _ECHOED_MASS:
             break
         del starts[max(thin, 1)]
     return starts
+
+
+def _echoed_headers(judged: list[Judged]) -> set[int]:
+    """Blocks whose text comes again a few blocks below, not on the next line."""
+    folded = [item.key for item in judged]
+    found: set[int] = set()
+    for index, key in enumerate(folded):
+        if len(key) < 12 or judged[index].prose and judged[index].signals.full_stop:
+            continue
+        if key in folded[index + 2 : index + 1 + _ECHO_WINDOW]:
+            found.add(index)
+    return found
 
 
 def _best_run(scores: list[float]) -> float:
@@ -60,28 +77,31 @@ def _best_run(scores: list[float]) -> float:
     return best
 
 
-def find_headers(judged: list[Judged], scores: list[float], base_indent: int) -> list[int]:
-    """The first headline of each header group (see `find_header_groups`)."""
-    return [group[0] for group in find_header_groups(judged, scores, base_indent)]
-
-
 def find_header_groups(
     judged: list[Judged], scores: list[float], base_indent: int
 ) -> list[list[int]]:
     """Headlines that open an article with a body of its own, in page order; headlines
     with no prose between them are grouped as rivals for the same article."""
     raw: list[tuple[int, float]] = []
-    folded = [_fold(item.text) for item in judged]
+    folded = [item.key for item in judged]
+    ahead = _mass_ahead(scores, _BODY_REACH)
     for index, item in enumerate(judged):
-        if not 2 <= item.words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
+        if ahead[index] < _STRAY_MASS:
+            continue  # no prose follows: not the head of an article (and cheap to skip)
+        words = item.words
+        if not 2 <= words <= 35 or item.furniture or (item.prose and item.signals.full_stop):
             continue
+        if (item.template and words < 4) or (item.repeats >= 3 and words < 7):
+            continue  # menu entries: never a headline (see score_title)
         key = folded[index]
         window = range(index + 1, min(len(judged), index + 1 + _ECHO_WINDOW))
         # Not the next line: doubled lines are image alt text over a caption.
         echoed = any(folded[k] == key for k in window[1:])
         if not echoed:
-            substantive = [judged[k] for k in window if not (judged[k].furniture or judged[k].label)]
-            if not any(other.dateline for other in substantive[:4] if not other.caption):
+            substantive = [
+                judged[k] for k in window if not (judged[k].furniture or judged[k].label)
+            ]
+            if not any(other.dateline and not other.caption for other in substantive[:4]):
                 continue
         score = score_title(judged, index, 1, base_indent)
         if score >= _HEADER_MIN:
@@ -112,9 +132,20 @@ def _widest_gap(judged: list[Judged], scores: list[float], index: int) -> tuple[
     return judged[at].block.gap_before, at
 
 
+def _mass_ahead(scores: list[float], reach: int) -> list[float]:
+    """For every block, the prose weight in the `reach` blocks below it."""
+    count = len(scores)
+    positive = [max(0.0, score) for score in scores]
+    ahead = [0.0] * count
+    running = sum(positive[1 : 1 + reach])
+    for index in range(count):
+        ahead[index] = running
+        if index + 1 < count:
+            running -= positive[index + 1]
+        if index + 1 + reach < count:
+            running += positive[index + 1 + reach]
+    return ahead
+
+
 def _mass(scores: list[float], start: int, end: int) -> float:
     return sum(score for score in scores[start:end] if score > 0)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())

@@ -13,39 +13,65 @@ _BYLINE_RE = re.compile(
     r"^(?:(?:written |posted |words |reporting |text |story |report(?:ed)? )?by|por|par|di|von|"
     r"door|av|af|от|текст|автор|author|authors|writer|autor(?:a|es)?|escrito por|publicado por)"
     r"\s*[:：]?\s+(?P<name>.+)$",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE_TAIL_RE = re.compile(
     r"\s*(?:[|·•,;／/]|\s-\s|\s–\s|\s—\s|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bin\b"
     r"|\d{1,2}[:/.]\d|\d{4}|@).*$",
-    re.I,
+    re.IGNORECASE,
+)
+# First words a byline can open with (checked before the byline pattern: fast).
+_BYLINE_STARTS = frozenset(
+    "by written posted words reporting text story report reported por par di von door av af "
+    "от текст автор author authors writer autor autora autores escrito publicado".split()
 )
 _NAME_RE = re.compile(r"^[^\W\d_][\w.'’ -]*[^\W\d_]\.?$")
 _DATE_WORDS_RE = re.compile(
     r"\b(?:published|updated|posted|last updated|modified|date|publish date|publicado|"
     r"atualizado|mis à jour|publié|aggiornato|pubblicato|veröffentlicht|aktualisiert|"
     r"опубликовано|обновлено|am|pm|gmt|utc|est|edt|pst|pdt|ago|today|yesterday)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_READ_TIME_RE = re.compile(r"^\d{1,3}\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|de leitura|de lectura|lecture)?$", re.I)
+_READ_TIME_RE = re.compile(
+    r"^\d{1,3}\s*(?:min(?:ute)?s?|m)\.?\s*(?:read|de leitura|de lectura|lecture)?$", re.IGNORECASE
+)
 _WORDISH_RE = re.compile(r"[^\W\d_]{2,}")
 _CALENDAR_WORDS = frozenset(
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
     "july august september october november december mon tue wed thu fri sat sun monday "
     "tuesday wednesday thursday friday saturday sunday st nd rd th at on of".split()
 )
+_DESK_RE = re.compile(
+    r"^[A-Z][\w.&'’ -]{1,40}\s(?:wire services?|news services?|wire reports?|staff(?: reports?"
+    r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = (
+    "Press",
+    "News",
+    "Times",
+    "Post",
+    "Reporter",
+    "Correspondent",
+    "Editor",
+    "Writer",
+    "Staff",
+    "Contributor",
+    "Columnist",
+)
 _NAME_COMMA_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
     r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
 )
 _DIGIT_RE = re.compile(r"\d")
-_RELATIVE_HINT_RE = re.compile(r"today|yesterday|ago\b", re.I)
+_RELATIVE_HINT_RE = re.compile(r"today|yesterday|ago\b", re.IGNORECASE)
 # A whole line given over to a relative timestamp: "Today 20:24", "Updated 3 hours ago".
 _RELATIVE_LINE_RE = re.compile(
     r"^\W*(?:(?:published|updated|posted|last updated)\W*)?(?:(?:today|yesterday)\b(?!\s+[a-z])"
     r"|\d{1,3}\s+(?:min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b|an? (?:minute|hour|day) ago\b)",
-    re.I,
+    re.IGNORECASE,
 )
+
 
 def byline_name(text: str) -> str | None:
     """The author named by a byline ("By Jane Doe | Reuters" -> "Jane Doe")."""
@@ -67,6 +93,10 @@ def is_name_line(text: str) -> bool:
     """A byline without "By": "Charlie Wood, Business Insider", "Tom Gillespie, reporter"."""
     stripped = text.strip()
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
+        return False
+    if _DESK_RE.match(stripped):
+        return True  # "Detroit News wire services", "Herald staff"
+    if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
         return False
     return _NAME_COMMA_RE.match(stripped) is not None
 
@@ -96,7 +126,7 @@ def is_date_line(text: str) -> bool:
 
 
 def is_read_time(text: str) -> bool:
-    """"2 Min Read", "5 min read" and the like."""
+    """ "2 Min Read", "5 min read" and the like."""
     return bool(_READ_TIME_RE.match(text.strip()))
 
 
@@ -108,9 +138,12 @@ def _tidy_name(name: str) -> str:
 
 def is_byline_or_date_text(text: str, words: int) -> bool:
     """Whether a line of `words` words is an author, date or reading-time line."""
-    if words > 25:
+    if words > 25 or not text:
         return False
-    if byline_name(text) is not None or is_name_line(text):
+    head = text.split(None, 1)[0].lower().rstrip(":：")
+    if head in _BYLINE_STARTS and byline_name(text) is not None:
+        return True
+    if ("," in text or " " in text) and is_name_line(text):
         return True
     # Dates and reading times need a digit, or a word such as "today" or "ago".
     if not _DIGIT_RE.search(text) and not _RELATIVE_HINT_RE.search(text):

@@ -11,7 +11,7 @@ _PAREN_CREDIT_RE = re.compile(
     # "... (Photo by ATTA KENARE / AFP)", "(AP Photo/Thibault Camus)", "(Credit: iStock)"
     r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
     r"(?P<credit>[^()]{2,80}?)\)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (")", _PAREN_CREDIT_RE),
@@ -23,7 +23,7 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
             r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     # "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
@@ -45,25 +45,29 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "© Reuters"
     ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
 )
-_CREDIT_WORD_HINT_RE = re.compile(r"credit|photo|image|picture|foto|фото|source", re.I)
-_GLUED_HINT_RE = re.compile(r"[a-z][.!?][A-Z][^.!?]{0,60}$")
+_CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото", "source")
 _CREDIT_LINE_RE = re.compile(
     r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
     r"|[\w .'-]{2,40},\s*(?:associated press|ap|afp|reuters|getty images|epa|shutterstock|"
     r"ap photo|the [\w ]+)\)?)$",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_WORDS_RE = re.compile(
     r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
     r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_FILE_PHOTO_RE = re.compile(r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.I)
+_CREDIT_LABEL_RE = re.compile(
+    r"^(?:credit|photo(?:graph)?|image|picture|foto|source|фото)s?\s*(?:\.{2,}|…|:)?$",
+    re.IGNORECASE,
+)
+_FILE_PHOTO_RE = re.compile(
+    r"^(?:file photo|pictured|above|below|top|left|right)\s*:", re.IGNORECASE
+)
 
 
 _TAIL = 160
-
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -72,14 +76,15 @@ def split_credit(text: str) -> tuple[str, str | None]:
     # Credits end a caption: only its tail needs searching.
     offset = max(0, len(stripped) - _TAIL)
     tail = stripped[offset:]
+    lowered = tail.lower()
     for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
         if needle:
             if needle not in tail:
                 continue
         elif number == 2:
-            if not _CREDIT_WORD_HINT_RE.search(tail):
+            if not any(word in lowered for word in _CREDIT_HINT_WORDS):
                 continue
-        elif not _GLUED_HINT_RE.search(tail):
+        elif not _glued_credit_hint(tail):
             continue
         match = pattern.search(tail)
         if match is None:
@@ -99,12 +104,32 @@ def is_credit_line(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 90:
         return False
+    # Every credit form has a slash, comma or copyright sign, a credit word, or is short.
+    if len(stripped) > 24 and not ("/" in stripped or "," in stripped or "©" in stripped):
+        lowered = stripped[:12].lower()
+        if not any(word in lowered for word in _CREDIT_HINT_WORDS + ("copyright", "(")):
+            return False
     return bool(_CREDIT_LINE_RE.match(stripped))
+
+
+def _glued_credit_hint(tail: str) -> bool:
+    """A sentence end followed straight by a capital near the end ("York.Reuters")."""
+    end = max(tail.rfind(".", 0, -1), tail.rfind("!", 0, -1), tail.rfind("?", 0, -1))
+    while end > 0 and len(tail) - end <= 62:
+        if tail[end - 1].islower() and tail[end + 1].isupper():
+            return True
+        end = max(tail.rfind(".", 0, end), tail.rfind("!", 0, end), tail.rfind("?", 0, end))
+    return False
 
 
 def has_credit(text: str) -> bool:
     """Whether a line ends in a photo credit."""
     return split_credit(text)[1] is not None
+
+
+def is_credit_label(text: str) -> bool:
+    """A line that only announces the credit on the next line: "Credit...", "Photo:"."""
+    return len(text) <= 24 and bool(_CREDIT_LABEL_RE.match(text.strip()))
 
 
 def starts_like_caption(text: str) -> bool:
@@ -114,7 +139,7 @@ def starts_like_caption(text: str) -> bool:
 
 def _plainly_credit(credit: str, whole: str) -> bool:
     """A parenthesis ends many sentences; only some are credits."""
-    if re.match(r"\s*\((?:photo|image|picture|foto|credit|courtesy|source)", whole, re.I):
+    if re.match(r"\s*\((?:photo|image|picture|foto|credit|courtesy|source)", whole, re.IGNORECASE):
         return True
     if "/" in credit or _CREDIT_WORDS_RE.search(credit):
         return True

@@ -38,8 +38,7 @@ for _number, _names in enumerate(
         "june jun juin junho junio giugno juni июн июня июнь",
         "july jul juillet julho julio luglio juli июл июля июль",
         "august aug août agosto ago augustus авг августа август",
-        "september sep sept septembre setembro set septiembre settembre сен сентября "
-        "сентябрь",
+        "september sep sept septembre setembro set septiembre settembre сен сентября сентябрь",
         "october oct octobre outubro out octubre ottobre okt oktober окт октября октябрь",
         "november nov novembre novembro noviembre ноя ноября ноябрь",
         "december dec décembre déc dezembro dez diciembre dic dicembre dezember "
@@ -52,17 +51,43 @@ for _number, _names in enumerate(
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-    "saturday": 5, "sunday": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _WEEKDAY_ALT = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 # Offsets of the zone abbreviations news pages print; "ET"/"PT" read as standard time.
 _ZONES = {
-    "utc": 0, "gmt": 0, "z": 0, "bst": 60, "ist": 330, "cet": 60, "cest": 120,
-    "eet": 120, "eest": 180, "msk": 180, "est": -300, "edt": -240, "et": -300,
-    "cst": -360, "cdt": -300, "ct": -360, "mst": -420, "mdt": -360, "mt": -420,
-    "pst": -480, "pdt": -420, "pt": -480, "aest": 600, "aedt": 660, "jst": 540,
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "bst": 60,
+    "ist": 330,
+    "cet": 60,
+    "cest": 120,
+    "eet": 120,
+    "eest": 180,
+    "msk": 180,
+    "est": -300,
+    "edt": -240,
+    "et": -300,
+    "cst": -360,
+    "cdt": -300,
+    "ct": -360,
+    "mst": -420,
+    "mdt": -360,
+    "mt": -420,
+    "pst": -480,
+    "pdt": -420,
+    "pt": -480,
+    "aest": 600,
+    "aedt": 660,
+    "jst": 540,
 }
 _ZONE_ALT = "|".join(sorted(_ZONES, key=len, reverse=True))
 
@@ -70,7 +95,7 @@ _TIME = (
     rf"(?P<hour>[01]?\d|2[0-3])(?:[:h]|\.(?=\d\d(?![.\d])))(?P<minute>[0-5]\d)(?::[0-5]\d)?"
     rf"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?:\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?"
 )
-_TIME_RE = re.compile(rf"(?<![:]){_TIME}(?![\d])", re.I)
+_TIME_RE = re.compile(rf"(?<![:]){_TIME}(?![\d])", re.IGNORECASE)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|er)?"
 # A year may run straight into a clock time in some dumps: "NOV 19 20197:05 AM".
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
@@ -79,9 +104,14 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 2019-11-19, 2019-11-19T10:05:00Z
     ("-", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)")),
     # November 18, 2019 / Nov. 18 2019 / November 20th, 2019
-    ("", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I)),
+    ("", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)),
     # 3 Nov 2025 / 19 November, 2019 / 24 сентября 2018 / 6 de febrero de 2026
-    ("", re.compile(rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.I)),
+    (
+        "",
+        re.compile(
+            rf"(?<![\d.]){_DAY}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", re.IGNORECASE
+        ),
+    ),
     # 19.11.2019 reads day first, 11/19/2019 and 11/19/19 month first (unless impossible)
     (
         "./",
@@ -90,26 +120,37 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<year>(?:19|20)\d\d)(?![\d./])"
         ),
     ),
-    ("/", re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d\d)(?![\d./])")),
+    (
+        "/",
+        re.compile(
+            r"(?<![\d.:/])(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d\d)(?![\d./])"
+        ),
+    ),
     # 2016.12.01, 2016/12/01
-    ("./", re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)[./](?P<mnum>[01]?\d)[./](?P<day>[0-3]?\d)(?![\d.])")),
+    (
+        "./",
+        re.compile(
+            r"(?<![\d.])(?P<year>(?:19|20)\d\d)[./](?P<mnum>[01]?\d)[./](?P<day>[0-3]?\d)(?![\d.])"
+        ),
+    ),
 )
 # Every absolute date carries a year: four digits, or two after a slash.
 _MAYBE_DATE_RE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d{2})")
 _WINDOW_BEFORE = 40
 _WINDOW_AFTER = 12
 _RELATIVE_TODAY_RE = re.compile(
-    rf"\b(?P<word>today|yesterday)\b(?:[,\s]+(?:at\s+)?{_TIME})?", re.I
+    rf"\b(?P<word>today|yesterday)\b(?:[,\s]+(?:at\s+)?{_TIME})?", re.IGNORECASE
 )
 _AGO_RE = re.compile(
-    r"\b(?P<count>\d{1,3}|an?|one)\s+(?P<unit>min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b", re.I
+    r"\b(?P<count>\d{1,3}|an?|one)\s+(?P<unit>min(?:ute)?s?|hours?|hrs?|h|days?)\s+ago\b",
+    re.IGNORECASE,
 )
 _REPORTING_VERBS = (
     "said|says|say|told|reported|reports|announced|announces|added|stated|confirmed|"
     "declared|warned|claimed|noted|revealed|disclosed|insisted|wrote|tweeted|posted"
 )
 _VERB_WEEKDAY_RE = re.compile(
-    rf"\b(?:{_REPORTING_VERBS})\s+(?:on\s+)?(?P<weekday>{_WEEKDAY_ALT})\b", re.I
+    rf"\b(?:{_REPORTING_VERBS})\s+(?:on\s+)?(?P<weekday>{_WEEKDAY_ALT})\b", re.IGNORECASE
 )
 
 
@@ -196,7 +237,9 @@ def find_relative_header(text: str) -> Relative | None:
         count_text = ago.group("count").lower()
         count = 1 if count_text in ("a", "an", "one") else int(count_text)
         unit = ago.group("unit").lower()
-        minutes = count if unit.startswith("min") else count * (1440 if unit.startswith("d") else 60)
+        minutes = (
+            count if unit.startswith("min") else count * (1440 if unit.startswith("d") else 60)
+        )
         return Relative("ago", minutes_ago=minutes)
     return None
 
@@ -238,9 +281,9 @@ def resolve_published(
             resolved.append(None)
     known = [r[0] for r in resolved if r is not None and r[0] is not None]
     out: list[tuple[dt.datetime | None, str]] = []
-    for item in resolved:
-        if item is not None and item[0] is not None:
-            out.append(item)
+    for found in resolved:
+        if found is not None and found[0] is not None:
+            out.append(found)
         elif reference.option is not None:
             out.append((_midnight(reference.option, tz), "option"))
         elif known:

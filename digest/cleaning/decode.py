@@ -28,15 +28,14 @@ def decode_capture(data: bytes) -> str:
 def normalize_text(text: str) -> str:
     """Unify line endings and drop control characters (keeps newlines and tabs)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return _CONTROL_RE.sub("", text)
 
 
 def _decode_bytes(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

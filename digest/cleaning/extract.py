@@ -39,7 +39,7 @@ def read_page(text: str) -> Page:
     lines = read_lines(text)
     layout = detect_layout(lines)
     judged = judge_blocks(build_blocks(lines, layout))
-    return Page(layout, judged, "\n".join(fold(item.text) for item in judged))
+    return Page(layout, judged, "\n".join(item.key for item in judged))
 
 
 def locate_articles(page: Page) -> list[Located]:
@@ -95,7 +95,7 @@ def find_title(page: Page, core: int, region_start: int, floor: int = 0) -> int:
 
 def count_echoes(page: Page, index: int) -> int:
     """How many other blocks quote block `index` inside a longer text."""
-    key = fold(page.judged[index].text)
+    key = page.judged[index].key
     if len(key) < 12:
         return 0
     return max(0, page.folded.count(key) - page.judged[index].repeats)

@@ -12,6 +12,11 @@ _MAX_WRAP_WIDTH = 100
 _MIN_WRAP_WIDTH = 60
 _MIN_WRAPPED_LINES = 8
 
+# Characters a terminal draws two columns wide (CJK, kana, hangul, full-width forms).
+_WIDE_CHAR_RE = re.compile(
+    r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 _SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
@@ -27,9 +32,9 @@ _IMAGE_TOKEN_RE = re.compile(
 _ONLY_BRACKETS_RE = re.compile(r"^(?:\s*\[[^\]\n]*\])+\s*$")
 _RULE_RE = re.compile(r"^[\s━─—–_=*~#.·•-]{5,}$")
 _LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
-_BULLET_RE = re.compile(
-    r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$"
-)
+_BULLET_RE = re.compile(r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$")
+# Openings that can never start a bullet: the line is plain text.
+_PLAIN_OPENERS = frozenset("\"'“‘«([{@$€£&%!?.,:;")
 _EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
 _DASH_BULLET_RE = re.compile(r"^[-–]\s+(?P<rest>\S.*)$")
 
@@ -59,10 +64,8 @@ class Layout:
 
 def read_lines(text: str) -> list[Line]:
     """Split a dump into `Line`s; blank lines have empty text and no marker."""
-    lines: list[Line] = []
-    for raw in text.split("\n"):
-        lines.append(parse_line(raw))
-    return lines
+    blank = Line("", 0, 0)
+    return [parse_line(raw) if raw and not raw.isspace() else blank for raw in text.split("\n")]
 
 
 def parse_line(raw: str) -> Line:
@@ -74,11 +77,15 @@ def parse_line(raw: str) -> Line:
     raw = raw.rstrip()
     stripped = raw.lstrip()
     indent = len(raw) - len(stripped)
-    width = len(raw)
+    width = len(raw) if raw.isascii() else display_width(raw)
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if not first.isalnum() and _RULE_RE.match(stripped) and not any(ch.isalnum() for ch in stripped):
+    if (
+        not first.isalnum()
+        and _RULE_RE.match(stripped)
+        and not any(ch.isalnum() for ch in stripped)
+    ):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
@@ -96,6 +103,9 @@ def parse_line(raw: str) -> Line:
     text = text.strip()
     if not text:
         return Line("", indent, width, marker="furniture")
+    lead = text[0]
+    if lead.isalpha() or lead in _PLAIN_OPENERS:
+        return Line(text, indent, width)  # the common case: no bullet to look for
     if _EMPTY_BULLET_RE.match(text):
         return Line("", indent, width, marker="furniture")
     bullet = ""
@@ -110,11 +120,14 @@ def parse_line(raw: str) -> Line:
     return Line(text, indent, width, bullet)
 
 
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: East Asian wide characters take two."""
+    return len(text) + len(_WIDE_CHAR_RE.findall(text))
+
+
 def detect_layout(lines: list[Line]) -> Layout:
     """Guess whether the dump is hard-wrapped (w3m, lynx) and at which width."""
-    lengths = sorted(
-        (ln.width for ln in lines if ln.text and " " in ln.text), reverse=True
-    )
+    lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
     indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
     base = _mode(indents) if indents else 0
     if len(lengths) < _MIN_WRAPPED_LINES:

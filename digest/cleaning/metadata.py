@@ -27,13 +27,13 @@ __all__ = [
 ]
 
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
-_URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
+_URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
     r"\b(?:opens in (?:a )?new window|follow (?:us|@)|subscribe|sign up|newsletter|"
     r"email this|share (?:on|this|via|to)|click (?:here|to)|download|install|"
     r"get (?:the|our) app|trust|advertis)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -71,11 +71,13 @@ def score_title(
         return 0.0  # a breadcrumb trail: "News » Science » Title"
     following = _next_substantive(judged, index, 5)
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
-    if meta_at != 0 and following and _is_photo_credit_line(following[0].text):
+    if following and _is_photo_credit_line(following[0].text):
         # A caption with its credit on the next line -- unless a byline or date
-        # follows, for then the credit belongs to a picture under the headline.
-        if meta_at < 0:
+        # follows the credit, for then it belongs to a picture under the headline.
+        if not any(nxt.dateline for nxt in following[1:]):
             return 0.0
+        if meta_at == 0:
+            meta_at = next(n for n, nxt in enumerate(following) if n and nxt.dateline)
     score = 1.0
     if 4 <= words <= 25:
         score += 1.0
@@ -83,9 +85,13 @@ def score_title(
         score -= 0.7
         if signals.stop_ratio == 0 and not signals.wide:
             score -= 0.5  # a name or a section label
-    if signals.full_stop and not text.rstrip().endswith(("?", "!", "…", "...")):
-        score -= 1.0
-    elif text.rstrip().endswith((":", ",", ";")):
+    if text.rstrip().endswith(("…", "...")):
+        score -= 0.6  # a teaser cut short, not a headline
+    elif (
+        signals.full_stop
+        and not text.rstrip().endswith(("?", "!"))
+        or text.rstrip().endswith((":", ",", ";"))
+    ):
         score -= 1.0
     if item.block.bullet:
         score -= 0.8
@@ -106,6 +112,8 @@ def score_title(
         score += 0.8  # lynx prints headings at the left margin
     elif indent > base_indent + 6 and not item.block.bullet:
         score += 0.4  # centred headings
+    if _inside_headline_list(judged, index):
+        score -= 1.0  # one link among a list of other headlines
     if item.repeats >= 2 or echoes > 0:
         score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
     if 0 <= meta_at <= 2:
@@ -119,6 +127,23 @@ def score_title(
     # Closer to the body is better; standfirsts and bylines may come between.
     score -= 0.1 * max(0, distance - 1)
     return score
+
+
+def _inside_headline_list(judged: list[Judged], index: int) -> bool:
+    """Whether the lines just above and below are headline-like too."""
+    if index == 0 or index + 1 >= len(judged):
+        return False
+    return _headline_like(judged[index - 1]) and _headline_like(judged[index + 1])
+
+
+def _headline_like(item: Judged) -> bool:
+    return (
+        4 <= item.words <= 25
+        and (not item.prose or item.words <= 16)
+        and not item.furniture
+        and not item.dateline
+        and not item.text.rstrip().endswith(".")
+    )
 
 
 def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judged]:
@@ -136,7 +161,9 @@ def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judg
 def _is_photo_credit_line(text: str) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.I))
+    return is_credit_line(text) and bool(
+        re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.IGNORECASE)
+    )
 
 
 def _body_script(judged: list[Judged], index: int) -> str:
@@ -144,5 +171,3 @@ def _body_script(judged: list[Judged], index: int) -> str:
         if item.prose:
             return item.signals.script
     return judged[index].signals.script
-
-

@@ -18,23 +18,25 @@ _COPYRIGHT_NAME_RE = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?,?\s*"
     r"(?P<name>[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&|of|the|and|de|del|la)){0,5})"
 )
-_CORPORATE_TAIL_RE = re.compile(r"[\s,]+(?:inc|llc|ltd|plc|gmbh|corp|co|s\.a|sa)\.?$", re.I)
+_NAME_END_RE = re.compile(r"\.\s|,|\s+all\s+rights|\s+is\s", re.IGNORECASE)
+_CORPORATE_TAIL_RE = re.compile(
+    r"[\s,]+(?:inc|llc|ltd|plc|gmbh|corp|co|s\.a|sa)\.?$", re.IGNORECASE
+)
 
 
 def find_publication(judged: list[Judged], top: range, bottom: range) -> str | None:
     """A name printed among the first blocks of `top` and again in `bottom`, else the
     holder named in a copyright line in `bottom`."""
-    bottom_keys = {
-        _fold(judged[index].text) for index in _tail(bottom, _BOTTOM_BLOCKS)
-    }
+    bottom_keys = {judged[index].key for index in _tail(bottom, _BOTTOM_BLOCKS)}
     for index in list(top)[:_TOP_BLOCKS]:
         item = judged[index]
-        if _is_name(item) and _fold(item.text) in bottom_keys:
+        if _is_name(item) and item.key in bottom_keys:
             return item.text.strip()
     for index in reversed(_tail(bottom, _BOTTOM_BLOCKS)):
         match = _COPYRIGHT_NAME_RE.search(judged[index].text)
         if match:
-            name = _CORPORATE_TAIL_RE.sub("", match.group("name")).strip(" .,")
+            name = _NAME_END_RE.split(match.group("name"))[0]
+            name = _CORPORATE_TAIL_RE.sub("", name).strip(" .,")
             if name and not name.lower().startswith(("all ", "copyright")):
                 return name
     return None
@@ -56,7 +58,3 @@ def _is_name(item: Judged) -> bool:
 def _tail(span: range, count: int) -> list[int]:
     indices = list(span)
     return indices[-count:]
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())

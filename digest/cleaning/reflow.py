@@ -3,10 +3,14 @@ heading or stray line, with the layout facts later stages judge them by."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digest.cleaning.lines import Layout, Line
 
+_WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
+_WIDE_END_RE = re.compile(f"[{_WIDE}]$")
+_WIDE_START_RE = re.compile(f"[{_WIDE}]")
 # Extra columns a renderer may leave free at the right margin before wrapping.
 _WRAP_SLACK = 1
 
@@ -50,7 +54,11 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
         if current is not None and _continues(current, line, layout, cont_indent, last_width):
             # A wrapped line may begin with a dash that only looks like a bullet.
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
-            current.text = f"{current.text} {piece}"
+            # Wrapped CJK text has no spaces between words: join without one.
+            joiner = (
+                "" if _WIDE_END_RE.search(current.text) and _WIDE_START_RE.match(piece) else " "
+            )
+            current.text = f"{current.text}{joiner}{piece}"
             current.last = index
             current.n_lines += 1
             last_width = line.width
@@ -78,15 +86,17 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
     return blocks
 
 
-def _continues(
-    block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int
-) -> bool:
+def _continues(block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int) -> bool:
     """Whether `line` carries on the wrapped text of `block`."""
     if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
         return False
-    first_word = line.text.split(" ", 1)[0]
-    # The renderer broke the line only if the next word could not fit on it.
-    full = last_width + 1 + len(first_word) > layout.width - _WRAP_SLACK
+    # The renderer broke the line only if the next word could not fit on it; CJK text
+    # breaks between any two characters.
+    if _WIDE_START_RE.match(line.text):
+        needed = 2
+    else:
+        needed = 1 + len(line.text.split(" ", 1)[0])
+    full = last_width + needed > layout.width - _WRAP_SLACK
     if line.indent == cont_indent or (block.bullet and line.indent == block.indent + 2):
         return full
     # An outdented heading (lynx) wraps onto a centred second line.

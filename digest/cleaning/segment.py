@@ -15,19 +15,33 @@ _PROSE_CAP = 120
 _SHORT_COST = 2.0
 _RUN_STEP = 1.0
 _RUN_CAP = 8.0
-_FURNITURE_COST = 6.0
-_TEMPLATE_COST = 3.0
-_TIGHT_FACTOR = 0.25
-_COMMENTS_FACTOR = 0.1
-_TEASER_FACTOR = 0.1
-_LISTED_FACTOR = 0.3
+_FURNITURE_COST = 6.0  # per unit of a block's furniture verdict (labels score 2)
+_TEMPLATE_COST = 3.0  # a line whose shape recurs (menus, comment headers)
+# Prose that is probably not article text keeps only a share of its weight:
+_TIGHT_FACTOR = 0.25  # no blank line above or below, on a page that spaces paragraphs
+_LONG_PARAGRAPH = 30  # words of a paragraph that shows how the page spaces them
+_SPACED_MIN = 2  # spaced long paragraphs needed to call a page spaced
+_COMMENTS_FACTOR = 0.1  # under a comments heading
+_TEASER_FACTOR = 0.1  # a headline run into its summary
+_LISTED_FACTOR = 0.3  # a short paragraph alone under its own kicker and headline
+# Labels that close an article: links to the neighbouring articles and the lists of
+# further reading under it.
+_END_LABEL_RE = re.compile(
+    r"^\W*(?:previous|next|prev|older|newer)\s+(?:article|post|story|entry)"
+    r"|^\W*(?:we recommend|recommended(?: for you)?|more stories|read next|up next"
+    r"|you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|related (?:articles|stories"
+    r"|posts|content)|more from)\b",
+    re.IGNORECASE,
+)
+_END_LABEL_COST = 20.0
 _NUMBER_RE = re.compile(r"^(\d{1,3})[.)]$")
 _NUMBERED_MIN = 3
 _NUMBERED_GAP = 3  # blocks allowed between two items of one ordered list
 _NUMBERED_VALUE = 4.0
-_LISTED_WORDS = 50
-_LISTED_RUN = 3
-_COMMENTS_RESET_RUN = 15
+_LISTED_WORDS = 50  # teaser summaries are shorter than this
+_LISTED_RUN = 3  # teasers in a row before they count as a list
+_COMMENTS_RESET_RUN = 15  # non-prose blocks after which comments are taken to be over
+_COMMENTS_AFTER = 30  # prose words before a comments heading counts (not a top link)
 # A stretch of furniture this costly splits a region into runs; the core is the first
 # run with this share of the heaviest run's weight.
 _CORE_BREAK = 12.0
@@ -49,15 +63,21 @@ def score_blocks(judged: list[Judged]) -> list[float]:
     listed = find_listed_prose(judged)
     separated = find_separated_prose(judged)
     numbered = find_numbered_runs(judged)
+    tight_factor = _TIGHT_FACTOR if _paragraphs_spaced(judged) else 1.0
     scores: list[float] = []
     run = 0
     in_comments = False
+    quiet = 0  # non-prose blocks in a row since the comments began
+    read = 0  # words of prose so far: comments follow an article, they do not open it
     for index, item in enumerate(judged):
-        if item.comments and not _in_label_row(judged, index):
-            in_comments = True
-        elif in_comments and (run >= _COMMENTS_RESET_RUN or item.block.gap_before >= 4):
-            # A long stretch of furniture or a wide gap: perhaps another page follows.
+        if item.comments and read >= _COMMENTS_AFTER and not _in_label_row(judged, index):
+            in_comments, quiet = True, 0
+        elif in_comments and (quiet >= _COMMENTS_RESET_RUN or _opens_next_page(judged, index)):
+            # A long stretch of furniture or a new headline set apart: another page.
             in_comments = False
+        quiet = 0 if item.prose else quiet + 1
+        if item.prose and not in_comments:
+            read += item.words
         if item.prose and index not in separated:
             run = 0
             value = float(min(item.words, _PROSE_CAP))
@@ -65,7 +85,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
             if block.gap_before == 0 and block.gap_after == 0:
                 # Paragraphs are set apart by blank lines; text packed tight between
                 # other lines is a teaser, a card or a comment.
-                value *= _TIGHT_FACTOR
+                value *= tight_factor
             if in_comments:
                 value *= _COMMENTS_FACTOR
             if item.teaser:
@@ -74,7 +94,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
                 value *= _LISTED_FACTOR
             scores.append(value)
             continue
-        if index in numbered:
+        if index in numbered and not in_comments:
             # An ordered list counting up (1, 2, 3...) is part of the article.
             run = 0
             scores.append(_NUMBERED_VALUE)
@@ -83,11 +103,26 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         if item.block.bullet:
             cost += 1.0
         cost += item.furniture * _FURNITURE_COST
+        if item.label and _END_LABEL_RE.match(item.text):
+            cost += _END_LABEL_COST  # "Next article", "We recommend": the article is over
         if item.template:
             cost += _TEMPLATE_COST
         run += 1
         scores.append(-cost)
     return scores
+
+
+def _paragraphs_spaced(judged: list[Judged]) -> bool:
+    """Whether this page sets paragraphs apart with blank lines at all. Some renderings
+    never do; packed text is then no sign of a teaser or a card."""
+    spaced = 0
+    for item in judged:
+        block = item.block
+        if item.prose and item.words >= _LONG_PARAGRAPH and (block.gap_before or block.gap_after):
+            spaced += 1
+            if spaced >= _SPACED_MIN:
+                return True
+    return False
 
 
 def find_numbered_runs(judged: list[Judged]) -> set[int]:
@@ -162,6 +197,17 @@ def find_separated_prose(judged: list[Judged]) -> set[int]:
         if fenced or last:
             found.add(index)
     return found
+
+
+def _opens_next_page(judged: list[Judged], index: int) -> bool:
+    """A wide gap, or a headline set apart by blank lines with a byline or date under it."""
+    item = judged[index]
+    gap = item.block.gap_before
+    if gap >= 4:
+        return True
+    if gap < 2 or item.prose or not 3 <= item.words <= 25:
+        return False
+    return any(other.dateline for other in judged[index + 1 : index + 4])
 
 
 def _in_label_row(judged: list[Judged], index: int) -> bool:

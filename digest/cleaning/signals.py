@@ -11,8 +11,13 @@ import re
 from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_LONE_MARKS = (" — ", " – ", " - ", " | ", " / ", " • ", " · ", " » ", " > ")
-_INITIAL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]")
+_SAMPLE_WORDS = 60
+_SHORT_CHARS = 30
+_SAMPLE_CHARS = 400
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
+
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
 _CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
@@ -49,6 +54,15 @@ _STOP_BY_LANGUAGE: dict[str, frozenset[str]] = {
     }.items()
 }
 _STOP_WORDS = frozenset().union(*_STOP_BY_LANGUAGE.values())
+_STOP_WORDS_CASED = (
+    _STOP_WORDS
+    | {word.capitalize() for word in _STOP_WORDS}
+    | {word.upper() for word in _STOP_WORDS}
+)
+_STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
+    word: tuple(code for code, words in _STOP_BY_LANGUAGE.items() if word in words)
+    for word in _STOP_WORDS
+}
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
@@ -56,8 +70,12 @@ _OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-_SCRIPT_LANGUAGES = (("ar", re.compile(r"[\u0600-\u06ff]")), ("he", re.compile(r"[\u0590-\u05ff]")),
-                     ("el", re.compile(r"[\u0370-\u03ff]")), ("th", re.compile(r"[\u0e00-\u0e7f]")))
+_SCRIPT_LANGUAGES = (
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+)
 
 
 class Signals(NamedTuple):
@@ -74,44 +92,98 @@ class Signals(NamedTuple):
 
 
 def measure(text: str) -> Signals:
-    """Compute the signals of `text`."""
-    ascii_only = text.isascii()
-    lowered = text.lower()
-    # Splitting on spaces is much cheaper than a word pattern; a dash or bar standing
-    # alone between spaces is not a word.
-    tokens = lowered.split()
-    words = len(tokens)
-    if words:
-        words -= sum(map(lowered.count, _LONE_MARKS))
+    """Compute the signals of `text`. Long paragraphs are only sampled: their ratios
+    settle within the first sentences, and the cost must not grow with their length."""
+    # Latin script with typographic quotes and dashes is the common case: no need to
+    # look for wide (CJK) characters or count scripts there.
+    if len(text) <= _SHORT_CHARS and text.isascii() and " " not in text:
+        return _measure_word(text)  # menus: one word, the common case
+    latin_only = text.isascii() or _is_western(text)
+    sample = text[:_SAMPLE_CHARS]
+    tokens = sample.split()
+    # Blocks are single-spaced: counting spaces is the cheap way to count words.
+    words = len(tokens) if len(text) <= _SAMPLE_CHARS else text.count(" ") + 1
+    # A dash or bar standing alone between spaces is not a word.
+    if 0 < words < 80 and has_lone_mark(text):
+        words -= len(_LONE_MARK_RE.findall(text))
     wide = False
-    if not ascii_only:
-        wide_chars = len(_WIDE_RE.findall(text))
+    if not latin_only:
+        wide_chars = len(_WIDE_RE.findall(sample)) * max(1, len(text) // _SAMPLE_CHARS)
         wide = wide_chars > 2 * max(1, words)
         if wide:
             words = max(words, wide_chars // 2)
-    stops = sum(map(_STOP_WORDS.__contains__, tokens))
+    sample_tokens = tokens[:_SAMPLE_WORDS]
+    # The stop list holds each word lowercase, capitalised and in capitals.
+    stops = sum(map(_STOP_WORDS_CASED.__contains__, sample_tokens))
     # Word-initial letters, cased as written: lowercase ones mark running text.
-    initials = "".join([token[0] for token in text.split()])
-    lowers = sum(map(str.islower, initials))
-    cased = lowers + sum(map(str.isupper, initials))
+    initials = "".join([token[0] for token in sample_tokens])
+    if latin_only:
+        letters = initials.encode("ascii", "ignore")
+        lowers = len(letters) - len(letters.translate(None, _ASCII_LOWER))
+        cased = lowers + len(letters) - len(letters.translate(None, _ASCII_UPPER))
+    else:
+        lowers = sum(map(str.islower, initials))
+        cased = lowers + sum(map(str.isupper, initials))
     # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
-    upper = len(text) >= 4 and lowered != text and text == text.upper()
+    upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
     tail = text[-8:].rstrip()
     return Signals(
-        words=max(words, 0),
-        stop_ratio=stops / words if words > 0 else 0.0,
-        lower_ratio=lowers / cased if cased else 0.0,
-        upper=upper,
-        sentence_end=bool(_SENTENCE_END_RE.search(tail)),
-        full_stop=bool(_CLOSING_END_RE.search(tail)),
-        wide=wide,
-        script="latin" if ascii_only else script_of(text),
+        max(words, 0),
+        stops / min(words, len(sample_tokens)) if words > 0 and sample_tokens else 0.0,
+        lowers / cased if cased else 0.0,
+        upper,
+        bool(_SENTENCE_END_RE.search(tail)),
+        bool(_CLOSING_END_RE.search(tail)),
+        wide,
+        "latin" if latin_only else script_of(text),
     )
+
+
+def _measure_word(word: str) -> Signals:
+    """`measure` for a single ASCII word, without the general machinery."""
+    stripped = word.rstrip()
+    has_word = any(ch.isalnum() for ch in word)
+    first = word[0]
+    return Signals(
+        1 if has_word else 0,
+        1.0 if word.lower() in _STOP_WORDS else 0.0,
+        1.0 if first.islower() else 0.0,
+        len(word) >= 4 and word.isupper(),
+        bool(_SENTENCE_END_RE.search(stripped)),
+        bool(_CLOSING_END_RE.search(stripped)),
+        False,
+        "latin",
+    )
+
+
+def has_lone_mark(text: str) -> bool:
+    """Whether a dash or bar stands alone between spaces somewhere in `text`."""
+    return (
+        " - " in text
+        or " — " in text
+        or " – " in text
+        or " | " in text
+        or " / " in text
+        or " • " in text
+        or " · " in text
+        or " » " in text
+        or " > " in text
+    )
+
+
+def _is_western(text: str) -> bool:
+    """Whether `text` fits the Windows Western code page (Latin letters, curly quotes,
+    dashes): a fast way to rule out other scripts."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def script_of(text: str) -> str:
     """The script most letters of `text` are written in."""
-    sample = text[:300]
+    sample = text[:120]
     if sample.isascii():
         return "latin"
     counts = (
@@ -123,14 +195,15 @@ def script_of(text: str) -> str:
     return max(counts)[1] if any(count for count, _ in counts) else "latin"
 
 
-def count_words(text: str) -> int:
-    """Count words the way `measure` does, cheaply."""
-    return measure(text).words
-
-
 def guess_language(text: str) -> str | None:
     """A best guess at the language of `text` (ISO 639-1), None when unsure."""
     sample = text[:3000]
+    if not (sample.isascii() or _is_western(sample)):
+        return _guess_by_script(sample) or _guess_by_stop_words(sample)
+    return _guess_by_stop_words(sample)
+
+
+def _guess_by_script(sample: str) -> str | None:
     if _KANA_RE.search(sample):
         return "ja"
     if _HANGUL_RE.search(sample):
@@ -140,12 +213,18 @@ def guess_language(text: str) -> str | None:
     for code, pattern in _SCRIPT_LANGUAGES:
         if len(pattern.findall(sample)) > 20:
             return code
-    tokens = [token.lower() for token in _WORD_RE.findall(sample)]
+    return None
+
+
+def _guess_by_stop_words(sample: str) -> str | None:
+    tokens = _WORD_RE.findall(sample.lower())
     if len(tokens) < 5:
         return None
-    best, best_hits = None, 0
-    for code, words in _STOP_BY_LANGUAGE.items():
-        hits = sum(1 for token in tokens if token in words)
-        if hits > best_hits:
-            best, best_hits = code, hits
+    hits: dict[str, int] = {}
+    for token in tokens:
+        for code in _STOP_LANGUAGES.get(token, ()):
+            hits[code] = hits.get(code, 0) + 1
+    if not hits:
+        return None
+    best, best_hits = max(hits.items(), key=lambda kv: kv[1])
     return best if best_hits >= max(2, len(tokens) // 20) else None

@@ -8,11 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.cleaning import CleanedArticle, CleanedCapture, DateReference, clean_text, decode_capture
+from digest.cleaning import (
+    CleanedArticle,
+    CleanedCapture,
+    DateReference,
+    clean_text,
+    decode_capture,
+)
 from digest.cleaning.dates import DATE_SOURCES
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 S400_BODY = "\n\n".join(
     [
@@ -32,14 +38,14 @@ S400_BODY = "\n\n".join(
         "expel Turkey from its fighter jet program.",
         "But Turkish President Recep Tayyip Erdogan has refused to back down and said he is "
         "confident Turkey will not face US sanctions.",
-        "On Friday, the Turkish defense ministry issued a statement confirming \"the delivery of "
+        'On Friday, the Turkish defense ministry issued a statement confirming "the delivery of '
         "the first shipment of parts of the S-400 long-range regional air missile defense "
         'system" had begun.',
         "It was not immediately known where the defense system would be deployed or when it "
         "would be operational.",
         "Turkey's Presidency of Defence Industries said in a statement that the delivery of the "
         'system\'s other parts would continue "in the coming days".',
-        "Kremlin spokesman Dmitry Peskov told journalists on Friday that \"everything is "
+        'Kremlin spokesman Dmitry Peskov told journalists on Friday that "everything is '
         "happening in strict accordance with the agreements and signed contracts, all "
         'obligations are being carried out".',
         "## Potential US sanctions",
@@ -124,7 +130,7 @@ IRAN_BODY = "\n\n".join(
         '"Iran has paid a very heavy price for its peaceful nuclear program and for uranium '
         'enrichment," Abbas Araghchi told a forum in Tehran.',
         '"Why do we insist so much on enrichment and refuse to give it up even if a war is '
-        "imposed on us? Because no one has the right to dictate our behavior,\" he said, two days "
+        'imposed on us? Because no one has the right to dictate our behavior," he said, two days '
         "after he met US envoy Steve Witkoff in Oman.",
         "The foreign minister also declared that his country was not intimidated by the US naval "
         "deployment in the Gulf.",
@@ -298,7 +304,9 @@ def test_seed_003_article(seed_003: CleanedCapture) -> None:
     assert seed_003.source == "Al Mayadeen English"
 
 
-def test_seed_bodies_keep_out_page_furniture(seed_000: CleanedCapture, seed_003: CleanedCapture) -> None:
+def test_seed_bodies_keep_out_page_furniture(
+    seed_000: CleanedCapture, seed_003: CleanedCapture
+) -> None:
     bodies = "\n".join(a.body for a in seed_000.articles + seed_003.articles)
     for furniture in (
         "TT",
