@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,8 @@ def _make_article(
         raise fail("draft", f"`draft` must be true or false, got {brief(draft)}")
     if draft and not include_drafts:
         return None, notes
-    rel_path = path.relative_to(config.content_dir).as_posix() if path.is_relative_to(config.content_dir) else path.name
+    folder, name = str(config.content_dir) + os.sep, str(path)
+    rel_path = name[len(folder):].replace(os.sep, "/") if name.startswith(folder) else path.name
 
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
@@ -233,7 +235,7 @@ def _make_article(
         lang = None
 
     article_id = optional["id"] or derive_id(rel_path)
-    article = Article(
+    fields = dict(
         path=str(path), rel_path=rel_path, slug=slug, title=title, date=date, updated=updated,
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body_hash=hash_text(body),
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
@@ -241,7 +243,7 @@ def _make_article(
         image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
         names=find_names(summary, body), summary_opens_body=summary_opens_body,
     )
-    return replace(article, fingerprint=hash_text(repr(article))), notes
+    return Article(**fields, fingerprint=hash_text(repr(tuple(fields.values())))), notes
 
 
 def derive_id(rel_path: str) -> str:

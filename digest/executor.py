@@ -6,6 +6,7 @@ single owner of the output folder whichever executor runs the work.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -41,6 +42,15 @@ class LocalRunner(WorkRunner):
         self.workers = workers
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # Forked workers share the parent's memory until they write to it, and the garbage
+        # collector writes to every object it visits: freezing moves today's objects out of its
+        # sight, so the site a worker inherits stays shared instead of being copied per worker.
+        gc.collect()
+        gc.freeze()
+        try:
+            self.pool.submit(int).result()  # the pool forks all its workers on the first task
+        finally:
+            gc.unfreeze()
 
     def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Iterable[Sequence[T]]) -> Iterator[R]:
         # a bounded window of chunks in flight: memory stays flat however large the site

@@ -100,7 +100,7 @@ class PageRenderer:
             if name in bundle.sources:
                 module = self.template(name).module
                 for macro in macros:
-                    self.env.globals[macro] = functools.lru_cache(maxsize=None)(getattr(module, macro))
+                    self.env.globals[macro] = functools.lru_cache(maxsize=4096)(getattr(module, macro))
 
     def template(self, name: str) -> jinja2.Template:
         cached = self._templates.get(name)

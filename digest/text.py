@@ -8,6 +8,7 @@ import unicodedata
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+_BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")  # runs of lines without a blank line between
 # Bidi embeddings, overrides and isolates can make text read differently from what it is
 # ("Trojan Source"), and zero-width spaces hide inside words; neither carries meaning in a
 # news text. Zero-width (non-)joiners stay: Persian, Indic scripts and emoji need them.
@@ -27,8 +28,8 @@ def plain_text(markdown: str) -> str:
 
 def first_paragraph(markdown: str) -> str:
     """Return the first paragraph that is not a heading, quote or list."""
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        stripped = block.strip()
+    for match in _BLOCK.finditer(markdown):  # lazily: the first paragraph is usually the first block
+        stripped = match.group().strip()
         if stripped and not stripped.startswith(("#", ">", "- ", "* ", "|", "```")):
             return plain_text(stripped)
     return plain_text(markdown)
