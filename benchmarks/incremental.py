@@ -70,11 +70,13 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument("--flag", dest="flags", action="append", default=[],
+                        help="extra `digest build` flag, e.g. --flag=--no-search (the same work as Hugo's)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="digest-incr-"))
     site = scratch / "site-root"
     make_corpus(args.n, "digest", site)
-    base = ["--base-url", "https://bench.example.org/"]
+    base = ["--base-url", "https://bench.example.org/", *args.flags]
     cold = run([DIGEST, "build", *base], site)
     no_change, increment = [], []
     additions = increment_files(site, args.n, scratch)

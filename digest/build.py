@@ -24,7 +24,7 @@ from . import __version__, urls
 from .cache import BuildCache, OutputState
 from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
-from .content import find_content_files, parse_files, read_body, settings_key
+from .content import parse_files, read_body, scan_content, settings_key
 from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import DaskRunner, WorkRunner, make_runner, run_chunks
@@ -114,17 +114,17 @@ class Builder:
             # if this build fails before it writes anything
             recover(config.output_dir.resolve())
             bundle = load_bundle(config)
-            stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
+            stats = scan_content(config.content_dir)
             fingerprint = _fingerprint(config, bundle, stats)
-            state = self.state or self.cache.load_output(config.output_dir)
+            known = self.state.fingerprint if self.state else self.cache.load_fingerprint(config.output_dir)
             clock.lap("check")
-            if state and state.fingerprint == fingerprint and (config.output_dir / MARKER).is_file() and not (
+            if known == fingerprint and (config.output_dir / MARKER).is_file() and not (
                 prime and self.rendered is None
             ):
-                self.state = state
                 report.unchanged = True
                 report.seconds = time.perf_counter() - started
                 return report
+            state = self.state or self.cache.load_output(config.output_dir)
             runner: WorkRunner | None = None
             try:
                 articles, report.parsed, runner = self.load_articles(stats, report)
@@ -334,7 +334,7 @@ class Builder:
         """Record the in-memory state in the cache (the preview does this when idle and at exit)."""
         if self.state is None or self.entries is None:
             return
-        stats = [(str(path), *_stat(path)) for path in find_content_files(self.config.content_dir)]
+        stats = scan_content(self.config.content_dir)
         self.state.fingerprint = _fingerprint(self.config, load_bundle(self.config), stats)
         self.cache.save_output(self.config.output_dir, self.state)
         self.cache.save_articles(settings_key(self.config), self.entries)
@@ -488,7 +488,7 @@ def copy_assets(config: Config, writer: SiteWriter) -> None:
 def load_site(config: Config) -> tuple[Site, list[str]]:
     """Read and group all content without writing anything (tools and tests use this)."""
     builder = Builder(config, BuildOptions(executor="serial", use_cache=False))
-    stats = [(str(path), *_stat(path)) for path in find_content_files(config.content_dir)]
+    stats = scan_content(config.content_dir)
     report = BuildReport()
     articles, _, runner = builder.load_articles(stats, report)
     if runner is not None:

@@ -83,11 +83,18 @@ class BuildCache:
 
     def save_output(self, out_dir: Path, state: OutputState) -> None:
         self._save(f"output-{_folder_key(out_dir)}.pickle", state)
+        # the fingerprint alone, so a build with nothing to do need not read the manifest
+        self._save(f"output-{_folder_key(out_dir)}.fingerprint", state.fingerprint)
+
+    def load_fingerprint(self, out_dir: Path) -> str | None:
+        payload = self._load(f"output-{_folder_key(out_dir)}.fingerprint")
+        return payload if isinstance(payload, str) else None
 
     def forget_output(self, out_dir: Path) -> None:
-        path = self._path(f"output-{_folder_key(out_dir)}.pickle")
-        if path is not None:
-            path.unlink(missing_ok=True)
+        for suffix in ("pickle", "fingerprint"):
+            path = self._path(f"output-{_folder_key(out_dir)}.{suffix}")
+            if path is not None:
+                path.unlink(missing_ok=True)
 
 
 def _folder_key(out_dir: Path) -> str:
