@@ -154,18 +154,12 @@ def make_variant(text: str, encoding: str) -> tuple[bytes, str]:
 
 
 MOJIBAKE = ("Ã", "â€", "Â", "\ufffd", "Ð", "Ñ\u0080")
-# Known decoding faults of decode_capture (charset_normalizer alone on short Western text); strict,
-# so that a fix shows up as XPASS and these marks get removed
-SPANISH_CP1250 = pytest.mark.xfail(
-    strict=True, reason="Spanish cp1252/latin-1 is taken for cp1250 (ñ becomes ń): the detector ranks both equal")
-FEW_ACCENTS = pytest.mark.xfail(
-    strict=True, reason="latin-1 text with a single accented letter is taken for cp775 (ü becomes ³)")
 
 
 @pytest.mark.parametrize(("language", "encoding"), [
     ("en", "utf-8-sig"), ("en", "utf-16"), ("en", "utf-16-be"), ("en", "utf-16-le"), ("en", "cp1252"),
-    pytest.param("en", "latin-1", marks=FEW_ACCENTS), ("fr", "cp1252"), ("fr", "utf-16"), ("de", "cp1252"), ("de", "latin-1"),
-    pytest.param("es", "cp1252", marks=SPANISH_CP1250), pytest.param("es", "latin-1", marks=SPANISH_CP1250),
+    ("en", "latin-1"), ("fr", "cp1252"), ("fr", "utf-16"), ("de", "cp1252"), ("de", "latin-1"),
+    ("es", "cp1252"), ("es", "latin-1"),
     ("es", "utf-16"), ("ru", "cp1251"), ("ru", "koi8-r"), ("cs", "cp1250"), ("pl", "cp1250"),
 ])
 def test_captures_in_any_encoding_are_decoded_right(

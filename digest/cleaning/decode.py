@@ -6,6 +6,7 @@ import codecs
 import re
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 # C0 controls except \t and \n (CR is handled before), plus DEL and the C1 range that
 # only shows up when a Windows code page was read as Latin-1.
@@ -43,8 +44,27 @@ def _decode_bytes(data: bytes) -> str:
     best = from_bytes(data).best()
     if best is not None:
         try:
-            return str(best)
+            guess = str(best)
         except (LookupError, UnicodeDecodeError):  # a detector guess we cannot use
-            pass
+            guess = None
+        if guess is not None:
+            return _prefer_western(data, guess, best.chaos)
     # cp1252 covers most Western pages; undefined bytes become U+FFFD, never an error.
     return data.decode("cp1252", errors="replace")
+
+
+def _prefer_western(data: bytes, guess: str, chaos: float) -> str:
+    """cp1252 when it reads the bytes at least as cleanly as the detector's guess.
+
+    On short text the detector often ranks Windows-1252 level with a Central European or
+    Baltic code page and picks the other one ("ñ" becomes "ń", "ü" becomes "³"). Western
+    pages are far the commonest captures, so a tie goes to cp1252; text that really is
+    Czech, Polish or Cyrillic reads messier as cp1252 and keeps the detector's guess.
+    """
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not a Western page
+        return guess
+    if western != guess and mess_ratio(western, maximum_threshold=1.0) <= chaos:
+        return western
+    return guess
