@@ -7,13 +7,14 @@ tracebacks appear only with `--debug`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -132,7 +133,8 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
     from .ingest import ingest as run_ingest
 
     config = load_site_config(content_dir=content_dir)
-    report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force))
+    with progress_bar() as bar:
+        report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force, progress=bar))
     for note in report.notes:
         echo(f"note: {note}", err=True)
     for outcome in report.outcomes:
@@ -153,6 +155,17 @@ def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | No
 def show_progress() -> bool:
     """A progress bar only for a person watching a terminal, never in pipes or CI."""
     return sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[ProgressBar | None]:
+    """A progress bar for long ingests and builds when a person watches, else None."""
+    bar = ProgressBar() if show_progress() else None
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 class ProgressBar:
@@ -190,7 +203,8 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
     from .ingest import IngestOptions, preview_captures
 
     config = load_site_config()
-    report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source))
+    with progress_bar() as bar:
+        report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source, progress=bar))
     for note in report.notes:
         echo(f"note: {note}", err=True)
     echo_errors(report.errors)
@@ -216,12 +230,8 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,
                               search=False if no_search else None)
-    bar = ProgressBar() if show_progress() else None
-    try:
+    with progress_bar() as bar:
         report = build_site(config, BuildOptions(executor=executor, use_cache=not no_cache, progress=bar))
-    finally:
-        if bar is not None:
-            bar.close()
     for warning in report.warnings:
         echo(f"warning: {warning}", err=True)
     if timings:

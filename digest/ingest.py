@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,7 @@ class IngestOptions:
     date: dt.date | None = None
     source: str | None = None
     force: bool = False
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress bar
 
 
 def find_captures(paths: Iterable[Path]) -> tuple[list[Path], list[DigestError]]:
@@ -200,12 +201,7 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
     existing = index_existing(config.content_dir)
     classifier = TopicClassifier(config.topics)
     nearby = NearbyContent(config.content_dir)
-    for path in captures:
-        report.captures += 1
-        loaded = load_capture(path, config, options, report)
-        if loaded is None:
-            continue
-        data, capture = loaded
+    for path, data, capture in load_captures(captures, config, options, report):
         digest = hashlib.sha256(data).hexdigest()
         for index, article in enumerate(capture.articles, start=1):
             try:
@@ -234,6 +230,19 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
             except Exception as exc:
                 report.errors.append(internal_error(path, exc))
     return report
+
+
+def load_captures(
+    captures: list[Path], config: Config, options: IngestOptions, report: IngestReport,
+) -> Iterator[tuple[Path, bytes, CleanedCapture]]:
+    """Each capture that gives articles, with its bytes; the others leave an error in the report."""
+    for done, path in enumerate(captures, start=1):
+        report.captures += 1
+        loaded = load_capture(path, config, options, report)
+        if options.progress is not None:
+            options.progress("ingest", done, len(captures))
+        if loaded is not None:
+            yield path, *loaded
 
 
 def load_capture(
@@ -422,12 +431,7 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
     classifier = TopicClassifier(config.topics)
     if out_dir.resolve() == config.content_dir.resolve():
         raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
-    for path in captures:
-        report.captures += 1
-        loaded = load_capture(path, config, options, report)
-        if loaded is None:
-            continue
-        data, capture = loaded
+    for path, data, capture in load_captures(captures, config, options, report):
         digest = hashlib.sha256(data).hexdigest()
         several = len(capture.articles) > 1
         for index, article in enumerate(capture.articles, start=1):

@@ -4,9 +4,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REPO
 
 
 def copy_fixture(tmp_path: Path) -> Path:
@@ -72,3 +73,44 @@ def test_bad_config_is_reported(tmp_path: Path, cli: Callable[..., Result]) -> N
         "digest.toml:1: `feed_length` must be a whole number from 1 to 10000, got 'many'",
         "config failed: 1 error",
     ]
+
+
+class RecordingBar:
+    """Stands in for the terminal progress bar and keeps what it was told."""
+
+    seen: list[tuple[str, int, int]] = []
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        RecordingBar.seen.append((stage, done, total))
+
+    def close(self) -> None:
+        RecordingBar.seen.append(("closed", 0, 0))
+
+
+def test_progress_bar_follows_ingest_and_build_on_a_terminal(
+    tmp_path: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import digest.cli
+
+    root = copy_fixture(tmp_path)
+    shutil.copytree(REPO / "seeds", root / "captures")
+    monkeypatch.setattr(digest.cli, "show_progress", lambda: True)
+    monkeypatch.setattr(digest.cli, "ProgressBar", RecordingBar)
+    RecordingBar.seen = []
+    assert cli(root, "ingest", "captures").exit_code == 0
+    assert RecordingBar.seen == [("ingest", 1, 2), ("ingest", 2, 2), ("closed", 0, 0)]
+    RecordingBar.seen = []
+    assert cli(root, "build", "--no-cache").exit_code == 0
+    stages = [stage for stage, _, _ in RecordingBar.seen]
+    assert "pages" in stages and stages[-1] == "closed"
+    done = [(d, t) for stage, d, t in RecordingBar.seen if stage == "pages"]
+    assert done[-1][0] == done[-1][1] > 0  # it ends full
+
+
+def test_no_progress_bar_in_pipes_or_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.cli
+
+    assert not digest.cli.show_progress()  # pytest's stderr is not a terminal
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("CI", "1")
+    assert not digest.cli.show_progress()
