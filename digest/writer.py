@@ -192,22 +192,29 @@ def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: lis
     temp.write_text(json.dumps({"changed": changed, "new": new, "removed": removed}))
     os.replace(temp, journal)  # from here on, a crash is rolled back by the next build
     for rel_path in removed:
-        source = out_dir / rel_path
-        if source.exists():
-            target = backup / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(source, target)
+        _back_up(out_dir, backup, rel_path)
     for rel_path in changed:
         destination = out_dir / rel_path
-        if destination.exists():
-            target = backup / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(destination, target)
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        if not _back_up(out_dir, backup, rel_path):  # a new file: its folder may be new too
+            destination.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging / rel_path, destination)
     journal.unlink()  # committed
     remove_empty_dirs(out_dir, removed)
     remove_tree(backup)
+
+
+def _back_up(out_dir: Path, backup: Path, rel_path: str) -> bool:
+    """Move an output file into the backup folder (kept until the commit is done); False if absent."""
+    source = out_dir / rel_path
+    target = backup / rel_path
+    try:
+        os.rename(source, target)
+    except FileNotFoundError:
+        if not source.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+    return True
 
 
 def recover(out_dir: Path) -> bool:
