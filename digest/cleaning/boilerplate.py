@@ -17,6 +17,7 @@ from digest.cleaning.captions import (
     is_credit_line,
     starts_like_caption,
 )
+from digest.cleaning.patterns import trie_pattern
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
 from digest.cleaning.signals import has_lone_mark as _has_lone_mark
@@ -99,31 +100,17 @@ _PROMO_HINTS = re.compile(
 _COMMENTS_HINTS = re.compile(
     r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
 )
-def _trie_pattern(words: set[str]) -> str:
-    """A regex matching any of `words`, nested by shared prefixes ("a(?:pp|ccess)"):
-    re tries alternatives one by one, so a flat list of 45 words costs 45 tests at
-    every position, a trie only those sharing the character there."""
-    # A word containing another word adds nothing to a substring test.
-    words = {word for word in words if not any(other != word and other in word for other in words)}
-    heads: dict[str, set[str]] = {}
-    for word in words:
-        heads.setdefault(word[0], set()).add(word[1:])
-    branches = []
-    for head, tails in sorted(heads.items()):
-        rest = "" if "" in tails else _trie_pattern(tails)
-        branches.append(re.escape(head) + rest)
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
 # The same words in one pattern, for one fast pass over every short line; the patterns
 # above only run on the few lines this finds a word in.
+_HINT_WORDS = {
+    word.replace("\\", "")
+    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+    for word in hints.pattern.split("|")
+}
+# A word containing another hint word adds nothing to a substring test.
 _ALL_HINTS_RE = re.compile(
-    _trie_pattern(
-        {
-            word.replace("\\", "")
-            for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-            for word in hints.pattern.split("|")
-        }
+    trie_pattern(
+        word for word in _HINT_WORDS if not any(other in word for other in _HINT_WORDS - {word})
     )
 )
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
