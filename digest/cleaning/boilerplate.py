@@ -65,9 +65,65 @@ _ONE_WORD_LABELS = frozenset(
     "comment replies reply responses response discussion next previous related login "
     "logout trending latest popular recommended".split()
 )
-_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.IGNORECASE)
+_LABEL_END = r"(?:\s*[:>»›|·•-]+)?$"
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS}){_LABEL_END}", re.IGNORECASE)
 # A line that is a list of such labels: share rows, footer menus.
-_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.IGNORECASE)
+_LABEL_ROW_SEP = r"[\s|·•/,-]*"
+_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP}){{2,}}$", re.IGNORECASE)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    branches, depth, start, position, in_class = [], 0, 0, 0, False
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:position])
+            start = position + 1
+        position += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """`_LABEL_RE` and `_LABEL_ROW_RE` cut down, for each ASCII initial, to the labels
+    that can begin with it: re tries the hundred-odd branches one by one, and on most
+    lines none of them matches. Branches that do not begin with a plain letter (a group,
+    a digit class) stay in every subset; so do the whole patterns' endings."""
+    by_initial: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for branch in _alternatives(_LABEL_WORDS):
+        initial = branch[0]
+        if initial.isalpha() and branch[1:2] not in ("?", "*", "{"):
+            if initial.isascii():
+                by_initial.setdefault(initial.lower(), []).append(branch)
+            # a non-ASCII initial cannot match an ASCII one: left out of every subset
+        else:
+            loose.append(branch)
+    patterns = {}
+    for initial in "abcdefghijklmnopqrstuvwxyz0123456789":
+        words = "|".join(by_initial.get(initial, []) + loose)
+        patterns[initial] = (
+            re.compile(rf"^(?:{words}){_LABEL_END}", re.IGNORECASE),
+            # Only the first label of a row is bound to the initial.
+            re.compile(
+                rf"^(?:{words}){_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$",
+                re.IGNORECASE,
+            ),
+        )
+    return patterns
+
+
+_LABELS_BY_INITIAL = _labels_by_initial()
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
@@ -349,9 +405,12 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    # Other initials (punctuation, other scripts, letters re folds to ASCII ones such as
+    # the long s) are rare: they take the whole patterns.
+    label_re, row_re = _LABELS_BY_INITIAL.get(stripped[:1].lower(), (_LABEL_RE, _LABEL_ROW_RE))
     if " " not in stripped:
-        return stripped.lower() in _ONE_WORD_LABELS or bool(_LABEL_RE.match(stripped))
-    return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+        return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+    return bool(label_re.match(stripped) or row_re.match(stripped))
 
 
 def is_caption_text(text: str, words: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from digest.cleaning.boilerplate import Judged, is_label
+from digest.cleaning.boilerplate import Judged
 from digest.cleaning.bylines import (
     byline_name,
     is_comma_list,
@@ -59,7 +59,8 @@ def score_title(
     words = signals.words
     if words < 2 or len(text) > 250 or words > 35:
         return 0.0
-    if item.label or item.furniture or item.caption or item.teaser or is_label(text):
+    # (`item.label` is `is_label(text)`, judged once per text.)
+    if item.label or item.furniture or item.caption or item.teaser:
         return 0.0
     if is_meta_line(item) or _URL_RE.search(text) or _PROMO_RE.search(text):
         return 0.0

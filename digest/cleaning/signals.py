@@ -21,6 +21,9 @@ _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
 _CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
+_SENTENCE_ENDS = ".!?。！？…:;"
+_CLOSING_ENDS = ".!?。！？…"
+_CLOSERS = "'\"’”»)]"
 
 # Function words of the languages curators bring most often. They only need to be the
 # commonest few: running text is full of them, menus and headlines are not.
@@ -124,16 +127,22 @@ def measure(text: str) -> Signals:
     else:
         lowers = sum(map(str.islower, initials))
         cased = lowers + sum(map(str.isupper, initials))
-    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
-    upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
-    tail = text[-8:].rstrip()
+    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones. For
+    # ASCII that is exactly `isupper`, which needs no copies of the sample.
+    if sample.isascii():
+        upper = len(text) >= 4 and sample.isupper()
+    else:
+        upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
+    # What `_SENTENCE_END_RE` and `_CLOSING_END_RE` find, without running them: the
+    # last character before any closing quotes and brackets.
+    last = text[-8:].rstrip().rstrip(_CLOSERS)[-1:]
     return Signals(
         max(words, 0),
         stops / min(words, len(sample_tokens)) if words > 0 and sample_tokens else 0.0,
         lowers / cased if cased else 0.0,
         upper,
-        bool(_SENTENCE_END_RE.search(tail)),
-        bool(_CLOSING_END_RE.search(tail)),
+        last != "" and last in _SENTENCE_ENDS,
+        last != "" and last in _CLOSING_ENDS,
         wide,
         "latin" if latin_only else script_of(text),
     )
