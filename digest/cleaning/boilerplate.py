@@ -259,6 +259,7 @@ class Verdict:
             and _has_any(lowered, _COOKIE_HINTS)
             and _COOKIE_RE.search(text)
             or words <= 3
+            and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
             and _SOCIAL_COUNT_RE.match(text)
         ):
             furniture = 1.5

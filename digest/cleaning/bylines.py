@@ -46,6 +46,8 @@ _DESK_RE = re.compile(
     r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
     re.IGNORECASE,
 )
+# The words `_DESK_RE` can end on (the longest has eight letters).
+_DESK_END_RE = re.compile(r"(?:services?|reports?|staff|writers?|newsroom|desk|board)$", re.I)
 _ROLE_WORDS = (
     "Press",
     "News",
@@ -94,7 +96,8 @@ def is_name_line(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
         return False
-    if _DESK_RE.match(stripped):
+    # The desk pattern backtracks over the whole line: check its last word first.
+    if _DESK_END_RE.search(stripped[-8:]) and _DESK_RE.match(stripped):
         return True  # "Detroit News wire services", "Herald staff"
     if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
         return False

@@ -137,6 +137,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Every absolute date carries a year: four digits, or two after a slash.
 _MAYBE_DATE_RE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d{2})")
+_SENTENCE_GAP_RE = re.compile(r"[.;]\s")  # a sentence ends between a date and a time
 _WINDOW_BEFORE = 40
 _WINDOW_AFTER = 12
 _RELATIVE_TODAY_RE = re.compile(
@@ -202,8 +203,8 @@ def find_stamps(text: str) -> list[Stamp]:
         window = text[low:high]
         taken: list[tuple[int, int]] = []
         for needle, pattern in _DATE_PATTERNS:
-            if needle and not any(ch in window for ch in needle):
-                continue
+            if needle and needle[0] not in window and needle[-1] not in window:
+                continue  # (needles are one or two characters)
             for match in pattern.finditer(window):
                 span = (match.start() + low, match.end() + low)
                 if not span[0] <= anchor.start() < span[1] or span in seen:
@@ -362,13 +363,13 @@ def _date_from_match(match: re.Match[str]) -> dt.date | None:
 def _nearby_time(text: str, start: int, end: int) -> tuple[dt.time | None, int | None]:
     """A clock time within a few characters after (or before) a date."""
     after = _TIME_RE.search(text, end, min(len(text), end + 24))
-    if after and not re.search(r"[.;]\s", text[end : after.start()]):
+    if after and not _SENTENCE_GAP_RE.search(text, end, after.start()):
         return _clock(after), _offset(after)
     window_start = max(0, start - 30)
     before = None
     for before in _TIME_RE.finditer(text, window_start, start):
         pass
-    if before is not None and not re.search(r"[.;]\s", text[before.end() : start]):
+    if before is not None and not _SENTENCE_GAP_RE.search(text, before.end(), start):
         return _clock(before), _offset(before)
     return None, None
 

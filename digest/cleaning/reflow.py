@@ -39,6 +39,7 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
     current: Block | None = None
     cont_indent = 0
     last_width = 0
+    wrapped = layout.wrapped
     for index, line in enumerate(lines):
         if not line.text:
             if current is not None:
@@ -51,7 +52,12 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             elif not line.marker:
                 gap += 1
             continue
-        if current is not None and _continues(current, line, layout, cont_indent, last_width):
+        # Only a hard-wrapped dump continues a block onto the next line.
+        if (
+            current is not None
+            and wrapped
+            and _continues(current, line, layout, cont_indent, last_width)
+        ):
             # A wrapped line may begin with a dash that only looks like a bullet.
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
             # Wrapped CJK text has no spaces between words: join without one.

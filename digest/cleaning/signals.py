@@ -8,6 +8,7 @@ labels are short, capitalised and unpunctuated.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -230,9 +231,11 @@ def _guess_by_stop_words(sample: str) -> str | None:
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}
-    for token in tokens:
+    # Each distinct word once, in order of first appearance (so ties between languages
+    # still go to the one met first).
+    for token, count in Counter(tokens).items():
         for code in _STOP_LANGUAGES.get(token, ()):
-            hits[code] = hits.get(code, 0) + 1
+            hits[code] = hits.get(code, 0) + count
     if not hits:
         return None
     best, best_hits = max(hits.items(), key=lambda kv: kv[1])
