@@ -204,6 +204,7 @@ class Verdict:
     __slots__ = (
         "_caption",
         "_dateline",
+        "_meta",
         "_signals",
         "_teaser",
         "comments",
@@ -213,6 +214,7 @@ class Verdict:
         "prose",
         "shape",
         "text",
+        "title_veto",
         "words",
     )
 
@@ -224,6 +226,8 @@ class Verdict:
         self._caption: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
+        self._meta: bool | None = None
+        self.title_veto: bool | None = None  # set by metadata.score_title when first asked
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
@@ -302,6 +306,13 @@ class Verdict:
         return self._dateline
 
     @property
+    def meta(self) -> bool:
+        """A byline, date line, credit or read-time badge: metadata, never body."""
+        if self._meta is None:
+            self._meta = self.dateline or (self.words <= 25 and is_credit_line(self.text))
+        return self._meta
+
+    @property
     def teaser(self) -> bool:
         """A link card: a headline run into its summary."""
         if self._teaser is None:
@@ -367,6 +378,11 @@ class Judged:
     def dateline(self) -> bool:
         """A byline, date or reading-time line."""
         return self.verdict.dateline
+
+    @property
+    def meta(self) -> bool:
+        """A byline, date line, credit or read-time badge: metadata, never body."""
+        return self.verdict.meta
 
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:

@@ -28,6 +28,7 @@ __all__ = [
 
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+_PHOTO_CREDIT_RE = re.compile(r"[,/]|\b(?:photo|getty|images)\b", re.IGNORECASE)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
     r"\b(?:opens in (?:a )?new window|follow (?:us|@)|subscribe|sign up|newsletter|"
@@ -39,7 +40,7 @@ _PROMO_RE = re.compile(
 
 def is_meta_line(item: Judged) -> bool:
     """Bylines, date lines, credits and read-time badges: metadata, never body."""
-    return item.dateline or (item.words <= 25 and is_credit_line(item.text))
+    return item.meta  # judged once per text
 
 
 def is_byline_or_date(item: Judged) -> bool:
@@ -60,16 +61,20 @@ def score_title(
     if words < 2 or len(text) > 250 or words > 35:
         return 0.0
     # (`item.label` is `is_label(text)`, judged once per text.)
-    if item.label or item.furniture or item.caption or item.teaser:
-        return 0.0
-    if is_meta_line(item) or _URL_RE.search(text) or _PROMO_RE.search(text):
-        return 0.0
-    if is_comma_list(text):
+    if item.label or item.furniture or item.caption or item.teaser or item.meta:
         return 0.0
     if item.repeats >= 3 and words < 7:
         return 0.0
-    if _CRUMB_RE.search(text):
-        return 0.0  # a breadcrumb trail: "News » Science » Title"
+    verdict = item.verdict
+    if verdict.title_veto is None:  # the text alone rules it out: judged once per text
+        verdict.title_veto = bool(
+            _URL_RE.search(text)
+            or _PROMO_RE.search(text)
+            or is_comma_list(text)
+            or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
+        )
+    if verdict.title_veto:
+        return 0.0
     following = _next_substantive(judged, index, 5)
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
     if following and _is_photo_credit_line(following[0].text):
@@ -162,9 +167,7 @@ def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judg
 def _is_photo_credit_line(text: str) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(
-        re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.IGNORECASE)
-    )
+    return is_credit_line(text) and bool(_PHOTO_CREDIT_RE.search(text))
 
 
 def _body_script(judged: list[Judged], index: int) -> str:
