@@ -17,7 +17,11 @@ _WIDE_CHAR_RE = re.compile(
     r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
-_SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces become one plain space. Only the runs that change are matched (two or
+# more spaces, or an odd one): replacing every single space with itself is slow.
+_SPACES_RE = re.compile(
+    r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
 _FURNITURE_RE = re.compile(
