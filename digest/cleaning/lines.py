@@ -117,11 +117,8 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if (
-        not first.isalnum()
-        and _RULE_RE.match(stripped)
-        and not any(ch.isalnum() for ch in stripped)
-    ):
+    # (The rule pattern admits no letter or digit: no need to look for one as well.)
+    if not first.isalnum() and _RULE_RE.match(stripped):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")

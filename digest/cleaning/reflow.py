@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from digest.cleaning.lines import Layout, Line
 
 _WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
-_WIDE_END_RE = re.compile(f"[{_WIDE}]$")
 _WIDE_START_RE = re.compile(f"[{_WIDE}]")
 # Extra columns a renderer may leave free at the right margin before wrapping.
 _WRAP_SLACK = 1
@@ -61,8 +60,11 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             # A wrapped line may begin with a dash that only looks like a bullet.
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
             # Wrapped CJK text has no spaces between words: join without one.
+            # (Only the last character matters: no need to search the whole block.)
             joiner = (
-                "" if _WIDE_END_RE.search(current.text) and _WIDE_START_RE.match(piece) else " "
+                ""
+                if _WIDE_START_RE.match(current.text[-1:]) and _WIDE_START_RE.match(piece)
+                else " "
             )
             current.text = f"{current.text}{joiner}{piece}"
             current.last = index
