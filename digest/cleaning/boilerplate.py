@@ -181,7 +181,8 @@ _DIGIT_RE = re.compile(r"\d+")
 _GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
 _WORD_SHAPE_RE = re.compile(r"[^\W_]+")
-_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*")
+# "\b[A-Z][A-Za-z]*", written to begin with the capital (faster to search for).
+_CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
 
 
 # Where reader comments begin: what follows is not the article.
