@@ -95,8 +95,8 @@ def _alternatives(pattern: str) -> list[str]:
 
 
 def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
-    """`_LABEL_RE` and `_LABEL_ROW_RE` cut down, for each ASCII initial, to the labels
-    that can begin with it: re tries the hundred-odd branches one by one, and on most
+    """`_LABEL_RE`, and `_LABEL_RE` or `_LABEL_ROW_RE` in one, cut down for each ASCII
+    initial to the labels that can begin with it: re tries the hundred-odd branches one by one, and on most
     lines none of them matches. Branches that do not begin with a plain letter (a group,
     a digit class) stay in every subset; so do the whole patterns' endings."""
     by_initial: dict[str, list[str]] = {}
@@ -114,9 +114,11 @@ def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
         words = "|".join(by_initial.get(initial, []) + loose)
         patterns[initial] = (
             re.compile(rf"^(?:{words}){_LABEL_END}", re.IGNORECASE),
-            # Only the first label of a row is bound to the initial.
+            # A label alone or the first of a row (only that one is bound to the
+            # initial): the opening label is matched once for both.
             re.compile(
-                rf"^(?:{words}){_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$",
+                rf"^(?:{words})(?:{_LABEL_END}"
+                rf"|{_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$)",
                 re.IGNORECASE,
             ),
         )
@@ -425,10 +427,13 @@ def is_label(text: str) -> bool:
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
     # Other initials (punctuation, other scripts, letters re folds to ASCII ones such as
     # the long s) are rare: they take the whole patterns.
-    label_re, row_re = _LABELS_BY_INITIAL.get(stripped[:1].lower(), (_LABEL_RE, _LABEL_ROW_RE))
+    patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
     if " " not in stripped:
+        label_re = _LABEL_RE if patterns is None else patterns[0]
         return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
-    return bool(label_re.match(stripped) or row_re.match(stripped))
+    if patterns is None:
+        return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+    return bool(patterns[1].match(stripped))
 
 
 def is_caption_text(text: str, words: int) -> bool:

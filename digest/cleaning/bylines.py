@@ -139,6 +139,13 @@ def _tidy_name(name: str) -> str:
     return name
 
 
+def _has_relative_hint(text: str) -> bool:
+    """`_RELATIVE_HINT_RE.search`, run only when "day" or "ago" occurs at all (no other
+    letters fold to theirs, so lowercasing finds every case)."""
+    lowered = text.lower()
+    return ("day" in lowered or "ago" in lowered) and bool(_RELATIVE_HINT_RE.search(text))
+
+
 def is_byline_or_date_text(text: str, words: int) -> bool:
     """Whether a line of `words` words is an author, date or reading-time line."""
     if words > 25 or not text:
@@ -149,6 +156,6 @@ def is_byline_or_date_text(text: str, words: int) -> bool:
     if ("," in text or " " in text) and is_name_line(text):
         return True
     # Dates and reading times need a digit, or a word such as "today" or "ago".
-    if not _DIGIT_RE.search(text) and not _RELATIVE_HINT_RE.search(text):
+    if not _DIGIT_RE.search(text) and not _has_relative_hint(text):
         return False
     return is_date_line(text) or is_read_time(text)

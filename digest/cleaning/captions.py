@@ -46,6 +46,9 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
 )
 _CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото", "source")
+# The same words (plain substrings) in one pattern: one scan instead of seven.
+_CREDIT_HINT_RE = re.compile("|".join(_CREDIT_HINT_WORDS))
+_CREDIT_LINE_HINTS = (*_CREDIT_HINT_WORDS, "copyright", "(")
 _CREDIT_LINE_RE = re.compile(
     r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
@@ -82,7 +85,7 @@ def split_credit(text: str) -> tuple[str, str | None]:
             if needle not in tail:
                 continue
         elif number == 2:
-            if not any(word in lowered for word in _CREDIT_HINT_WORDS):
+            if _CREDIT_HINT_RE.search(lowered) is None:
                 continue
         elif not _glued_credit_hint(tail):
             continue
@@ -107,7 +110,7 @@ def is_credit_line(text: str) -> bool:
     # Every credit form has a slash, comma or copyright sign, a credit word, or is short.
     if len(stripped) > 24 and not ("/" in stripped or "," in stripped or "©" in stripped):
         lowered = stripped[:12].lower()
-        if not any(word in lowered for word in _CREDIT_HINT_WORDS + ("copyright", "(")):
+        if not any(word in lowered for word in _CREDIT_LINE_HINTS):
             return False
     return bool(_CREDIT_LINE_RE.match(stripped))
 

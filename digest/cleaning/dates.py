@@ -251,6 +251,10 @@ def find_relative_header(text: str) -> Relative | None:
 
 def find_reported_weekday(text: str) -> Relative | None:
     """A reporting verb directly followed by a weekday: "said on Sunday"."""
+    # Every weekday name ends in "day" (and no other letters fold to d, a, y): most
+    # paragraphs are ruled out without the pattern.
+    if "day" not in text.lower():
+        return None
     match = _VERB_WEEKDAY_RE.search(text)
     if match is None:
         return None
