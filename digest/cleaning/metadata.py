@@ -23,6 +23,7 @@ __all__ = [
     "is_meta_line",
     "is_name_line",
     "is_read_time",
+    "could_be_title",
     "score_title",
 ]
 
@@ -55,26 +56,11 @@ def score_title(
     `distance` blocks below it; `echoes` counts other blocks quoting it. Zero or less:
     not a headline."""
     item = judged[index]
+    if not could_be_title(item):
+        return 0.0
     text = item.text
     signals = item.signals
     words = signals.words
-    if words < 2 or len(text) > 250 or words > 35:
-        return 0.0
-    # (`item.label` is `is_label(text)`, judged once per text.)
-    if item.label or item.furniture or item.caption or item.teaser or item.meta:
-        return 0.0
-    if item.repeats >= 3 and words < 7:
-        return 0.0
-    verdict = item.verdict
-    if verdict.title_veto is None:  # the text alone rules it out: judged once per text
-        verdict.title_veto = bool(
-            _URL_RE.search(text)
-            or _PROMO_RE.search(text)
-            or is_comma_list(text)
-            or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
-        )
-    if verdict.title_veto:
-        return 0.0
     following = _next_substantive(judged, index, 5)
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
     if following and _is_photo_credit_line(following[0].text):
@@ -133,6 +119,28 @@ def score_title(
     # Closer to the body is better; standfirsts and bylines may come between.
     score -= 0.1 * max(0, distance - 1)
     return score
+
+
+def could_be_title(item: Judged) -> bool:
+    """False for the blocks `score_title` rules out whatever surrounds them."""
+    text = item.text
+    words = item.signals.words
+    if words < 2 or len(text) > 250 or words > 35:
+        return False
+    # (`item.label` is `is_label(text)`, judged once per text.)
+    if item.label or item.furniture or item.caption or item.teaser or item.meta:
+        return False
+    if item.repeats >= 3 and words < 7:
+        return False
+    verdict = item.verdict
+    if verdict.title_veto is None:  # the text alone rules it out: judged once per text
+        verdict.title_veto = bool(
+            _URL_RE.search(text)
+            or _PROMO_RE.search(text)
+            or is_comma_list(text)
+            or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
+        )
+    return not verdict.title_veto
 
 
 def _inside_headline_list(judged: list[Judged], index: int) -> bool:
