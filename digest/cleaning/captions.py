@@ -81,7 +81,10 @@ def split_credit(text: str) -> tuple[str, str | None]:
     tail = stripped[offset:]
     lowered = tail.lower()
     for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
-        if needle:
+        if pattern is _PAREN_CREDIT_RE:
+            if not tail.endswith(needle):
+                continue  # the parenthesis closes the (stripped) caption: "...)$"
+        elif needle:
             if needle not in tail:
                 continue
         elif number == 2:
