@@ -223,7 +223,7 @@ class Verdict:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.key = _fold(text)
+        self.key = fold_text(text)
         self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
@@ -496,7 +496,13 @@ def is_prose(text: str, signals: Signals) -> bool:
     return False
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
+    """Case- and space-insensitive key of a text: casefolded, single-spaced."""
+    # Every whitespace character but the plain space is unprintable: a printable text
+    # without doubled or outer spaces is single-spaced already, and splitting it into
+    # words only to join them again is the costly part for a long paragraph.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text.casefold()
     return " ".join(text.casefold().split())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digest.cleaning.boilerplate import Judged, judge_blocks
+from digest.cleaning.boilerplate import Judged, fold_text, judge_blocks
 from digest.cleaning.boundaries import split_zones
 from digest.cleaning.lines import Layout, detect_layout, read_lines
 from digest.cleaning.metadata import could_be_title, is_byline_or_date, score_title
@@ -105,4 +105,4 @@ def count_echoes(page: Page, index: int) -> int:
 
 def fold(text: str) -> str:
     """Case- and space-insensitive key of a text."""
-    return " ".join(text.casefold().split())
+    return fold_text(text)
