@@ -171,6 +171,11 @@ _ALL_HINTS_RE = re.compile(
         word for word in _HINT_WORDS if not any(other in word for other in _HINT_WORDS - {word})
     )
 )
+# Each group of hint words as a prefix trie too: the same substring test, faster.
+_FAST_HINTS = {
+    hints: re.compile(trie_pattern(word.replace("\\", "") for word in hints.pattern.split("|")))
+    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+}
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
 _CAPTION_MAX_WORDS = 50
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
@@ -417,7 +422,7 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
 
 def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
     """Cheap substring test guarding a costly pattern."""
-    return hints.search(lowered) is not None
+    return _FAST_HINTS[hints].search(lowered) is not None
 
 
 def is_label(text: str) -> bool:

@@ -48,7 +48,7 @@ _CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото", "source")
 # The same words (plain substrings) in one pattern: one scan instead of seven.
 _CREDIT_HINT_RE = re.compile("|".join(_CREDIT_HINT_WORDS))
-_CREDIT_LINE_HINTS = (*_CREDIT_HINT_WORDS, "copyright", "(")
+_CREDIT_LINE_HINT_RE = re.compile("|".join(map(re.escape, (*_CREDIT_HINT_WORDS, "copyright", "("))))
 _CREDIT_LINE_RE = re.compile(
     r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
     r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
@@ -79,7 +79,6 @@ def split_credit(text: str) -> tuple[str, str | None]:
     # Credits end a caption: only its tail needs searching.
     offset = max(0, len(stripped) - _TAIL)
     tail = stripped[offset:]
-    lowered = tail.lower()
     for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
         if pattern is _PAREN_CREDIT_RE:
             if not tail.endswith(needle):
@@ -88,7 +87,7 @@ def split_credit(text: str) -> tuple[str, str | None]:
             if needle not in tail:
                 continue
         elif number == 2:
-            if _CREDIT_HINT_RE.search(lowered) is None:
+            if _CREDIT_HINT_RE.search(tail.lower()) is None:
                 continue
         elif not _glued_credit_hint(tail):
             continue
@@ -112,8 +111,7 @@ def is_credit_line(text: str) -> bool:
         return False
     # Every credit form has a slash, comma or copyright sign, a credit word, or is short.
     if len(stripped) > 24 and not ("/" in stripped or "," in stripped or "©" in stripped):
-        lowered = stripped[:12].lower()
-        if not any(word in lowered for word in _CREDIT_LINE_HINTS):
+        if _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None:
             return False
     return bool(_CREDIT_LINE_RE.match(stripped))
 
