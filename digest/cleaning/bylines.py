@@ -47,7 +47,9 @@ _DESK_RE = re.compile(
     re.IGNORECASE,
 )
 # The words `_DESK_RE` can end on (the longest has eight letters).
-_DESK_END_RE = re.compile(r"(?:services?|reports?|staff|writers?|newsroom|desk|board)$", re.I)
+_DESK_END_RE = re.compile(
+    r"(?:services?|reports?|staff|writers?|newsroom|desk|board)$", re.IGNORECASE
+)
 _ROLE_WORDS = (
     "Press",
     "News",

@@ -110,9 +110,12 @@ def is_credit_line(text: str) -> bool:
     if len(stripped) > 90:
         return False
     # Every credit form has a slash, comma or copyright sign, a credit word, or is short.
-    if len(stripped) > 24 and not ("/" in stripped or "," in stripped or "©" in stripped):
-        if _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None:
-            return False
+    if (
+        len(stripped) > 24
+        and not ("/" in stripped or "," in stripped or "©" in stripped)
+        and _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None
+    ):
+        return False
     return bool(_CREDIT_LINE_RE.match(stripped))
 
 

@@ -17,13 +17,13 @@ from digest.cleaning.captions import is_credit_line
 
 __all__ = [
     "byline_name",
+    "could_be_title",
     "is_byline_or_date",
     "is_comma_list",
     "is_date_line",
     "is_meta_line",
     "is_name_line",
     "is_read_time",
-    "could_be_title",
     "score_title",
 ]
 

@@ -34,4 +34,3 @@ def trie_pattern(words: Iterable[str]) -> str:
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
-
