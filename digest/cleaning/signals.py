@@ -233,8 +233,10 @@ def _guess_by_stop_words(sample: str) -> str | None:
     hits: dict[str, int] = {}
     # Each distinct word once, in order of first appearance (so ties between languages
     # still go to the one met first).
-    for token, count in Counter(tokens).items():
-        for code in _STOP_LANGUAGES.get(token, ()):
+    counts = Counter(tokens)
+    for token in filter(_STOP_LANGUAGES.__contains__, counts):  # only the stop words
+        count = counts[token]
+        for code in _STOP_LANGUAGES[token]:
             hits[code] = hits.get(code, 0) + count
     if not hits:
         return None
