@@ -49,10 +49,21 @@ _CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото",
 # The same words (plain substrings) in one pattern: one scan instead of seven.
 _CREDIT_HINT_RE = re.compile("|".join(_CREDIT_HINT_WORDS))
 _CREDIT_LINE_HINT_RE = re.compile("|".join(map(re.escape, (*_CREDIT_HINT_WORDS, "copyright", "("))))
-_CREDIT_LINE_RE = re.compile(
-    r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50}|(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
-    r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press"
-    r"|[\w .'-]{2,40},\s*(?:associated press|ap|afp|reuters|getty images|epa|shutterstock|"
+# A whole line that is only a credit, in three patterns: the first and last backtrack
+# a lot on ordinary lines, so each runs only when its slash or comma is there.
+# "Name Name/Agency"
+_CREDIT_SLASH_LINE_RE = re.compile(
+    r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3} ?/ ?[A-Z][\w .&'-]{1,50})$", re.IGNORECASE
+)
+# "Photo: ...", "© ...", "Reuters"
+_CREDIT_NAMED_LINE_RE = re.compile(
+    r"^(?:(?:photo|image|picture|foto|credit|source|фото)s?\s*(?:by|:|\.\.\.|…)\s*\S.{0,80}"
+    r"|\(?(?:©|copyright)\s*\S.{0,60}|getty images?|reuters|afp|ap|associated press)$",
+    re.IGNORECASE,
+)
+# "Al Goldis, Associated Press"
+_CREDIT_COMMA_LINE_RE = re.compile(
+    r"^(?:[\w .'-]{2,40},\s*(?:associated press|ap|afp|reuters|getty images|epa|shutterstock|"
     r"ap photo|the [\w ]+)\)?)$",
     re.IGNORECASE,
 )
@@ -116,7 +127,11 @@ def is_credit_line(text: str) -> bool:
         and _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None
     ):
         return False
-    return bool(_CREDIT_LINE_RE.match(stripped))
+    return bool(
+        ("/" in stripped and _CREDIT_SLASH_LINE_RE.match(stripped))
+        or _CREDIT_NAMED_LINE_RE.match(stripped)
+        or ("," in stripped and _CREDIT_COMMA_LINE_RE.match(stripped))
+    )
 
 
 def _glued_credit_hint(tail: str) -> bool:
