@@ -17,6 +17,7 @@ from digest.cleaning.captions import (
     is_credit_line,
     starts_like_caption,
 )
+from digest.cleaning.patterns import trie_pattern
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
 from digest.cleaning.signals import has_lone_mark as _has_lone_mark
@@ -64,9 +65,67 @@ _ONE_WORD_LABELS = frozenset(
     "comment replies reply responses response discussion next previous related login "
     "logout trending latest popular recommended".split()
 )
-_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS})(?:\s*[:>»›|·•-]+)?$", re.IGNORECASE)
+_LABEL_END = r"(?:\s*[:>»›|·•-]+)?$"
+_LABEL_RE = re.compile(rf"^(?:{_LABEL_WORDS}){_LABEL_END}", re.IGNORECASE)
 # A line that is a list of such labels: share rows, footer menus.
-_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS})[\s|·•/,-]*){{2,}}$", re.IGNORECASE)
+_LABEL_ROW_SEP = r"[\s|·•/,-]*"
+_LABEL_ROW_RE = re.compile(rf"^(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP}){{2,}}$", re.IGNORECASE)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    branches, depth, start, position, in_class = [], 0, 0, 0, False
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:position])
+            start = position + 1
+        position += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """`_LABEL_RE`, and `_LABEL_RE` or `_LABEL_ROW_RE` in one, cut down for each ASCII
+    initial to the labels that can begin with it: re tries the hundred-odd branches one by one, and on most
+    lines none of them matches. Branches that do not begin with a plain letter (a group,
+    a digit class) stay in every subset; so do the whole patterns' endings."""
+    by_initial: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for branch in _alternatives(_LABEL_WORDS):
+        initial = branch[0]
+        if initial.isalpha() and branch[1:2] not in ("?", "*", "{"):
+            if initial.isascii():
+                by_initial.setdefault(initial.lower(), []).append(branch)
+            # a non-ASCII initial cannot match an ASCII one: left out of every subset
+        else:
+            loose.append(branch)
+    patterns = {}
+    for initial in "abcdefghijklmnopqrstuvwxyz0123456789":
+        words = "|".join(by_initial.get(initial, []) + loose)
+        patterns[initial] = (
+            re.compile(rf"^(?:{words}){_LABEL_END}", re.IGNORECASE),
+            # A label alone or the first of a row (only that one is bound to the
+            # initial): the opening label is matched once for both.
+            re.compile(
+                rf"^(?:{words})(?:{_LABEL_END}"
+                rf"|{_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$)",
+                re.IGNORECASE,
+            ),
+        )
+    return patterns
+
+
+_LABELS_BY_INITIAL = _labels_by_initial()
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
@@ -99,16 +158,24 @@ _PROMO_HINTS = re.compile(
 _COMMENTS_HINTS = re.compile(
     r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
 )
-# The same words as plain substrings, for one fast pass over every short line.
-_ALL_HINTS = tuple(
-    sorted(
-        {
-            word.replace("\\", "")
-            for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-            for word in hints.pattern.split("|")
-        }
+# The same words in one pattern, for one fast pass over every short line; the patterns
+# above only run on the few lines this finds a word in.
+_HINT_WORDS = {
+    word.replace("\\", "")
+    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+    for word in hints.pattern.split("|")
+}
+# A word containing another hint word adds nothing to a substring test.
+_ALL_HINTS_RE = re.compile(
+    trie_pattern(
+        word for word in _HINT_WORDS if not any(other in word for other in _HINT_WORDS - {word})
     )
 )
+# Each group of hint words as a prefix trie too: the same substring test, faster.
+_FAST_HINTS = {
+    hints: re.compile(trie_pattern(word.replace("\\", "") for word in hints.pattern.split("|")))
+    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
+}
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
 _CAPTION_MAX_WORDS = 50
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
@@ -121,7 +188,8 @@ _DIGIT_RE = re.compile(r"\d+")
 _GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
 _WORD_SHAPE_RE = re.compile(r"[^\W_]+")
-_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z]*")
+# "\b[A-Z][A-Za-z]*", written to begin with the capital (faster to search for).
+_CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
 
 
 # Where reader comments begin: what follows is not the article.
@@ -144,6 +212,7 @@ class Verdict:
     __slots__ = (
         "_caption",
         "_dateline",
+        "_meta",
         "_signals",
         "_teaser",
         "comments",
@@ -153,17 +222,20 @@ class Verdict:
         "prose",
         "shape",
         "text",
+        "title_veto",
         "words",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.key = _fold(text)
+        self.key = fold_text(text)
         self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
+        self._meta: bool | None = None
+        self.title_veto: bool | None = None  # set by metadata.score_title when first asked
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
@@ -183,8 +255,10 @@ class Verdict:
         self.words = words
         lowered = text.lower() if words < 60 else ""
         furniture = 0.0
-        # One scan for any furniture word first; most lines have none.
-        hinted = words < 60 and any(hint in lowered for hint in _ALL_HINTS)
+        # One scan for any furniture word first; most lines have none. Past 40 words
+        # only the cookie and paywall test below applies: its words are enough.
+        hints = _ALL_HINTS_RE if words <= 40 else _FAST_HINTS[_COOKIE_HINTS]
+        hinted = words < 60 and hints.search(lowered) is not None
         if (
             label
             or hinted
@@ -199,6 +273,7 @@ class Verdict:
             and _has_any(lowered, _COOKIE_HINTS)
             and _COOKIE_RE.search(text)
             or words <= 3
+            and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
             and _SOCIAL_COUNT_RE.match(text)
         ):
             furniture = 1.5
@@ -239,6 +314,13 @@ class Verdict:
         if self._dateline is None:
             self._dateline = is_byline_or_date_text(self.text, self.words)
         return self._dateline
+
+    @property
+    def meta(self) -> bool:
+        """A byline, date line, credit or read-time badge: metadata, never body."""
+        if self._meta is None:
+            self._meta = self.dateline or (self.words <= 25 and is_credit_line(self.text))
+        return self._meta
 
     @property
     def teaser(self) -> bool:
@@ -307,6 +389,11 @@ class Judged:
         """A byline, date or reading-time line."""
         return self.verdict.dateline
 
+    @property
+    def meta(self) -> bool:
+        """A byline, date line, credit or read-time badge: metadata, never body."""
+        return self.verdict.meta
+
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
     """Measure every block and mark prose, labels and repeated furniture."""
@@ -337,7 +424,7 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
 
 def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
     """Cheap substring test guarding a costly pattern."""
-    return hints.search(lowered) is not None
+    return _FAST_HINTS[hints].search(lowered) is not None
 
 
 def is_label(text: str) -> bool:
@@ -345,9 +432,15 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    # Other initials (punctuation, other scripts, letters re folds to ASCII ones such as
+    # the long s) are rare: they take the whole patterns.
+    patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
     if " " not in stripped:
-        return stripped.lower() in _ONE_WORD_LABELS or bool(_LABEL_RE.match(stripped))
-    return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+        label_re = _LABEL_RE if patterns is None else patterns[0]
+        return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+    if patterns is None:
+        return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+    return bool(patterns[1].match(stripped))
 
 
 def is_caption_text(text: str, words: int) -> bool:
@@ -410,7 +503,13 @@ def is_prose(text: str, signals: Signals) -> bool:
     return False
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
+    """Case- and space-insensitive key of a text: casefolded, single-spaced."""
+    # Every whitespace character but the plain space is unprintable: a printable text
+    # without doubled or outer spaces is single-spaced already, and splitting it into
+    # words only to join them again is the costly part for a long paragraph.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text.casefold()
     return " ".join(text.casefold().split())
 
 

@@ -46,6 +46,10 @@ _DESK_RE = re.compile(
     r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
     re.IGNORECASE,
 )
+# The words `_DESK_RE` can end on (the longest has eight letters).
+_DESK_END_RE = re.compile(
+    r"(?:services?|reports?|staff|writers?|newsroom|desk|board)$", re.IGNORECASE
+)
 _ROLE_WORDS = (
     "Press",
     "News",
@@ -94,7 +98,8 @@ def is_name_line(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
         return False
-    if _DESK_RE.match(stripped):
+    # The desk pattern backtracks over the whole line: check its last word first.
+    if _DESK_END_RE.search(stripped[-8:]) and _DESK_RE.match(stripped):
         return True  # "Detroit News wire services", "Herald staff"
     if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
         return False
@@ -136,6 +141,13 @@ def _tidy_name(name: str) -> str:
     return name
 
 
+def _has_relative_hint(text: str) -> bool:
+    """`_RELATIVE_HINT_RE.search`, run only when "day" or "ago" occurs at all (no other
+    letters fold to theirs, so lowercasing finds every case)."""
+    lowered = text.lower()
+    return ("day" in lowered or "ago" in lowered) and bool(_RELATIVE_HINT_RE.search(text))
+
+
 def is_byline_or_date_text(text: str, words: int) -> bool:
     """Whether a line of `words` words is an author, date or reading-time line."""
     if words > 25 or not text:
@@ -146,6 +158,6 @@ def is_byline_or_date_text(text: str, words: int) -> bool:
     if ("," in text or " " in text) and is_name_line(text):
         return True
     # Dates and reading times need a digit, or a word such as "today" or "ago".
-    if not _DIGIT_RE.search(text) and not _RELATIVE_HINT_RE.search(text):
+    if not _DIGIT_RE.search(text) and not _has_relative_hint(text):
         return False
     return is_date_line(text) or is_read_time(text)

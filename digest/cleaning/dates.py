@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from digest.cleaning.model import DateReference
+from digest.cleaning.patterns import trie_pattern
 
 DATE_SOURCES: tuple[str, ...] = (
     "article",  # an explicit timestamp or dateline of the article
@@ -48,7 +49,7 @@ for _number, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS[_name] = _number
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_ALT = trie_pattern(_MONTHS)  # nested by prefix: much faster to search than a list
 
 _WEEKDAYS = {
     "monday": 0,
@@ -89,7 +90,7 @@ _ZONES = {
     "aedt": 660,
     "jst": 540,
 }
-_ZONE_ALT = "|".join(sorted(_ZONES, key=len, reverse=True))
+_ZONE_ALT = trie_pattern(_ZONES)
 
 _TIME = (
     rf"(?P<hour>[01]?\d|2[0-3])(?:[:h]|\.(?=\d\d(?![.\d])))(?P<minute>[0-5]\d)(?::[0-5]\d)?"
@@ -135,7 +136,10 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # Every absolute date carries a year: four digits, or two after a slash.
-_MAYBE_DATE_RE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d{2})")
+# In effect "(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d{2})", written to begin with a
+# digit: re then skips straight to digits instead of trying the look-behind everywhere.
+_MAYBE_DATE_RE = re.compile(r"\d(?<!\d\d)(?:(?<=1)9\d\d|(?<=2)0\d\d|\d?/\d{1,2}/\d\d)(?!\d{2})")
+_SENTENCE_GAP_RE = re.compile(r"[.;]\s")  # a sentence ends between a date and a time
 _WINDOW_BEFORE = 40
 _WINDOW_AFTER = 12
 _RELATIVE_TODAY_RE = re.compile(
@@ -149,8 +153,9 @@ _REPORTING_VERBS = (
     "said|says|say|told|reported|reports|announced|announces|added|stated|confirmed|"
     "declared|warned|claimed|noted|revealed|disclosed|insisted|wrote|tweeted|posted"
 )
+_VERB_ALT = trie_pattern(_REPORTING_VERBS.split("|"))
 _VERB_WEEKDAY_RE = re.compile(
-    rf"\b(?:{_REPORTING_VERBS})\s+(?:on\s+)?(?P<weekday>{_WEEKDAY_ALT})\b", re.IGNORECASE
+    rf"\b{_VERB_ALT}\s+(?:on\s+)?(?P<weekday>{_WEEKDAY_ALT})\b", re.IGNORECASE
 )
 
 
@@ -200,8 +205,8 @@ def find_stamps(text: str) -> list[Stamp]:
         window = text[low:high]
         taken: list[tuple[int, int]] = []
         for needle, pattern in _DATE_PATTERNS:
-            if needle and not any(ch in window for ch in needle):
-                continue
+            if needle and needle[0] not in window and needle[-1] not in window:
+                continue  # (needles are one or two characters)
             for match in pattern.finditer(window):
                 span = (match.start() + low, match.end() + low)
                 if not span[0] <= anchor.start() < span[1] or span in seen:
@@ -246,6 +251,10 @@ def find_relative_header(text: str) -> Relative | None:
 
 def find_reported_weekday(text: str) -> Relative | None:
     """A reporting verb directly followed by a weekday: "said on Sunday"."""
+    # Every weekday name ends in "day" (and no other letters fold to d, a, y): most
+    # paragraphs are ruled out without the pattern.
+    if "day" not in text.lower():
+        return None
     match = _VERB_WEEKDAY_RE.search(text)
     if match is None:
         return None
@@ -360,13 +369,13 @@ def _date_from_match(match: re.Match[str]) -> dt.date | None:
 def _nearby_time(text: str, start: int, end: int) -> tuple[dt.time | None, int | None]:
     """A clock time within a few characters after (or before) a date."""
     after = _TIME_RE.search(text, end, min(len(text), end + 24))
-    if after and not re.search(r"[.;]\s", text[end : after.start()]):
+    if after and not _SENTENCE_GAP_RE.search(text, end, after.start()):
         return _clock(after), _offset(after)
     window_start = max(0, start - 30)
     before = None
     for before in _TIME_RE.finditer(text, window_start, start):
         pass
-    if before is not None and not re.search(r"[.;]\s", text[before.end() : start]):
+    if before is not None and not _SENTENCE_GAP_RE.search(text, before.end(), start):
         return _clock(before), _offset(before)
     return None, None
 

@@ -17,7 +17,11 @@ _WIDE_CHAR_RE = re.compile(
     r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
-_SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces become one plain space. Only the runs that change are matched (two or
+# more spaces, or an odd one): replacing every single space with itself is slow.
+_SPACES_RE = re.compile(
+    r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
 _FURNITURE_RE = re.compile(
@@ -62,30 +66,62 @@ class Layout:
         return self.width > 0
 
 
+class _Scan(NamedTuple):
+    """Which rare characters a capture holds at all: one scan of the whole text spares
+    every line the searches for them (most captures have none)."""
+
+    invisible: bool  # soft hyphens, zero-width spaces and the like
+    odd_spaces: bool  # no-break, thin, ideographic spaces
+    wide: bool  # characters a terminal draws two columns wide
+
+
+# The characters of `_INVISIBLE_RE` and the odd spaces of `_SPACES_RE`, one by one:
+# looking for a few single characters is many times faster than scanning with a class.
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
+_ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_ALL_RARE = _Scan(invisible=True, odd_spaces=True, wide=True)
+
+
 def read_lines(text: str) -> list[Line]:
     """Split a dump into `Line`s; blank lines have empty text and no marker."""
     blank = Line("", 0, 0)
-    return [parse_line(raw) if raw and not raw.isspace() else blank for raw in text.split("\n")]
+    if text.isascii():
+        scan = _Scan(invisible=False, odd_spaces=False, wide=False)
+    else:
+        scan = _Scan(
+            invisible=any(char in text for char in _INVISIBLE_CHARS),
+            odd_spaces=any(char in text for char in _ODD_SPACE_CHARS),
+            wide=_WIDE_CHAR_RE.search(text) is not None,
+        )
+    # Menus, share rows and echoed headlines repeat: parse each distinct line once.
+    parsed: dict[str, Line] = {}
+    lines = []
+    for raw in text.split("\n"):
+        line = parsed.get(raw)
+        if line is None:
+            line = parsed[raw] = parse_line(raw, scan) if raw and not raw.isspace() else blank
+        lines.append(line)
+    return lines
 
 
-def parse_line(raw: str) -> Line:
-    """Strip one raw line of renderer furniture and recognise bullets and markers."""
+def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
+    """Strip one raw line of renderer furniture and recognise bullets and markers.
+    `scan` says which rare characters the capture may hold (by default: all)."""
     if "\t" in raw:
         raw = raw.expandtabs(8)
-    if not raw.isascii():
+    ascii_only = raw.isascii()
+    if not ascii_only and scan.invisible:
         raw = _INVISIBLE_RE.sub("", raw)
+        ascii_only = raw.isascii()
     raw = raw.rstrip()
     stripped = raw.lstrip()
     indent = len(raw) - len(stripped)
-    width = len(raw) if raw.isascii() else display_width(raw)
+    width = display_width(raw) if not ascii_only and scan.wide else len(raw)
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if (
-        not first.isalnum()
-        and _RULE_RE.match(stripped)
-        and not any(ch.isalnum() for ch in stripped)
-    ):
+    # (The rule pattern admits no letter or digit: no need to look for one as well.)
+    if not first.isalnum() and _RULE_RE.match(stripped):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
@@ -97,8 +133,9 @@ def parse_line(raw: str) -> Line:
             kind = "furniture" if not inner.strip() else "image"
             return Line("", indent, width, marker=kind)
         text = _FURNITURE_RE.sub(" ", text)
-        text = _IMAGE_TOKEN_RE.sub(" ", text)
-    if "  " in text or not text.isascii():
+        if "[" in text:  # every image marker is bracketed
+            text = _IMAGE_TOKEN_RE.sub(" ", text)
+    if "  " in text or (scan.odd_spaces and not text.isascii()):
         text = _SPACES_RE.sub(" ", text)
     text = text.strip()
     if not text:

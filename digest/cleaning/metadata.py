@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from digest.cleaning.boilerplate import Judged, is_label
+from digest.cleaning.boilerplate import Judged
 from digest.cleaning.bylines import (
     byline_name,
     is_comma_list,
@@ -17,6 +17,7 @@ from digest.cleaning.captions import is_credit_line
 
 __all__ = [
     "byline_name",
+    "could_be_title",
     "is_byline_or_date",
     "is_comma_list",
     "is_date_line",
@@ -28,6 +29,7 @@ __all__ = [
 
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+_PHOTO_CREDIT_RE = re.compile(r"[,/]|\b(?:photo|getty|images)\b", re.IGNORECASE)
 # Promotional and sharing lines: "Follow us", "(Opens in new window)", "Email this".
 _PROMO_RE = re.compile(
     r"\b(?:opens in (?:a )?new window|follow (?:us|@)|subscribe|sign up|newsletter|"
@@ -39,7 +41,7 @@ _PROMO_RE = re.compile(
 
 def is_meta_line(item: Judged) -> bool:
     """Bylines, date lines, credits and read-time badges: metadata, never body."""
-    return item.dateline or (item.words <= 25 and is_credit_line(item.text))
+    return item.meta  # judged once per text
 
 
 def is_byline_or_date(item: Judged) -> bool:
@@ -54,21 +56,11 @@ def score_title(
     `distance` blocks below it; `echoes` counts other blocks quoting it. Zero or less:
     not a headline."""
     item = judged[index]
+    if not could_be_title(item):
+        return 0.0
     text = item.text
     signals = item.signals
     words = signals.words
-    if words < 2 or len(text) > 250 or words > 35:
-        return 0.0
-    if item.label or item.furniture or item.caption or item.teaser or is_label(text):
-        return 0.0
-    if is_meta_line(item) or _URL_RE.search(text) or _PROMO_RE.search(text):
-        return 0.0
-    if is_comma_list(text):
-        return 0.0
-    if item.repeats >= 3 and words < 7:
-        return 0.0
-    if _CRUMB_RE.search(text):
-        return 0.0  # a breadcrumb trail: "News » Science » Title"
     following = _next_substantive(judged, index, 5)
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
     if following and _is_photo_credit_line(following[0].text):
@@ -129,6 +121,28 @@ def score_title(
     return score
 
 
+def could_be_title(item: Judged) -> bool:
+    """False for the blocks `score_title` rules out whatever surrounds them."""
+    text = item.text
+    words = item.signals.words
+    if words < 2 or len(text) > 250 or words > 35:
+        return False
+    # (`item.label` is `is_label(text)`, judged once per text.)
+    if item.label or item.furniture or item.caption or item.teaser or item.meta:
+        return False
+    if item.repeats >= 3 and words < 7:
+        return False
+    verdict = item.verdict
+    if verdict.title_veto is None:  # the text alone rules it out: judged once per text
+        verdict.title_veto = bool(
+            _URL_RE.search(text)
+            or _PROMO_RE.search(text)
+            or is_comma_list(text)
+            or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
+        )
+    return not verdict.title_veto
+
+
 def _inside_headline_list(judged: list[Judged], index: int) -> bool:
     """Whether the lines just above and below are headline-like too."""
     if index == 0 or index + 1 >= len(judged):
@@ -161,9 +175,7 @@ def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judg
 def _is_photo_credit_line(text: str) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(
-        re.search(r"[,/]|\b(?:photo|getty|images)\b", text, re.IGNORECASE)
-    )
+    return is_credit_line(text) and bool(_PHOTO_CREDIT_RE.search(text))
 
 
 def _body_script(judged: list[Judged], index: int) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from digest.cleaning.lines import Layout, Line
 
 _WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
-_WIDE_END_RE = re.compile(f"[{_WIDE}]$")
 _WIDE_START_RE = re.compile(f"[{_WIDE}]")
 # Extra columns a renderer may leave free at the right margin before wrapping.
 _WRAP_SLACK = 1
@@ -39,6 +38,7 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
     current: Block | None = None
     cont_indent = 0
     last_width = 0
+    wrapped = layout.wrapped
     for index, line in enumerate(lines):
         if not line.text:
             if current is not None:
@@ -51,12 +51,20 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             elif not line.marker:
                 gap += 1
             continue
-        if current is not None and _continues(current, line, layout, cont_indent, last_width):
+        # Only a hard-wrapped dump continues a block onto the next line.
+        if (
+            current is not None
+            and wrapped
+            and _continues(current, line, layout, cont_indent, last_width)
+        ):
             # A wrapped line may begin with a dash that only looks like a bullet.
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
             # Wrapped CJK text has no spaces between words: join without one.
+            # (Only the last character matters: no need to search the whole block.)
             joiner = (
-                "" if _WIDE_END_RE.search(current.text) and _WIDE_START_RE.match(piece) else " "
+                ""
+                if _WIDE_START_RE.match(current.text[-1:]) and _WIDE_START_RE.match(piece)
+                else " "
             )
             current.text = f"{current.text}{joiner}{piece}"
             current.last = index
@@ -65,16 +73,9 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             continue
         if current is not None:
             blocks.append(current)
-        current = Block(
-            text=line.text,
-            first=index,
-            last=index,
-            indent=line.indent,
-            bullet=line.bullet,
-            gap_before=gap,
-            image_before=image,
-            rule_before=rule,
-        )
+        # Positional arguments (in field order) cost half as much as keywords here.
+        # text, first, last, indent, bullet, gap_before, gap_after, image_before, rule_before
+        current = Block(line.text, index, index, line.indent, line.bullet, gap, 0, image, rule)
         cont_indent = line.indent + (len(line.bullet) + 1 if line.bullet else 0)
         last_width = line.width
         gap = 0

@@ -132,7 +132,8 @@ def find_numbered_runs(judged: list[Judged]) -> set[int]:
     run: list[int] = []
     expected = 1
     for index, item in enumerate(judged):
-        match = _NUMBER_RE.match(item.block.bullet)
+        bullet = item.block.bullet
+        match = _NUMBER_RE.match(bullet) if bullet else None  # most blocks have none
         if match is None:
             if run and index - run[-1] > _NUMBERED_GAP:
                 _keep_run(judged, run, found)

@@ -8,6 +8,7 @@ labels are short, capitalised and unpunctuated.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -21,6 +22,9 @@ _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
 _CLOSING_END_RE = re.compile(r"[.!?。！？…]['\"’”»)\]]*$")
+_SENTENCE_ENDS = ".!?。！？…:;"
+_CLOSING_ENDS = ".!?。！？…"
+_CLOSERS = "'\"’”»)]"
 
 # Function words of the languages curators bring most often. They only need to be the
 # commonest few: running text is full of them, menus and headlines are not.
@@ -124,16 +128,22 @@ def measure(text: str) -> Signals:
     else:
         lowers = sum(map(str.islower, initials))
         cased = lowers + sum(map(str.isupper, initials))
-    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones.
-    upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
-    tail = text[-8:].rstrip()
+    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones. For
+    # ASCII that is exactly `isupper`, which needs no copies of the sample.
+    if sample.isascii():
+        upper = len(text) >= 4 and sample.isupper()
+    else:
+        upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
+    # What `_SENTENCE_END_RE` and `_CLOSING_END_RE` find, without running them: the
+    # last character before any closing quotes and brackets.
+    last = text[-8:].rstrip().rstrip(_CLOSERS)[-1:]
     return Signals(
         max(words, 0),
         stops / min(words, len(sample_tokens)) if words > 0 and sample_tokens else 0.0,
         lowers / cased if cased else 0.0,
         upper,
-        bool(_SENTENCE_END_RE.search(tail)),
-        bool(_CLOSING_END_RE.search(tail)),
+        last != "" and last in _SENTENCE_ENDS,
+        last != "" and last in _CLOSING_ENDS,
         wide,
         "latin" if latin_only else script_of(text),
     )
@@ -221,9 +231,13 @@ def _guess_by_stop_words(sample: str) -> str | None:
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}
-    for token in tokens:
-        for code in _STOP_LANGUAGES.get(token, ()):
-            hits[code] = hits.get(code, 0) + 1
+    # Each distinct word once, in order of first appearance (so ties between languages
+    # still go to the one met first).
+    counts = Counter(tokens)
+    for token in filter(_STOP_LANGUAGES.__contains__, counts):  # only the stop words
+        count = counts[token]
+        for code in _STOP_LANGUAGES[token]:
+            hits[code] = hits.get(code, 0) + count
     if not hits:
         return None
     best, best_hits = max(hits.items(), key=lambda kv: kv[1])
