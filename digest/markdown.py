@@ -19,10 +19,12 @@ from typing import Any
 
 import mistune
 from mistune.renderers.html import HTMLRenderer
+from mistune.util import escape as escape_text
 
 from .text import neutralise_text
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "/", "#", "./", "../")
+_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+#.-]{0,29}")
 
 
 class SafeRenderer(HTMLRenderer):
@@ -43,6 +45,13 @@ class SafeRenderer(HTMLRenderer):
         if not is_safe_url(url):
             return label
         return f'<a class="image-link" href="{self.safe_url(url)}" rel="nofollow noopener">[Image: {label}]</a>'
+
+    def block_code(self, code: str, info: str | None = None) -> str:
+        # The info string is captured text too: only a plain language name becomes a class
+        # ("~~~javascript:alert(1)" must not put a script address inside a tag).
+        language = info.split(None, 1)[0] if info and info.strip() else ""
+        attribute = f' class="language-{language}"' if _LANGUAGE.fullmatch(language) else ""
+        return f"<pre><code{attribute}>{escape_text(code)}</code></pre>\n"
 
     def block_html(self, html: str) -> str:
         return f"<p>{mistune.escape(html.strip())}</p>\n"

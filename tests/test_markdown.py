@@ -32,3 +32,14 @@ def test_safe_links_keep_their_address() -> None:
     assert render_markdown("[a](https://example.org/x?y=1&z=2)") == (
         '<p><a href="https://example.org/x?y=1&amp;z=2" rel="nofollow noopener">a</a></p>\n'
     )
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # found by Hypothesis: a fence's info string used to land in the class attribute as it was
+    ("~~~~![pic](javascript:alert(1))", "<pre><code></code></pre>\n"),
+    ("~~~~![pic](data:text/html,alert(1))", "<pre><code></code></pre>\n"),
+    ('```x" onmouseover="alert(1)\ncode\n```', "<pre><code>code\n</code></pre>\n"),
+    ("```python extra words\nx = 1 < 2\n```", '<pre><code class="language-python">x = 1 &lt; 2\n</code></pre>\n'),
+])
+def test_code_fences_only_name_plain_languages(source: str, expected: str) -> None:
+    assert render_markdown(source) == expected
