@@ -117,6 +117,13 @@ class DuplicateIndex:
     eligible: dict[str, bool] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
     buckets: dict[tuple[int, tuple[int, ...]], list[str]] = field(default_factory=dict)
+    # the last text `find` shingled: ingest adds the very text it just looked up
+    _last: tuple[str, frozenset[int]] = ("", frozenset())
+
+    def shingles_of(self, text: str) -> frozenset[int]:
+        if self._last[0] != text:
+            self._last = (text, shingle(text))
+        return self._last[1]
 
     def add(self, key: str, text: str, eligible: bool = True) -> None:
         """Index a text under `key`; ineligible texts (duplicates themselves) are never returned.
@@ -127,7 +134,7 @@ class DuplicateIndex:
         if key in self.shingles:
             self.eligible[key] = eligible
             return
-        sets = shingle(text)
+        sets = self.shingles_of(text)
         self.shingles[key] = sets
         self.eligible[key] = eligible
         self.order[key] = len(self.order)
@@ -138,7 +145,7 @@ class DuplicateIndex:
 
     def find(self, text: str, exclude: str | None = None) -> Found | None:
         """The earliest-added eligible text this one near-duplicates, most similar first."""
-        sets = shingle(text)
+        sets = self.shingles_of(text)
         if len(sets) + SHINGLE_WORDS - 1 < MIN_WORDS:
             return None
         candidates: set[str] = set()

@@ -15,6 +15,7 @@ The curator's topics in front matter always win over this (see `content.py`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -49,7 +50,11 @@ def fold_word(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words of a text, folded (hyphenated words and abbreviations such as U.S. stay whole)."""
-    return [fold_word(word) for word in _TOKEN.findall(text)]
+    return [_fold_cached(word) for word in _TOKEN.findall(text)]
+
+
+# news text repeats its words: fold each spelling once
+_fold_cached = functools.lru_cache(maxsize=65536)(fold_word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,8 @@ class TopicClassifier:
         for phrase, slugs in owners.items():
             weight = (1.0 + PHRASE_BONUS * (len(phrase) - 1)) / len(slugs)
             self.vocabulary.setdefault(len(phrase), {})[phrase] = (spelled[phrase], weight, tuple(slugs))
+        # the words longer phrases begin with: only runs starting with one are counted
+        self.starts = {size: {phrase[0] for phrase in phrases} for size, phrases in self.vocabulary.items()}
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""
@@ -116,7 +123,14 @@ class TopicClassifier:
             field_weight = FIELD_WEIGHTS.get(field, 1.0)
             words = tokenize(text)
             for size, phrases in self.vocabulary.items():
-                grams: Counter[tuple[str, ...]] = Counter(zip(*(words[i:] for i in range(size))))
+                grams: Counter[tuple[str, ...]]
+                if size == 1:
+                    grams = Counter((word,) for word in words)
+                else:
+                    starts, last = self.starts[size], len(words) - size
+                    grams = Counter(
+                        tuple(words[i : i + size]) for i, word in enumerate(words) if word in starts and i <= last
+                    )
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]
                     count = grams[phrase]
