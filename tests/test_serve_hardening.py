@@ -236,11 +236,15 @@ def test_edits_during_rebuilds_are_all_served_in_the_end(tmp_path: Path) -> None
 
 
 def test_a_changed_site_title_reaches_every_page(preview: Preview) -> None:
+    status_url = f"http://127.0.0.1:{preview.port}/_digest/status"
+    builds = json.loads(fetch(status_url)[1])["builds"]
     config = preview.root / "digest.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('title = "Fixture Digest"',
                                                                  'title = "Renamed <Digest>"'), encoding="utf-8")
     article = preview.url("2026/02/08/minister-resigns/")
-    assert wait_for(lambda: "Renamed &lt;Digest&gt;" in fetch(preview.url())[1], timeout=60), preview.output()[-2000:]
+    # the rebuild moves changed files in one by one: check once it has finished
+    assert wait_for(lambda: json.loads(fetch(status_url)[1])["builds"] > builds, timeout=60), preview.output()[-2000:]
+    assert "Renamed &lt;Digest&gt;" in fetch(preview.url())[1]
     assert "Renamed &lt;Digest&gt;" in fetch(article)[1]
     assert "Fixture Digest" not in fetch(article)[1]
 
