@@ -118,9 +118,10 @@ class DuplicateIndex:
     order: dict[str, int] = field(default_factory=dict)
     buckets: dict[tuple[int, tuple[int, ...]], list[str]] = field(default_factory=dict)
     # the last text `find` shingled: ingest adds the very text it just looked up
-    _last: tuple[str, frozenset[int]] = ("", frozenset())
+    _last: tuple[str, frozenset[int]] = field(default=("", frozenset()), repr=False, compare=False)
 
     def shingles_of(self, text: str) -> frozenset[int]:
+        """`shingle(text)`, reusing the last result for the same text."""
         if self._last[0] != text:
             self._last = (text, shingle(text))
         return self._last[1]

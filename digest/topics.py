@@ -127,9 +127,9 @@ class TopicClassifier:
                 if size == 1:
                     grams = Counter((word,) for word in words)
                 else:
-                    starts, last = self.starts[size], len(words) - size
+                    starts = self.starts[size]
                     grams = Counter(
-                        tuple(words[i : i + size]) for i, word in enumerate(words) if word in starts and i <= last
+                        tuple(words[i : i + size]) for i in range(len(words) - size + 1) if words[i] in starts
                     )
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]

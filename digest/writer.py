@@ -193,28 +193,29 @@ def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: lis
     os.replace(temp, journal)  # from here on, a crash is rolled back by the next build
     for rel_path in removed:
         _back_up(out_dir, backup, rel_path)
+    fresh = set(new)
     for rel_path in changed:
         destination = out_dir / rel_path
-        if not _back_up(out_dir, backup, rel_path):  # a new file: its folder may be new too
+        if rel_path in fresh:  # nothing to back up, and its folder may be new too
             destination.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            _back_up(out_dir, backup, rel_path)
         os.rename(staging / rel_path, destination)
     journal.unlink()  # committed
     remove_empty_dirs(out_dir, removed)
     remove_tree(backup)
 
 
-def _back_up(out_dir: Path, backup: Path, rel_path: str) -> bool:
-    """Move an output file into the backup folder (kept until the commit is done); False if absent."""
+def _back_up(out_dir: Path, backup: Path, rel_path: str) -> None:
+    """Move an output file, if it exists, into the backup folder (kept until the commit is done)."""
     source = out_dir / rel_path
     target = backup / rel_path
     try:
         os.rename(source, target)
-    except FileNotFoundError:
-        if not source.exists():
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, target)
-    return True
+    except FileNotFoundError:  # the backup folder is not made yet, or the file is gone
+        if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
 
 
 def recover(out_dir: Path) -> bool:
