@@ -63,7 +63,7 @@ def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
 
 
 def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
-    """Related coverage found once per build (see `related.py`), most similar first."""
+    """Earlier coverage found once per build (see `related.py`), newest first."""
     ids = site.curation.related.get(article.id, ())[:count]
     return [site.articles[site.index[other]] for other in ids]
 
@@ -241,7 +241,12 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
                       make_key(site_key, "topic", topic.slug, fingerprints(articles[:per_page]), month_counts,
                                chart_key(views, articles)),
                       topic_context, f"topic {topic.slug}", lastmod=updated_of(articles[:per_page]))
-        for (year, month), items in months.items():
+        keys = list(months)  # newest first
+        for place, ((year, month), items) in enumerate(months.items()):
+            # a month page links its neighbours only: a new article changes the counts of the
+            # front page's full list, not every month page of the topic
+            around = month_neighbours(topic.slug, keys, place)
+            nearby = tuple(Link(label, link(url)) for label, url in around)
             chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)]
             # the month's chart (on its first page) ends on the latest edition while the month runs
             window = (dt.date(year, month, 1),
@@ -250,7 +255,7 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
                 page_route = urls.topic_month(topic.slug, year, month, number)
 
                 def month_context(topic: Topic = topic, year: int = year, month: int = month, number: int = number,
-                                  chunk: Any = chunk, pages: int = len(chunks), month_links: Any = month_links,
+                                  chunk: Any = chunk, pages: int = len(chunks), nearby: Any = nearby,
                                   page_route: urls.Route = page_route, items: Any = items,
                                   window: Any = window) -> dict[str, Any]:
                     feeds = views.feed_links(topic)
@@ -264,12 +269,13 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
                                            f"{topic.name} articles of {label}.", page_route.url, feeds=feeds,
                                            current="topics"),
                         "topic": TopicView(topic.name, topic.description, link(urls.topic(topic.slug).url),
-                                           views.day_groups(chunk), month_links, feeds, page_links, heading=label,
-                                           chart=views.topic_chart(topic, items, window) if number == 1 else None),
+                                           views.day_groups(chunk), nearby, feeds, page_links, heading=label,
+                                           chart=views.topic_chart(topic, items, window) if number == 1 else None,
+                                           all_months=False),
                     }
                 yield PageJob(page_route, "topic.html",
                               make_key(site_key, "topic-month", topic.slug, year, month, number, len(chunks),
-                                       fingerprints(chunk), month_counts,
+                                       fingerprints(chunk), around,
                                        chart_key(views, items, window) if number == 1 else ()),
                               month_context, f"topic {topic.slug} {year}-{month:02d} p{number}",
                               lastmod=updated_of(chunk))
@@ -283,6 +289,18 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
         "topic_descriptions": descriptions,
         "subscribe": views.subscribe(),  # its feeds follow from the config and the topics listed
     }, "topics", lastmod=updated_of(site.articles))
+
+
+def month_neighbours(topic: str, months: list[tuple[int, int]], place: int) -> tuple[tuple[str, str], ...]:
+    """(label, url) of the newer and the older month next to `months[place]` (newest first)."""
+    found = []
+    if place > 0:
+        year, month = months[place - 1]
+        found.append((f"Newer: {format_month(year, month)}", urls.topic_month(topic, year, month).url))
+    if place + 1 < len(months):
+        year, month = months[place + 1]
+        found.append((f"Older: {format_month(year, month)}", urls.topic_month(topic, year, month).url))
+    return tuple(found)
 
 
 def curation_key(site: Site, article: Article) -> tuple[object, ...]:

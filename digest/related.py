@@ -1,14 +1,20 @@
-"""Related coverage: for each article, up to five other articles on the same subject, any date.
+"""Earlier coverage: for each article, up to five articles on the same subject published no later.
 
 Candidates and their scores come in one pass along the postings of the article's searchable
 terms (`TermIndex.neighbours`: the cosine similarity over terms held by at most MAX_DF
-articles); those below RELATED_SIMILARITY are dropped. Articles of the
-same story and near-duplicates are shown elsewhere on the page, so they are left out here.
+articles); those below RELATED_SIMILARITY are dropped, and the best five are listed newest
+first. Articles of the same story and near-duplicates are shown elsewhere on the page, so
+they are left out here.
+
+Only articles published at the same time or before count: a reader of an article gets its
+background, and a day's new articles re-render their own pages, not hundreds of old ones (an
+old list changes only when new articles shift the weights of its terms enough to swap its
+fifth pick). Newer articles on the same event reach older pages through the story instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .terms import TermIndex
 
@@ -20,18 +26,31 @@ RELATED_CANDIDATES = 12  # best-scoring neighbours looked at (the story may take
 def find_related(
     index: TermIndex, story_of: Mapping[str, str], count: int = RELATED_COUNT
 ) -> dict[str, tuple[str, ...]]:
-    """Article id -> ids of its related articles, most similar first (articles with none omitted)."""
+    """Article id -> ids of its most similar earlier articles, newest first (articles with none omitted)."""
     related: dict[str, tuple[str, ...]] = {}
     articles = index.articles
+    starts = first_not_newer(index.times)
     for position, article in enumerate(articles):
         story = story_of.get(article.id)
-        picked: list[str] = []
-        for other, score in index.neighbours(position, RELATED_CANDIDATES):
+        picked: list[int] = []
+        for other, score in index.neighbours(position, RELATED_CANDIDATES, starts[position]):
             if score < RELATED_SIMILARITY or len(picked) == count:
                 break
-            other_id = articles[other].id
-            if story is None or story_of.get(other_id) != story:
-                picked.append(other_id)
+            if story is None or story_of.get(articles[other].id) != story:
+                picked.append(other)
         if picked:
-            related[article.id] = tuple(picked)
+            # shown newest first: a timeline of the background, and one that a new article's
+            # small shift of every term's weight cannot reshuffle
+            related[article.id] = tuple(articles[other].id for other in sorted(picked))
     return related
+
+
+def first_not_newer(times: Sequence[float]) -> list[int]:
+    """For each position of a newest-first index, the first position published no later.
+
+    That is the first of the run of articles sharing its time.
+    """
+    starts: list[int] = []
+    for position, time in enumerate(times):
+        starts.append(starts[-1] if position and times[position - 1] == time else position)
+    return starts

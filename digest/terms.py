@@ -218,19 +218,24 @@ class TermIndex:
         """How many distinctive names two articles have in common."""
         return len(self.names[a] & self.names[b])
 
-    def neighbours(self, position: int, limit: int) -> list[tuple[int, float]]:
+    def neighbours(self, position: int, limit: int, start: int = 0) -> list[tuple[int, float]]:
         """Up to `limit` (article, score) pairs, best first: the dot product over this article's
         query terms, summed along their postings in one pass (no pair is compared on its own).
 
-        Terms held by more than MAX_DF articles add nothing here, so the score can be a little
-        under the cosine `similarity`; for a small archive (under MAX_DF articles) they are equal.
+        `start` keeps only articles from that position of the index on. Terms held by more than
+        MAX_DF articles add nothing here, so the score can be a little under the cosine
+        `similarity`; for a small archive (under MAX_DF articles) they are equal.
         """
         vector = self.vectors[position]
         scores: dict[int, float] = {}
         get = scores.get
         for term in self.queries[position]:
             mine = vector[term]
-            for other, theirs in zip(self.postings[term], self.weights[term]):
+            holders, weights = self.postings[term], self.weights[term]
+            if start:
+                first = bisect_left(holders, start)
+                holders, weights = holders[first:], weights[first:]
+            for other, theirs in zip(holders, weights):
                 scores[other] = get(other, 0.0) + mine * theirs
         scores.pop(position, None)
         # query terms are taken in a fixed order, so each sum is the same in every run

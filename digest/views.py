@@ -178,11 +178,12 @@ class TopicView:
     description: str
     url: str
     days: tuple[DayGroup, ...]
-    months: tuple[Link, ...]
+    months: tuple[Link, ...]  # front page: every month with its count; a month page: newer and older
     feeds: tuple[FeedLink, ...]
     pages: tuple[Link, ...] = ()
     heading: str = ""
     chart: ChartView | None = None
+    all_months: bool = True  # False: `months` are a month page's neighbours; the list is on the front page
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,8 +109,8 @@ def test_source_url_links_to_the_original(make_site: Callable[..., Path], tmp_pa
     assert link.text_content() == "The Wire" and link.get("rel") == "nofollow noopener"
 
 
-def test_related_coverage_cards_carry_their_date(make_site: Callable[..., Path], tmp_path: Path) -> None:
-    """Related articles may be from any day: their cards say which."""
+def test_earlier_coverage_cards_carry_their_date(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """Earlier articles may be from any day before: their cards say which."""
     body = "Dredging of the Avel harbour channel resumed as the Avel port authority cleared silt."
     root = make_site({
         "2026/03/02/dredging.md": article("Avel harbour dredging resumes", "2026-03-02T08:00:00Z", body=body),
@@ -162,6 +162,17 @@ def test_topic_month_pages_keep_their_numbers_when_new_days_arrive(
         "http://127.0.0.1:8000/topics/economy/feed.xml", "http://127.0.0.1:8000/topics/economy/atom.xml",
         "http://127.0.0.1:8000/topics/economy/feed.json",
     ]
+    # a month page links its neighbours, not every month with a count: a new article in
+    # February leaves January's pages byte for byte as they were
+    january = page(out, "topics/economy/2026/01/index.html")
+    assert texts(january, "//nav[@class='months']//li") == ["Latest", "Newer: February 2026", "All months"]
+    assert texts(page(out, "topics/economy/2026/02/index.html"), "//nav[@class='months']//li") == [
+        "Latest", "Older: January 2026", "All months"]
+    january_bytes = {rel: (out / rel).read_bytes() for rel in before}
+    (root / "content/2026/02/03/b4.md").write_text(article("February 3b", "2026-02-03T12:00:00Z", "economy"))
+    build_site(config_for(root, output_dir=str(out), search=False))
+    assert {rel: (out / rel).read_bytes() for rel in before} == january_bytes
+    assert texts(page(out, "topics/economy/index.html"), "//nav[@class='months']//li")[1] == "February 2026 4 articles"
 
 
 def test_pages_have_landmarks_a_skip_link_and_a_language(fixture_out: Path) -> None:

@@ -1,4 +1,4 @@
-"""Related coverage: up to five articles on the same subject, any date, found without all pairs."""
+"""Earlier coverage: up to five articles on the same subject published no later, found without all pairs."""
 
 from __future__ import annotations
 
@@ -26,16 +26,16 @@ def related_section(page: str) -> str:
     return page.split('id="related-heading"')[1].split("</section>")[0] if 'id="related-heading"' in page else ""
 
 
-def test_the_two_s400_articles_link_each_other(tmp_path: Path) -> None:
+def test_the_later_s400_article_lists_the_earlier_one_not_the_reverse(tmp_path: Path) -> None:
     root = tmp_path / "stories"
     shutil.copytree(FIXTURES / "site-stories", root)
     out = tmp_path / "out"
     build_site(load_config(root).with_overrides(output_dir=str(out)))
     first = (out / S400_2019.strip("/") / "index.html").read_text()
     later = (out / S400_2025.strip("/") / "index.html").read_text()
-    assert f'href="{S400_2025}"' in related_section(first)
     assert f'href="{S400_2019}"' in related_section(later)
-    assert "<h2 id=\"related-heading\">Related coverage</h2>" in first
+    assert "<h2 id=\"related-heading\">Earlier coverage</h2>" in later
+    assert f'href="{S400_2025}"' not in related_section(first)  # a page keeps its list as news arrives
     # a football report has nothing in common with the rest
     sport = (out / "2026/02/08/harbury-stun-league-leaders-to-reach-cup-final/index.html").read_text()
     assert related_section(sport) == ""
@@ -50,12 +50,28 @@ def test_related_are_ranked_capped_and_exclude_the_story() -> None:
     index = TermIndex.build(articles)
     related = find_related(index, {"id-0": "s", "id-1": "s"})
     assert len(related["id-2"]) == RELATED_COUNT and "id-2" not in related["id-2"]
-    assert "id-1" not in related["id-0"] and "id-0" not in related["id-1"]  # same story
+    assert "id-1" not in related["id-0"] and "id-2" in related["id-0"]  # the story is listed apart
     assert "id-50" not in related
     position = {a.id: i for i, a in enumerate(articles)}
-    scores = dict(index.neighbours(position["id-2"], 20))
-    ranked = [scores[position[other]] for other in related["id-2"]]
-    assert ranked == sorted(ranked, reverse=True)
+    scores = dict(index.neighbours(position["id-2"], 20, position["id-2"]))
+    best = sorted(scores, key=lambda other: (-scores[other], other))[:RELATED_COUNT]
+    assert [position[other] for other in related["id-2"]] == sorted(best)  # the most similar, newest first
+    date = {a.id: a.date for a in articles}
+    assert all(date[other] <= date[mine] for mine, others in related.items() for other in others)
+
+
+def test_a_newer_article_leaves_older_lists_alone_and_same_time_articles_list_each_other() -> None:
+    base = "Tavros port strike delays grain exports"
+    articles = [make_article(i, f"{base} day {i}", f"Dock workers in Tavros halted grain exports, round {i}.",
+                             hours=-24 * i) for i in range(6)]
+    twins = [make_article(20 + i, f"{base} twin {i}", "Dock workers in Tavros halted grain exports.", hours=-100)
+             for i in range(2)]
+    before = find_related(TermIndex.build(sorted([*articles, *twins], key=lambda a: a.sort_key)), {})
+    assert "id-21" in before["id-20"] and "id-20" in before["id-21"]  # published at the same time
+    newer = make_article(9, f"{base} again", "Dock workers in Tavros halted grain exports once more.", hours=5)
+    after = find_related(TermIndex.build(sorted([newer, *articles, *twins], key=lambda a: a.sort_key)), {})
+    assert after.pop("id-9")
+    assert after == before
 
 
 def test_only_articles_sharing_a_term_are_ever_scored() -> None:
@@ -100,23 +116,24 @@ def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> Non
     assert any(name.endswith("index.html") and b"card-also" in data for name, data in trees[0].items())
 
 
-def test_dates_do_not_limit_related_coverage() -> None:
+def test_earlier_coverage_reaches_back_years() -> None:
     old = make_article(1, "Grain corridor talks resume in Tavros", "Envoys from Ostrevia and Karesh met in Tavros.")
     new = make_article(2, "Tavros grain corridor deal signed", "Ostrevia and Karesh signed the Tavros grain deal.",
                        hours=24 * 365 * 3)
     filler = [make_article(10 + i, f"Unrelated item {i} on cycling", f"Riders {i} raced.", hours=-i) for i in range(5)]
     articles = sorted([old, new, *filler], key=lambda a: a.sort_key)
     related = find_related(TermIndex.build(articles), {})
-    assert related["id-1"][0] == "id-2" and related["id-2"][0] == "id-1"
+    assert related["id-2"][0] == "id-1" and "id-1" not in related
     assert new.date - old.date > dt.timedelta(days=1000)
 
 
-def test_in_the_sample_site_the_s400_articles_link_each_other(tmp_path: Path) -> None:
-    """The repository's own digest (content ingested from seeds/): delivery and refusal are linked."""
+def test_in_the_sample_site_the_later_s400_article_lists_the_earlier(tmp_path: Path) -> None:
+    """The repository's own digest (content ingested from seeds/): the delivery page (dated 2026-02-08,
+    the capture's date) lists the refusal (2025-11-03) as earlier coverage, not the other way round."""
     out = tmp_path / "site"
     build_site(load_config(REPO).with_overrides(output_dir=str(out), cache_dir=str(tmp_path / "cache")))
     pages = {page.parent.name: page.read_text() for page in out.glob("20*/*/*/*/index.html")}
     delivery = "turkey-receives-first-russian-missile-delivery-sparking-us-nato-concerns"
     refusal = "turkey-not-to-forgo-russian-s-400-missile-systems-despite-us-pressure"
     assert f"/{refusal}/" in related_section(pages[delivery])
-    assert f"/{delivery}/" in related_section(pages[refusal])
+    assert f"/{delivery}/" not in related_section(pages[refusal])
