@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Config, Topic
-from .curation import Curation, curate
+from .curation import Curation, curate_apart
 from .errors import BuildAborted, DigestError, SourceError, display_path
 from .models import Article
 
@@ -94,7 +94,7 @@ def collate_site(config: Config, articles: Sequence[Article]) -> Site:
     """Order and group articles; raise listing every URL or id claimed twice."""
     ordered = sorted(articles, key=lambda article: article.sort_key)
     check_unique(ordered)
-    curation = curate(ordered)
+    curation = curate_apart(ordered)
     ordered = curation.articles
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}

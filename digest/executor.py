@@ -66,6 +66,35 @@ class LocalRunner(WorkRunner):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+_apart: Callable[[], Any] | None = None  # what `run_apart`'s child runs (it inherits this)
+
+
+def run_apart(func: Callable[[], R]) -> R:
+    """Run `func` in a forked child process and return its (picklable) result.
+
+    The child inherits everything `func` reads, so nothing is sent to it; what it allocates on
+    the way dies with it, instead of staying behind in this process's heap as freed but
+    unreturned memory that the page workers, forked later, would each copy. Without fork
+    (Windows), `func` runs here.
+    """
+    global _apart
+    if not hasattr(os, "fork"):
+        return func()
+    _apart = func
+    runner = LocalRunner(1)
+    try:
+        return runner.pool.submit(_call_apart).result()
+    finally:
+        runner.close()
+        _apart = None
+
+
+def _call_apart() -> Any:
+    if _apart is None:
+        raise RuntimeError("run_apart's child has nothing to run")
+    return _apart()
+
+
 class DaskRunner(WorkRunner):
     """Hands chunks to an existing Dask cluster (`pip install digest[dask]`)."""
 

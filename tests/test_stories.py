@@ -7,9 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from digest.build import build_site, load_site
 from digest.config import load_config
-from digest.curation import curate
+from digest.curation import curate, curate_apart
+from digest.executor import run_apart
 from digest.models import Article
 from digest.stories import STORY_DAYS, story_id
 from digest.terms import find_names
@@ -190,3 +193,22 @@ def test_the_preview_quick_path_stands_aside_when_curation_would_change(tmp_path
     # and within the same reading time: it would now front the story's card on the edition
     suspect.write_text(suspect.read_text().rstrip("\n") + " Later." * 62 + "\n")
     assert builder.quick_update({suspect}) is None
+
+
+def test_curating_apart_gives_the_same_result_with_this_process_articles() -> None:
+    """A large archive is curated in a forked child (its working memory dies there): same result."""
+    articles = corpus(make_article(1, *QUAKE), make_article(2, *QUAKE_2, hours=5),
+                      make_article(3, *QUAKE_2, hours=24 * 20))
+    here, apart = curate(articles), curate_apart(articles, apart_from=0)
+    assert apart == here
+    assert all(a is b for a, b in zip(apart.articles, here.articles))  # not copies sent back
+
+
+def test_work_run_apart_comes_back_and_so_do_its_errors() -> None:
+    assert run_apart(lambda: [n * n for n in range(4)]) == [0, 1, 4, 9]
+
+    def fail() -> None:
+        raise ValueError("from the child")
+
+    with pytest.raises(ValueError, match="from the child"):
+        run_apart(fail)
