@@ -52,7 +52,7 @@ def curate(articles: Sequence[Article]) -> Curation:
     return Curation(published, stories, story_of, related, duplicates, warnings)
 
 
-APART_FROM = 5000  # archives this large are curated in a child process (see `curate_apart`)
+APART_FROM = 20_000  # archives this large are curated in a child process (see `curate_apart`)
 
 
 def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> Curation:
@@ -61,7 +61,8 @@ def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> C
     Curation's working memory (terms, vectors, postings: several times the articles' own size)
     then dies with the child instead of fragmenting the heap the page workers fork from: at
     100,000 articles that keeps hundreds of MiB out of every worker. Only the results come back;
-    the published articles are this process's own objects.
+    the published articles are this process's own objects. Below APART_FROM the fork costs more
+    time (the child copies the pages it touches) than the memory it saves is worth.
     """
     if len(articles) < apart_from:
         return curate(articles)
