@@ -125,17 +125,20 @@ class DuplicateIndex:
     eligible: dict[str, bool] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
     buckets: dict[Bucket, list[str]] = field(default_factory=dict)
-    # the last text `find` measured: ingest adds the very text it just looked up
-    _last: tuple[str, frozenset[int], Buckets] = field(default=("", frozenset(), ()), repr=False, compare=False)
+    # every text measured, by its stripped text (the ends are no words): ingest adds the very
+    # text it just looked up, copies of one story are often identical, and a re-ingest looks up
+    # the text it has just read back from the article's own file (which ends with a newline)
+    _measured: dict[str, tuple[frozenset[int], Buckets]] = field(default_factory=dict, repr=False, compare=False)
 
     def measure(self, text: str) -> tuple[frozenset[int], Buckets]:
-        """The text's shingles and LSH buckets (none when it is too short to judge), reusing the
-        last result for the same text."""
-        if self._last[0] != text:
+        """The text's shingles and LSH buckets (none when it is too short to judge), each text
+        measured once."""
+        text = text.strip()
+        if text not in self._measured:
             sets = shingle(text)
             buckets = tuple(band_keys(sketch(sets))) if len(sets) + SHINGLE_WORDS - 1 >= MIN_WORDS else ()
-            self._last = (text, sets, buckets)
-        return self._last[1:]
+            self._measured[text] = (sets, buckets)
+        return self._measured[text]
 
     def add(self, key: str, text: str, eligible: bool = True) -> None:
         """Index a text under `key`; ineligible texts (duplicates themselves) are never returned.
