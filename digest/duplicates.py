@@ -51,9 +51,10 @@ def shingle(text: str) -> frozenset[int]:
     if not words:
         return frozenset()
     runs = zip(*(words[i:] for i in range(SHINGLE_WORDS))) if len(words) >= SHINGLE_WORDS else (words,)
-    # one pass of C-level maps, then every digest read as a little-endian integer at once:
-    # ingest shingles every article, and a Python loop per run was most of its cost
-    digests = b"".join(map(hashlib.blake2b.digest, map(_HASH_RUN, map(str.encode, map(" ".join, runs)))))
+    # C-level maps, then every digest read as a little-endian integer at once: ingest shingles
+    # every article, and a Python loop per run was most of its cost
+    hashes = map(_HASH_RUN, map(str.encode, map(" ".join, runs)))
+    digests = b"".join(map(hashlib.blake2b.digest, hashes))
     return frozenset(struct.unpack(f"<{len(digests) // 8}Q", digests))
 
 
@@ -128,7 +129,9 @@ class DuplicateIndex:
     # every text measured, by its stripped text (the ends are no words): ingest adds the very
     # text it just looked up, copies of one story are often identical, and a re-ingest looks up
     # the text it has just read back from the article's own file (which ends with a newline)
-    _measured: dict[str, tuple[frozenset[int], Buckets]] = field(default_factory=dict, repr=False, compare=False)
+    _measured: dict[str, tuple[frozenset[int], Buckets]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def measure(self, text: str) -> tuple[frozenset[int], Buckets]:
         """The text's shingles and LSH buckets (none when it is too short to judge), each text
@@ -136,7 +139,8 @@ class DuplicateIndex:
         text = text.strip()
         if text not in self._measured:
             sets = shingle(text)
-            buckets = tuple(band_keys(sketch(sets))) if len(sets) + SHINGLE_WORDS - 1 >= MIN_WORDS else ()
+            words = len(sets) + SHINGLE_WORDS - 1  # the word count, less any repeated runs
+            buckets = tuple(band_keys(sketch(sets))) if words >= MIN_WORDS else ()
             self._measured[text] = (sets, buckets)
         return self._measured[text]
 
