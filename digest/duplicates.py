@@ -17,8 +17,10 @@ trimmed by one outlet). Texts under 25 words are never judged: too little to go 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.8
 SIZE_RATIO_MIN = 0.25
 _WORD = re.compile(r"\w+")
+_HASH_RUN = functools.partial(hashlib.blake2b, digest_size=8)
 _EMPTY = -1
 # larger than any bin value (hash >> 7 < 2**57): a borrowed value never equals an own one
 _ROTATION_STEP = 1 << 57
@@ -47,10 +50,12 @@ def shingle(text: str) -> frozenset[int]:
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     if not words:
         return frozenset()
-    runs = (" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
-    return frozenset(
-        int.from_bytes(hashlib.blake2b(run.encode("utf-8"), digest_size=8).digest(), "little") for run in runs
-    )
+    runs = zip(*(words[i:] for i in range(SHINGLE_WORDS))) if len(words) >= SHINGLE_WORDS else (words,)
+    # C-level maps, then every digest read as a little-endian integer at once: ingest shingles
+    # every article, and a Python loop per run was most of its cost
+    hashes = map(_HASH_RUN, map(str.encode, map(" ".join, runs)))
+    digests = b"".join(map(hashlib.blake2b.digest, hashes))
+    return frozenset(struct.unpack(f"<{len(digests) // 8}Q", digests))
 
 
 def sketch(shingles: Iterable[int]) -> tuple[int, ...]:
@@ -73,7 +78,11 @@ def sketch(shingles: Iterable[int]) -> tuple[int, ...]:
     return tuple(filled)
 
 
-def band_keys(signature: tuple[int, ...]) -> Iterator[tuple[int, tuple[int, ...]]]:
+Bucket = tuple[int, tuple[int, ...]]  # (band, the sketch's values in it)
+Buckets = tuple[Bucket, ...]
+
+
+def band_keys(signature: tuple[int, ...]) -> Iterator[Bucket]:
     """The LSH buckets a sketch falls in: one per band of ROWS values."""
     for band in range(BANDS):
         yield band, signature[band * ROWS : (band + 1) * ROWS]
@@ -116,15 +125,24 @@ class DuplicateIndex:
     shingles: dict[str, frozenset[int]] = field(default_factory=dict)
     eligible: dict[str, bool] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
-    buckets: dict[tuple[int, tuple[int, ...]], list[str]] = field(default_factory=dict)
-    # the last text `find` shingled: ingest adds the very text it just looked up
-    _last: tuple[str, frozenset[int]] = field(default=("", frozenset()), repr=False, compare=False)
+    buckets: dict[Bucket, list[str]] = field(default_factory=dict)
+    # every text measured, by its stripped text (the ends are no words): ingest adds the very
+    # text it just looked up, copies of one story are often identical, and a re-ingest looks up
+    # the text it has just read back from the article's own file (which ends with a newline)
+    _measured: dict[str, tuple[frozenset[int], Buckets]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
-    def shingles_of(self, text: str) -> frozenset[int]:
-        """`shingle(text)`, reusing the last result for the same text."""
-        if self._last[0] != text:
-            self._last = (text, shingle(text))
-        return self._last[1]
+    def measure(self, text: str) -> tuple[frozenset[int], Buckets]:
+        """The text's shingles and LSH buckets (none when it is too short to judge), each text
+        measured once."""
+        text = text.strip()
+        if text not in self._measured:
+            sets = shingle(text)
+            words = len(sets) + SHINGLE_WORDS - 1  # the word count, less any repeated runs
+            buckets = tuple(band_keys(sketch(sets))) if words >= MIN_WORDS else ()
+            self._measured[text] = (sets, buckets)
+        return self._measured[text]
 
     def add(self, key: str, text: str, eligible: bool = True) -> None:
         """Index a text under `key`; ineligible texts (duplicates themselves) are never returned.
@@ -135,22 +153,20 @@ class DuplicateIndex:
         if key in self.shingles:
             self.eligible[key] = eligible
             return
-        sets = self.shingles_of(text)
+        sets, buckets = self.measure(text)
         self.shingles[key] = sets
         self.eligible[key] = eligible
         self.order[key] = len(self.order)
-        if len(sets) + SHINGLE_WORDS - 1 < MIN_WORDS:
-            return
-        for bucket in band_keys(sketch(sets)):
+        for bucket in buckets:
             self.buckets.setdefault(bucket, []).append(key)
 
     def find(self, text: str, exclude: str | None = None) -> Found | None:
         """The earliest-added eligible text this one near-duplicates, most similar first."""
-        sets = self.shingles_of(text)
-        if len(sets) + SHINGLE_WORDS - 1 < MIN_WORDS:
+        sets, buckets = self.measure(text)
+        if not buckets:
             return None
         candidates: set[str] = set()
-        for bucket in band_keys(sketch(sets)):
+        for bucket in buckets:
             candidates.update(self.buckets.get(bucket, ()))
         best: Found | None = None
         for key in sorted(candidates, key=self.order.__getitem__):

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from .config import Topic
 
@@ -50,7 +51,7 @@ def fold_word(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words of a text, folded (hyphenated words and abbreviations such as U.S. stay whole)."""
-    return [_fold_cached(word) for word in _TOKEN.findall(text)]
+    return list(map(_fold_cached, _TOKEN.findall(text)))
 
 
 # news text repeats its words: fold each spelling once
@@ -123,14 +124,9 @@ class TopicClassifier:
             field_weight = FIELD_WEIGHTS.get(field, 1.0)
             words = tokenize(text)
             for size, phrases in self.vocabulary.items():
-                grams: Counter[tuple[str, ...]]
-                if size == 1:
-                    grams = Counter((word,) for word in words)
-                else:
-                    starts = self.starts[size]
-                    grams = Counter(
-                        tuple(words[i : i + size]) for i in range(len(words) - size + 1) if words[i] in starts
-                    )
+                # only runs that start with a keyword's first word are built: most words start none
+                at = compress(range(len(words) - size + 1), map(self.starts[size].__contains__, words))
+                grams = Counter(tuple(words[i : i + size]) for i in at)
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]
                     count = grams[phrase]

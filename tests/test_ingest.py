@@ -8,6 +8,7 @@ review the diff of tests/golden/ingest/:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from digest.ingest import read_front_matter, was_edited
+from digest.config import load_config
+from digest.ingest import ContentIndex, read_front_matter, target_path, was_edited
 
 from .conftest import REPO
 
@@ -126,3 +128,16 @@ def test_clean_previews_without_touching_content(site: Path, cli: Callable[..., 
     assert not (site / "content").exists()
     golden = GOLDEN / "2025/11/03/turkey-not-to-forgo-russian-s-400-missile-systems-despite-us-pressure.md"
     assert (site / "preview/003_ae01d34301e4c391.md").read_text() == golden.read_text()
+
+
+def test_an_indexed_name_stays_taken_while_its_id_holds_it(tmp_path: Path) -> None:
+    """Even when the file is gone: a later article of that id would overwrite the newcomer."""
+    config = load_config(REPO).with_overrides(content_dir=str(tmp_path / "content"))
+    meta = {"title": "Harbour wall", "date": dt.datetime(2026, 2, 10, 9, tzinfo=dt.timezone.utc)}
+    index = ContentIndex()
+    first = target_path(meta, config, index)
+    assert first == tmp_path / "content/2026/02/10/harbour-wall.md"
+    index.place("urn:a", first)  # indexed, never written
+    assert target_path(meta, config, index) == first.with_name("harbour-wall-2.md")
+    index.place("urn:a", first.with_name("moved.md"))  # the article moved: its old name is free
+    assert target_path(meta, config, index) == first

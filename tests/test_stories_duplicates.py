@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import shutil
 import textwrap
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import duplicates
 from digest.build import build_site, load_site
 from digest.config import load_config
 from digest.duplicates import BINS, DuplicateIndex, NearbyContent, compare, shingle, sketch
@@ -42,6 +44,25 @@ def test_shingles_ignore_wrapping_case_and_punctuation() -> None:
     assert shingle(WIRE) == shingle(rewrap(WIRE, 40).upper().replace('"', "\u201c"))
     assert shingle("") == frozenset()
     assert len(shingle("two words")) == 1
+
+
+def test_shingles_are_the_blake2b_of_each_run() -> None:
+    """The values decide which texts meet in a bucket: a faster shingle must keep them."""
+    def run_hash(run: str) -> int:
+        return int.from_bytes(hashlib.blake2b(run.encode("utf-8"), digest_size=8).digest(), "little")
+
+    assert shingle("One two, three; four FIVE.") == {run_hash("one two three four"), run_hash("two three four five")}
+    assert shingle("Straße ﬁve") == {run_hash("strasse five")}
+
+
+def test_a_text_is_shingled_once_whatever_its_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    monkeypatch.setattr(duplicates, "shingle", lambda text: seen.append(text) or shingle(text))
+    index = DuplicateIndex()
+    assert index.find(WIRE) is None
+    index.add("wire", WIRE)
+    assert index.find(WIRE + "\n", exclude="wire") is None  # as read back from the article's file
+    assert len(seen) == 1
 
 
 def test_sketch_agreement_estimates_jaccard() -> None:
