@@ -13,10 +13,12 @@ it or changes how it is listed): only its page and the feeds showing it are rend
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -68,6 +70,9 @@ class BuildOptions:
     executor: str | None = None  # auto | serial | local[:N] | dask://HOST:PORT
     use_cache: bool = True
     progress: Progress | None = None
+    # held while the writer moves files into the output folder: the preview server holds its
+    # readers back meanwhile, so no reader gets a mix of old and new pages
+    commit_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
 
 
 @dataclass
@@ -226,7 +231,8 @@ class Builder:
                 search = update_search_index(site, writer)
                 report.search_files, report.search_seconds = search.files, search.seconds
                 clock.lap("search")
-            writer.commit()
+            with self.options.commit_guard():
+                writer.commit()
             clock.lap("commit")
         except BaseException:
             writer.abort()
@@ -361,7 +367,8 @@ class Builder:
                     writer.write(rel_path, data, producer, key)
                 if search and self.rendered is not None:
                     update_search_index(self.rendered.site, writer)
-                writer.commit()
+                with self.options.commit_guard():
+                    writer.commit()
             except BaseException:
                 writer.abort()
                 raise

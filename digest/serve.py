@@ -9,6 +9,8 @@ last good site, and the error is shown in the terminal and on top of every open 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 import mimetypes
@@ -16,7 +18,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,12 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .build import Builder
+from .build import Builder, BuildOptions
 from .config import CONFIG_NAME, Config, load_config
 from .errors import BuildAborted, DigestError, display_path
 
 STATUS_PATH = "/_digest/status"
+COMMIT_WAIT = 10.0  # seconds a request waits at most for a build to finish moving files in
 # Shown on every page while the last rebuild failed; fetched after each (re)load.
 STATUS_SCRIPT = (
     "<script>fetch('" + STATUS_PATH + "').then(r=>r.json()).then(s=>{if(!s.error)return;"
@@ -53,6 +56,16 @@ class PreviewState:
     builds: int = 0
     overlay: dict[str, bytes] = field(default_factory=dict)  # quick updates not yet on disk
     lock: threading.Lock = field(default_factory=threading.Lock)
+    committing: threading.Event = field(default_factory=threading.Event)  # files are moving in
+
+    @contextlib.contextmanager
+    def hold_readers(self) -> Iterator[None]:
+        """While a build moves its files in, requests wait: nobody reads half a new site."""
+        self.committing.set()
+        try:
+            yield
+        finally:
+            self.committing.clear()
 
 
 class SourceWatcher:
@@ -100,7 +113,7 @@ class Rebuilder:
         try:
             config = self.load_config()
             if self.builder is None or self.builder.config != config:
-                self.builder = Builder(config)
+                self.builder = Builder(config, BuildOptions(commit_guard=self.state.hold_readers))
             quick = self.try_quick(config, changed) if changed and not self.state.error else None
             if quick is not None:
                 with self.state.lock:
@@ -262,6 +275,10 @@ class PreviewServer(Server):  # type: ignore[misc]
 
             async def get(self, path: str, include_body: bool = True) -> None:
                 name = path + "index.html" if not path or path.endswith("/") else path
+                waited = 0.0
+                while state.committing.is_set() and waited < COMMIT_WAIT:  # a commit takes well under a second
+                    await asyncio.sleep(0.005)
+                    waited += 0.005
                 with state.lock:
                     data = state.overlay.get(name)
                 if data is None:
