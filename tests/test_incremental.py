@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from digest.build import BuildOptions, build_site
 from digest.config import load_config
+from digest.executor import LocalRunner, run_chunks
 from digest.writer import SiteWriter, recover
 
 from .conftest import FIXTURES, tree_bytes
+from .test_kill_build import write_corpus
 
 
 def make_root(tmp_path: Path) -> Path:
@@ -113,6 +116,31 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     build(root, "serial-out", executor="serial", use_cache=False)
     build(root, "local-out", executor="local:2", use_cache=False)
     assert tree_bytes(root / "serial-out") == tree_bytes(root / "local-out")
+
+
+def test_a_build_where_the_main_process_helps_equals_a_serial_build(tmp_path: Path) -> None:
+    """`auto` on enough articles: one worker per core but one, and the main process renders too."""
+    root = tmp_path / "root"
+    write_corpus(root, 450, seed=3)
+    build(root, "serial-out", executor="serial", use_cache=False)
+    build(root, "auto-out", executor="auto", use_cache=False)
+    assert tree_bytes(root / "serial-out") == tree_bytes(root / "auto-out")
+
+
+def _numbers_and_process(chunk: Sequence[int]) -> list[tuple[int, int]]:
+    time.sleep(0.005)
+    return [(number, os.getpid()) for number in chunk]
+
+
+def test_the_main_process_helps_and_results_keep_their_order() -> None:
+    runner = LocalRunner(1, helps=True)
+    try:
+        results = list(run_chunks(runner, _numbers_and_process, range(600), 600))
+    finally:
+        runner.close()
+    assert [number for number, _ in results] == list(range(600))
+    processes = {pid for _, pid in results}
+    assert os.getpid() in processes and len(processes) == 2  # this process and its one worker
 
 
 @pytest.mark.parametrize("crash_at", [1, 2, 4, 6, 9])
