@@ -494,8 +494,9 @@ def is_prose(text: str, signals: Signals) -> bool:
     words = signals.words
     if signals.wide:
         return words >= 12 and (signals.sentence_end or words >= 40)
+    # (The ending is known at once; the ratios are counted only when asked for.)
     if words >= 25:
-        return signals.stop_ratio >= 0.12 or signals.full_stop
+        return signals.full_stop or signals.stop_ratio >= 0.12
     if words >= 12:
         return signals.full_stop or (signals.stop_ratio >= 0.25 and signals.lower_ratio >= 0.5)
     if words >= 6:

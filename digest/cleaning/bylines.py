@@ -63,6 +63,7 @@ _ROLE_WORDS = (
     "Contributor",
     "Columnist",
 )
+_ROLE_RE = re.compile("|".join(_ROLE_WORDS))
 _NAME_COMMA_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
     r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
@@ -101,7 +102,10 @@ def is_name_line(text: str) -> bool:
     # The desk pattern backtracks over the whole line: check its last word first.
     if _DESK_END_RE.search(stripped[-8:]) and _DESK_RE.match(stripped):
         return True  # "Detroit News wire services", "Herald staff"
-    if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
+    # The name pattern opens with an ASCII capital: most lines fail on their first letter.
+    if not "A" <= stripped[:1] <= "Z":
+        return False
+    if "," not in stripped and _ROLE_RE.search(stripped) is None:
         return False
     return _NAME_COMMA_RE.match(stripped) is not None
 
