@@ -11,6 +11,8 @@ import re
 from collections import Counter
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# The same words in text without an underscore: a plain word class is quicker to match.
+_WORD_NO_UNDERSCORE_RE = re.compile(r"\w+(?:['’]\w+)*")
 _SAMPLE_WORDS = 60
 _SHORT_CHARS = 30
 _SAMPLE_CHARS = 400
@@ -260,15 +262,15 @@ def _guess_by_script(sample: str) -> str | None:
 
 
 def _guess_by_stop_words(sample: str) -> str | None:
-    tokens = _WORD_RE.findall(sample.lower())
+    words = _WORD_RE if "_" in sample else _WORD_NO_UNDERSCORE_RE
+    tokens = words.findall(sample.lower())
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}
-    # Each distinct word once, in order of first appearance (so ties between languages
-    # still go to the one met first).
-    counts = Counter(tokens)
-    for token in filter(_STOP_LANGUAGES.__contains__, counts):  # only the stop words
-        count = counts[token]
+    # Each distinct stop word once, in order of first appearance (so ties between
+    # languages still go to the one met first).
+    counts = Counter(filter(_STOP_LANGUAGES.__contains__, tokens))
+    for token, count in counts.items():
         for code in _STOP_LANGUAGES[token]:
             hits[code] = hits.get(code, 0) + count
     if not hits:
