@@ -519,8 +519,10 @@ def _shape(text: str) -> str:
     if len(text) > 80 or text.count(" ") > 8:
         return ""
     # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
-    digits = _DIGIT_RE.sub("0", text)
     if text.isascii():
+        if text.replace(" ", "").isalpha():  # plain words (most menus): no pattern needed
+            return " ".join(["A" if word[0].isupper() else word for word in text.split()])
+        digits = _DIGIT_RE.sub("0", text)
         return " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
-    words = _WORD_SHAPE_RE.findall(digits)
+    words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
     return " ".join("A" if word[:1].isupper() else word.lower() for word in words)

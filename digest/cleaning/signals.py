@@ -69,6 +69,10 @@ _STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
     for word in _STOP_WORDS
 }
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Any character the Windows Western code page cannot encode (searching for one is
+# quicker than encoding the text and catching the error).
+_WESTERN_CHARS = bytes(range(256)).decode("cp1252", errors="ignore")  # its 251 characters
+_NOT_WESTERN_RE = re.compile(f"[^{re.escape(_WESTERN_CHARS)}]")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
 _OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
@@ -219,11 +223,7 @@ def has_lone_mark(text: str) -> bool:
 def _is_western(text: str) -> bool:
     """Whether `text` fits the Windows Western code page (Latin letters, curly quotes,
     dashes): a fast way to rule out other scripts."""
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return _NOT_WESTERN_RE.search(text) is None
 
 
 def script_of(text: str) -> str:
