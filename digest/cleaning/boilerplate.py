@@ -9,6 +9,8 @@ words; furniture is short, repeated (the same line shape many times: "Share", "R
 from __future__ import annotations
 
 import re
+from collections import Counter
+from operator import attrgetter
 
 from digest.cleaning.bylines import is_byline_or_date_text
 from digest.cleaning.captions import (
@@ -356,12 +358,12 @@ class Judged:
     )
 
     def __init__(
-        self, block: Block, verdict: Verdict, key: str, prose: bool, template: bool, repeats: int
+        self, block: Block, verdict: Verdict, prose: bool, template: bool, repeats: int
     ) -> None:
         self.block = block
         self.verdict = verdict
         self.text = block.text
-        self.key = key  # case- and space-folded text, to compare blocks
+        self.key = verdict.key  # case- and space-folded text, to compare blocks
         self.words = verdict.words
         self.prose = prose  # reads like article prose
         self.template = template  # a short line whose shape recurs (menus, comment headers)
@@ -398,28 +400,25 @@ class Judged:
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
     """Measure every block and mark prose, labels and repeated furniture."""
     # Menus and echoes repeat: each distinct text is judged (and folded, shaped) once.
-    verdicts: dict[str, Verdict] = {}
-    ordered: list[Verdict] = []
-    key_counts: dict[str, int] = {}
-    shape_counts: dict[str, int] = {}
-    for block in blocks:
-        verdict = verdicts.get(block.text)
-        if verdict is None:
-            verdict = verdicts[block.text] = Verdict(block.text)
-        ordered.append(verdict)
-        key_counts[verdict.key] = key_counts.get(verdict.key, 0) + 1
-        if verdict.shape:
-            shape_counts[verdict.shape] = shape_counts.get(verdict.shape, 0) + 1
-    judged: list[Judged] = []
-    for block, verdict in zip(blocks, ordered):
+    texts = [block.text for block in blocks]
+    verdicts = {text: Verdict(text) for text in dict.fromkeys(texts)}
+    ordered = list(map(verdicts.__getitem__, texts))
+    key_counts = Counter(map(attrgetter("key"), ordered))
+    shape_counts = Counter(filter(None, map(attrgetter("shape"), ordered)))
+    # What a block's text says in its page: the same for every block with that text.
+    facts: dict[str, tuple[bool, bool, int]] = {}
+    for text, verdict in verdicts.items():
         repeats = key_counts[verdict.key]
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
         prose = verdict.prose and (repeats == 1 or verdict.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(verdict.shape) and shape_counts[verdict.shape] >= 3
-        judged.append(Judged(block, verdict, verdict.key, prose, template, repeats))
-    return judged
+        facts[text] = (prose, template, repeats)
+    return [
+        Judged(block, verdict, *facts[text])
+        for block, verdict, text in zip(blocks, ordered, texts)
+    ]
 
 
 def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
