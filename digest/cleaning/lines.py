@@ -4,6 +4,7 @@ markers, buttons) and noting the layout: hard-wrapped width, base indent."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -182,7 +183,5 @@ def detect_layout(lines: list[Line]) -> Layout:
 
 
 def _mode(values: list[int]) -> int:
-    counts: dict[int, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    """The commonest value (the smallest of those tied)."""
+    return max(Counter(values).items(), key=lambda kv: (kv[1], -kv[0]))[0]
