@@ -99,7 +99,8 @@ def split_credit(text: str) -> tuple[str, str | None]:
             if needle not in tail:
                 continue
         elif number == 2:
-            if _CREDIT_HINT_RE.search(tail.lower()) is None:
+            # (Its credit runs to the end without a full stop: most sentences are out.)
+            if tail.endswith(".") or _CREDIT_HINT_RE.search(tail.lower()) is None:
                 continue
         elif not _glued_credit_hint(tail):
             continue
