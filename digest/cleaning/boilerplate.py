@@ -149,23 +149,33 @@ _PROMO_RE = re.compile(
     r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
     re.IGNORECASE,
 )
-# Substrings without which the patterns below cannot match (checked first: fast).
-_COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
-_COOKIE_HINTS = re.compile(
-    r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter"
+# Substrings without which the patterns above cannot match (checked first: fast).
+_COPYRIGHT_HINT_WORDS = ("©", "(c)", "right", "derechos", "direitos", "droits", "rechte", "права")
+_COOKIE_HINT_WORDS = (
+    *("cookie", "gdpr", "privacy", "terms", "consent", "blocker", "javascript", "browser"),
+    *("sign up", "subscribe", "account", "access", "trial", "articles", "paywall", "newsletter"),
 )
-_PROMO_HINTS = re.compile(
-    r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis"
+_PROMO_HINT_WORDS = (
+    *("window", "tab", "follow", "subscribe", "sign up", "newsletter", "email", "share"),
+    *("tweet", "click", "download", "app", "advertis"),
 )
-_COMMENTS_HINTS = re.compile(
-    r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
+_COMMENTS_HINT_WORDS = (
+    *("comment", "thought", "respons", "repl", "reaction", "conversation", "discussion"),
+    *("comentário", "comentario", "commentaire", "commenti", "kommentar", "комментари"),
 )
+# Each group as a prefix trie: the same substring test, faster. (Kept as plain names:
+# a compiled pattern is a costly dictionary key, hashed anew on every lookup.)
+_COPYRIGHT_HINTS = re.compile(trie_pattern(_COPYRIGHT_HINT_WORDS))
+_COOKIE_HINTS = re.compile(trie_pattern(_COOKIE_HINT_WORDS))
+_PROMO_HINTS = re.compile(trie_pattern(_PROMO_HINT_WORDS))
+_COMMENTS_HINTS = re.compile(trie_pattern(_COMMENTS_HINT_WORDS))
 # The same words in one pattern, for one fast pass over every short line; the patterns
 # above only run on the few lines this finds a word in.
 _HINT_WORDS = {
-    word.replace("\\", "")
-    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-    for word in hints.pattern.split("|")
+    *_COPYRIGHT_HINT_WORDS,
+    *_COOKIE_HINT_WORDS,
+    *_PROMO_HINT_WORDS,
+    *_COMMENTS_HINT_WORDS,
 }
 # A word containing another hint word adds nothing to a substring test.
 _ALL_HINTS_RE = re.compile(
@@ -173,11 +183,6 @@ _ALL_HINTS_RE = re.compile(
         word for word in _HINT_WORDS if not any(other in word for other in _HINT_WORDS - {word})
     )
 )
-# Each group of hint words as a prefix trie too: the same substring test, faster.
-_FAST_HINTS = {
-    hints: re.compile(trie_pattern(word.replace("\\", "") for word in hints.pattern.split("|")))
-    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-}
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
 _CAPTION_MAX_WORDS = 50
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
@@ -259,20 +264,20 @@ class Verdict:
         furniture = 0.0
         # One scan for any furniture word first; most lines have none. Past 40 words
         # only the cookie and paywall test below applies: its words are enough.
-        hints = _ALL_HINTS_RE if words <= 40 else _FAST_HINTS[_COOKIE_HINTS]
+        hints = _ALL_HINTS_RE if words <= 40 else _COOKIE_HINTS
         hinted = words < 60 and hints.search(lowered) is not None
         if (
             label
             or hinted
             and words < 40
-            and _has_any(lowered, _COPYRIGHT_HINTS)
+            and _COPYRIGHT_HINTS.search(lowered)
             and _COPYRIGHT_RE.search(text)
         ):
             furniture = 2.0
         elif (
             hinted
             and words < 60
-            and _has_any(lowered, _COOKIE_HINTS)
+            and _COOKIE_HINTS.search(lowered)
             and _COOKIE_RE.search(text)
             or words <= 3
             and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
@@ -282,14 +287,14 @@ class Verdict:
         elif (
             hinted
             and words <= 12
-            and _has_any(lowered, _PROMO_HINTS)
+            and _PROMO_HINTS.search(lowered)
             and _PROMO_RE.search(text.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
         self.comments = (
             hinted
-            and _has_any(lowered, _COMMENTS_HINTS)
+            and _COMMENTS_HINTS.search(lowered) is not None
             and (
                 (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
                 or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
@@ -419,11 +424,6 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         Judged(block, verdict, *facts[text])
         for block, verdict, text in zip(blocks, ordered, texts)
     ]
-
-
-def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
-    """Cheap substring test guarding a costly pattern."""
-    return _FAST_HINTS[hints].search(lowered) is not None
 
 
 def is_label(text: str) -> bool:
