@@ -136,7 +136,7 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
         text = _FURNITURE_RE.sub(" ", text)
         if "[" in text:  # every image marker is bracketed
             text = _IMAGE_TOKEN_RE.sub(" ", text)
-    if "  " in text or any(map(text.__contains__, scan.odd_spaces)):
+    if "  " in text or scan.odd_spaces and any(map(text.__contains__, scan.odd_spaces)):
         text = _SPACES_RE.sub(" ", text)
     text = text.strip()
     if not text:
