@@ -242,7 +242,7 @@ class Verdict:
         self._dateline: bool | None = None
         self._teaser: bool | None = None
         self._meta: bool | None = None
-        self.title_veto: bool | None = None  # set by metadata.score_title when first asked
+        self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
