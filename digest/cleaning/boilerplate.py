@@ -524,4 +524,4 @@ def _shape(text: str) -> str:
         digits = _DIGIT_RE.sub("0", text)
         return " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
     words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
-    return " ".join("A" if word[:1].isupper() else word.lower() for word in words)
+    return " ".join(["A" if word[:1].isupper() else word.lower() for word in words])
