@@ -169,6 +169,9 @@ _COPYRIGHT_HINTS = re.compile(trie_pattern(_COPYRIGHT_HINT_WORDS))
 _COOKIE_HINTS = re.compile(trie_pattern(_COOKIE_HINT_WORDS))
 _PROMO_HINTS = re.compile(trie_pattern(_PROMO_HINT_WORDS))
 _COMMENTS_HINTS = re.compile(trie_pattern(_COMMENTS_HINT_WORDS))
+# Past twelve words a line can only be a copyright, cookie or paywall notice (or a
+# comment count, which opens the line): one pass for their words is enough there.
+_NOTICE_HINTS = re.compile(trie_pattern({*_COPYRIGHT_HINT_WORDS, *_COOKIE_HINT_WORDS}))
 # The same words in one pattern, for one fast pass over every short line; the patterns
 # above only run on the few lines this finds a word in.
 _HINT_WORDS = {
@@ -262,9 +265,13 @@ class Verdict:
         self.words = words
         lowered = text.lower() if words < 60 else ""
         furniture = 0.0
-        # One scan for any furniture word first; most lines have none. Past 40 words
-        # only the cookie and paywall test below applies: its words are enough.
-        hints = _ALL_HINTS_RE if words <= 40 else _COOKIE_HINTS
+        # One scan for any furniture word first; most lines have none. Past 12 words
+        # only the copyright and cookie tests below apply, past 40 only the cookie one:
+        # their words are enough.
+        if words <= 12:
+            hints = _ALL_HINTS_RE
+        else:
+            hints = _NOTICE_HINTS if words < 40 else _COOKIE_HINTS
         hinted = words < 60 and hints.search(lowered) is not None
         if (
             label
@@ -292,13 +299,14 @@ class Verdict:
         ):
             furniture = 1.0
         self.furniture = furniture
+        # (The comment count is matched at the line's start: cheap enough to try first.)
         self.comments = (
-            hinted
-            and _COMMENTS_HINTS.search(lowered) is not None
+            words <= 40
             and (
-                (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
-                or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
+                hinted and words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+                or bool(_COUNTED_COMMENTS_RE.match(text))
             )
+            and _COMMENTS_HINTS.search(lowered) is not None
         )
 
     @property
