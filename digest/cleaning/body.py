@@ -20,6 +20,7 @@ _LIST_LABEL_RE = re.compile(
 )
 # "Read more: Some other headline" -- a label, a colon, a link.
 _LEAD_LINK_RE = re.compile(r"^(?P<label>[^\W\d_][\w ’'-]{1,25}?)\s?:\s*(?P<rest>\S.*)$")
+_LEAD_LINK_COLON = 28  # its colon comes within this many characters (checked first)
 _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
 _MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
@@ -124,7 +125,7 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
                 body.author = name
             roles.append("meta")
             continue
-        lead = _LEAD_LINK_RE.match(text)
+        lead = _LEAD_LINK_RE.match(text) if ":" in text[:_LEAD_LINK_COLON] else None
         if lead and _LIST_LABEL_RE.match(lead.group("label")) and not item.signals.full_stop:
             roles.append("drop")  # "Read more: Another headline"
             continue

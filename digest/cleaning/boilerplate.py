@@ -9,6 +9,8 @@ words; furniture is short, repeated (the same line shape many times: "Share", "R
 from __future__ import annotations
 
 import re
+from collections import Counter
+from operator import attrgetter
 
 from digest.cleaning.bylines import is_byline_or_date_text
 from digest.cleaning.captions import (
@@ -147,23 +149,36 @@ _PROMO_RE = re.compile(
     r"get (?:the|our) app|advertis(?:e|ement|ing))\b",
     re.IGNORECASE,
 )
-# Substrings without which the patterns below cannot match (checked first: fast).
-_COPYRIGHT_HINTS = re.compile(r"©|\(c\)|right|derechos|direitos|droits|rechte|права")
-_COOKIE_HINTS = re.compile(
-    r"cookie|gdpr|privacy|terms|consent|blocker|javascript|browser|sign\ up|subscribe|account|access|trial|articles|paywall|newsletter"
+# Substrings without which the patterns above cannot match (checked first: fast).
+_COPYRIGHT_HINT_WORDS = ("©", "(c)", "right", "derechos", "direitos", "droits", "rechte", "права")
+_COOKIE_HINT_WORDS = (
+    *("cookie", "gdpr", "privacy", "terms", "consent", "blocker", "javascript", "browser"),
+    *("sign up", "subscribe", "account", "access", "trial", "articles", "paywall", "newsletter"),
 )
-_PROMO_HINTS = re.compile(
-    r"window|tab|follow|subscribe|sign\ up|newsletter|email|share|tweet|click|download|app|advertis"
+_PROMO_HINT_WORDS = (
+    *("window", "tab", "follow", "subscribe", "sign up", "newsletter", "email", "share"),
+    *("tweet", "click", "download", "app", "advertis"),
 )
-_COMMENTS_HINTS = re.compile(
-    r"comment|thought|respons|repl|reaction|conversation|discussion|comentário|comentario|commentaire|commenti|kommentar|комментари"
+_COMMENTS_HINT_WORDS = (
+    *("comment", "thought", "respons", "repl", "reaction", "conversation", "discussion"),
+    *("comentário", "comentario", "commentaire", "commenti", "kommentar", "комментари"),
 )
+# Each group as a prefix trie: the same substring test, faster. (Kept as plain names:
+# a compiled pattern is a costly dictionary key, hashed anew on every lookup.)
+_COPYRIGHT_HINTS = re.compile(trie_pattern(_COPYRIGHT_HINT_WORDS))
+_COOKIE_HINTS = re.compile(trie_pattern(_COOKIE_HINT_WORDS))
+_PROMO_HINTS = re.compile(trie_pattern(_PROMO_HINT_WORDS))
+_COMMENTS_HINTS = re.compile(trie_pattern(_COMMENTS_HINT_WORDS))
+# Past twelve words a line can only be a copyright, cookie or paywall notice (or a
+# comment count, which opens the line): one pass for their words is enough there.
+_NOTICE_HINTS = re.compile(trie_pattern({*_COPYRIGHT_HINT_WORDS, *_COOKIE_HINT_WORDS}))
 # The same words in one pattern, for one fast pass over every short line; the patterns
 # above only run on the few lines this finds a word in.
 _HINT_WORDS = {
-    word.replace("\\", "")
-    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-    for word in hints.pattern.split("|")
+    *_COPYRIGHT_HINT_WORDS,
+    *_COOKIE_HINT_WORDS,
+    *_PROMO_HINT_WORDS,
+    *_COMMENTS_HINT_WORDS,
 }
 # A word containing another hint word adds nothing to a substring test.
 _ALL_HINTS_RE = re.compile(
@@ -171,11 +186,6 @@ _ALL_HINTS_RE = re.compile(
         word for word in _HINT_WORDS if not any(other in word for other in _HINT_WORDS - {word})
     )
 )
-# Each group of hint words as a prefix trie too: the same substring test, faster.
-_FAST_HINTS = {
-    hints: re.compile(trie_pattern(word.replace("\\", "") for word in hints.pattern.split("|")))
-    for hints in (_COPYRIGHT_HINTS, _COOKIE_HINTS, _PROMO_HINTS, _COMMENTS_HINTS)
-}
 _PROSE_MIN_WORDS = 6  # is_prose never accepts fewer
 _CAPTION_MAX_WORDS = 50
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
@@ -235,7 +245,7 @@ class Verdict:
         self._dateline: bool | None = None
         self._teaser: bool | None = None
         self._meta: bool | None = None
-        self.title_veto: bool | None = None  # set by metadata.score_title when first asked
+        self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
@@ -255,22 +265,26 @@ class Verdict:
         self.words = words
         lowered = text.lower() if words < 60 else ""
         furniture = 0.0
-        # One scan for any furniture word first; most lines have none. Past 40 words
-        # only the cookie and paywall test below applies: its words are enough.
-        hints = _ALL_HINTS_RE if words <= 40 else _FAST_HINTS[_COOKIE_HINTS]
+        # One scan for any furniture word first; most lines have none. Past 12 words
+        # only the copyright and cookie tests below apply, past 40 only the cookie one:
+        # their words are enough.
+        if words <= 12:
+            hints = _ALL_HINTS_RE
+        else:
+            hints = _NOTICE_HINTS if words < 40 else _COOKIE_HINTS
         hinted = words < 60 and hints.search(lowered) is not None
         if (
             label
             or hinted
             and words < 40
-            and _has_any(lowered, _COPYRIGHT_HINTS)
+            and _COPYRIGHT_HINTS.search(lowered)
             and _COPYRIGHT_RE.search(text)
         ):
             furniture = 2.0
         elif (
             hinted
             and words < 60
-            and _has_any(lowered, _COOKIE_HINTS)
+            and _COOKIE_HINTS.search(lowered)
             and _COOKIE_RE.search(text)
             or words <= 3
             and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
@@ -280,18 +294,19 @@ class Verdict:
         elif (
             hinted
             and words <= 12
-            and _has_any(lowered, _PROMO_HINTS)
+            and _PROMO_HINTS.search(lowered)
             and _PROMO_RE.search(text.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
+        # (The comment count is matched at the line's start: cheap enough to try first.)
         self.comments = (
-            hinted
-            and _has_any(lowered, _COMMENTS_HINTS)
+            words <= 40
             and (
-                (words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]"))))
-                or (words <= 40 and bool(_COUNTED_COMMENTS_RE.match(text)))
+                hinted and words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+                or bool(_COUNTED_COMMENTS_RE.match(text))
             )
+            and _COMMENTS_HINTS.search(lowered) is not None
         )
 
     @property
@@ -356,12 +371,12 @@ class Judged:
     )
 
     def __init__(
-        self, block: Block, verdict: Verdict, key: str, prose: bool, template: bool, repeats: int
+        self, block: Block, verdict: Verdict, prose: bool, template: bool, repeats: int
     ) -> None:
         self.block = block
         self.verdict = verdict
         self.text = block.text
-        self.key = key  # case- and space-folded text, to compare blocks
+        self.key = verdict.key  # case- and space-folded text, to compare blocks
         self.words = verdict.words
         self.prose = prose  # reads like article prose
         self.template = template  # a short line whose shape recurs (menus, comment headers)
@@ -398,33 +413,25 @@ class Judged:
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
     """Measure every block and mark prose, labels and repeated furniture."""
     # Menus and echoes repeat: each distinct text is judged (and folded, shaped) once.
-    verdicts: dict[str, Verdict] = {}
-    ordered: list[Verdict] = []
-    key_counts: dict[str, int] = {}
-    shape_counts: dict[str, int] = {}
-    for block in blocks:
-        verdict = verdicts.get(block.text)
-        if verdict is None:
-            verdict = verdicts[block.text] = Verdict(block.text)
-        ordered.append(verdict)
-        key_counts[verdict.key] = key_counts.get(verdict.key, 0) + 1
-        if verdict.shape:
-            shape_counts[verdict.shape] = shape_counts.get(verdict.shape, 0) + 1
-    judged: list[Judged] = []
-    for block, verdict in zip(blocks, ordered):
+    texts = [block.text for block in blocks]
+    verdicts = {text: Verdict(text) for text in dict.fromkeys(texts)}
+    ordered = list(map(verdicts.__getitem__, texts))
+    key_counts = Counter(map(attrgetter("key"), ordered))
+    shape_counts = Counter(filter(None, map(attrgetter("shape"), ordered)))
+    # What a block's text says in its page: the same for every block with that text.
+    facts: dict[str, tuple[bool, bool, int]] = {}
+    for text, verdict in verdicts.items():
         repeats = key_counts[verdict.key]
         # A paragraph printed twice is a headline, caption or teaser echoed elsewhere.
         prose = verdict.prose and (repeats == 1 or verdict.words >= 40)
         # The same short line shape again and again is a template: "Reply",
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(verdict.shape) and shape_counts[verdict.shape] >= 3
-        judged.append(Judged(block, verdict, verdict.key, prose, template, repeats))
-    return judged
-
-
-def _has_any(lowered: str, hints: re.Pattern[str]) -> bool:
-    """Cheap substring test guarding a costly pattern."""
-    return _FAST_HINTS[hints].search(lowered) is not None
+        facts[text] = (prose, template, repeats)
+    return [
+        Judged(block, verdict, *facts[text])
+        for block, verdict, text in zip(blocks, ordered, texts)
+    ]
 
 
 def is_label(text: str) -> bool:
@@ -494,8 +501,9 @@ def is_prose(text: str, signals: Signals) -> bool:
     words = signals.words
     if signals.wide:
         return words >= 12 and (signals.sentence_end or words >= 40)
+    # (The ending is known at once; the ratios are counted only when asked for.)
     if words >= 25:
-        return signals.stop_ratio >= 0.12 or signals.full_stop
+        return signals.full_stop or signals.stop_ratio >= 0.12
     if words >= 12:
         return signals.full_stop or (signals.stop_ratio >= 0.25 and signals.lower_ratio >= 0.5)
     if words >= 6:
@@ -518,8 +526,10 @@ def _shape(text: str) -> str:
     if len(text) > 80 or text.count(" ") > 8:
         return ""
     # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
-    digits = _DIGIT_RE.sub("0", text)
     if text.isascii():
+        if text.replace(" ", "").isalpha():  # plain words (most menus): no pattern needed
+            return " ".join(["A" if word[0].isupper() else word for word in text.split()])
+        digits = _DIGIT_RE.sub("0", text)
         return " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
-    words = _WORD_SHAPE_RE.findall(digits)
-    return " ".join("A" if word[:1].isupper() else word.lower() for word in words)
+    words = _WORD_SHAPE_RE.findall(_DIGIT_RE.sub("0", text))
+    return " ".join(["A" if word[:1].isupper() else word.lower() for word in words])

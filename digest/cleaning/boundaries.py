@@ -93,10 +93,9 @@ def find_header_groups(
             continue
         if (item.template and words < 4) or (item.repeats >= 3 and words < 7):
             continue  # menu entries: never a headline (see score_title)
-        key = folded[index]
         window = range(index + 1, min(len(judged), index + 1 + _ECHO_WINDOW))
         # Not the next line: doubled lines are image alt text over a caption.
-        echoed = any(folded[k] == key for k in window[1:])
+        echoed = folded[index] in folded[index + 2 : index + 1 + _ECHO_WINDOW]
         if not echoed:
             substantive = [
                 judged[k] for k in window if not (judged[k].furniture or judged[k].label)

@@ -46,9 +46,13 @@ _DESK_RE = re.compile(
     r"| writers?)?|newsroom|news desk|editorial (?:staff|board))$",
     re.IGNORECASE,
 )
-# The words `_DESK_RE` can end on (the longest has eight letters).
+# The words `_DESK_RE` can end on (the longest has eight letters), as a pattern and,
+# for ASCII text (where ignoring case is lowercasing), as plain endings.
 _DESK_END_RE = re.compile(
     r"(?:services?|reports?|staff|writers?|newsroom|desk|board)$", re.IGNORECASE
+)
+_DESK_ENDINGS = tuple(
+    "service services report reports staff writer writers newsroom desk board".split()
 )
 _ROLE_WORDS = (
     "Press",
@@ -63,6 +67,7 @@ _ROLE_WORDS = (
     "Contributor",
     "Columnist",
 )
+_ROLE_RE = re.compile("|".join(_ROLE_WORDS))
 _NAME_COMMA_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
     r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
@@ -99,9 +104,17 @@ def is_name_line(text: str) -> bool:
     if len(stripped) > 60 or stripped.endswith(".") or len(stripped.split()) > 7:
         return False
     # The desk pattern backtracks over the whole line: check its last word first.
-    if _DESK_END_RE.search(stripped[-8:]) and _DESK_RE.match(stripped):
+    tail = stripped[-8:]
+    if tail.isascii():
+        desk_end = tail.lower().endswith(_DESK_ENDINGS)
+    else:
+        desk_end = _DESK_END_RE.search(tail) is not None
+    if desk_end and _DESK_RE.match(stripped):
         return True  # "Detroit News wire services", "Herald staff"
-    if "," not in stripped and not any(role in stripped for role in _ROLE_WORDS):
+    # The name pattern opens with an ASCII capital: most lines fail on their first letter.
+    if not "A" <= stripped[:1] <= "Z":
+        return False
+    if "," not in stripped and _ROLE_RE.search(stripped) is None:
         return False
     return _NAME_COMMA_RE.match(stripped) is not None
 

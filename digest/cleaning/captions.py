@@ -82,6 +82,7 @@ _FILE_PHOTO_RE = re.compile(
 
 
 _TAIL = 160
+_SENTENCE_MARK_RE = re.compile(r"[.!?]")
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -98,7 +99,8 @@ def split_credit(text: str) -> tuple[str, str | None]:
             if needle not in tail:
                 continue
         elif number == 2:
-            if _CREDIT_HINT_RE.search(tail.lower()) is None:
+            # (Its credit runs to the end without a full stop: most sentences are out.)
+            if tail.endswith(".") or _CREDIT_HINT_RE.search(tail.lower()) is None:
                 continue
         elif not _glued_credit_hint(tail):
             continue
@@ -136,11 +138,11 @@ def is_credit_line(text: str) -> bool:
 
 def _glued_credit_hint(tail: str) -> bool:
     """A sentence end followed straight by a capital near the end ("York.Reuters")."""
-    end = max(tail.rfind(".", 0, -1), tail.rfind("!", 0, -1), tail.rfind("?", 0, -1))
-    while end > 0 and len(tail) - end <= 62:
+    # Marks from the second character up to the one before last, within 62 of the end.
+    for mark in _SENTENCE_MARK_RE.finditer(tail, max(1, len(tail) - 62), len(tail) - 1):
+        end = mark.start()
         if tail[end - 1].islower() and tail[end + 1].isupper():
             return True
-        end = max(tail.rfind(".", 0, end), tail.rfind("!", 0, end), tail.rfind("?", 0, end))
     return False
 
 

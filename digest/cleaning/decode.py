@@ -11,6 +11,9 @@ from charset_normalizer.md import mess_ratio
 # C0 controls except \t and \n (CR is handled before), plus DEL and the C1 range that
 # only shows up when a Windows code page was read as Latin-1.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+# The same characters in UTF-8: C0 controls and DEL are single bytes, the C1 range two.
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -30,7 +33,14 @@ def normalize_text(text: str) -> str:
     """Unify line endings and drop control characters (keeps newlines and tabs)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.removeprefix("\ufeff")
-    return _CONTROL_RE.sub("", text)
+    return _CONTROL_RE.sub("", text) if _has_controls(text) else text
+
+
+def _has_controls(text: str) -> bool:
+    """Whether `text` holds a character `normalize_text` drops. Most captures have none
+    (and `clean_text` normalizes decoded text again): byte scans tell faster than `re`."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _C0_BYTES)) != len(data) or bool(_C1_UTF8_RE.search(data))
 
 
 def _decode_bytes(data: bytes) -> str:

@@ -4,6 +4,7 @@ markers, buttons) and noting the layout: hard-wrapped width, base indent."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -34,7 +35,8 @@ _IMAGE_TOKEN_RE = re.compile(
     r"|\[[^\]\s]*[-_./\d][^\]\s]*\]"
 )
 _ONLY_BRACKETS_RE = re.compile(r"^(?:\s*\[[^\]\n]*\])+\s*$")
-_RULE_RE = re.compile(r"^[\s━─—–_=*~#.·•-]{5,}$")
+_RULE_MARKS = "━─—–_=*~#.·•-"  # what a horizontal rule is drawn with
+_RULE_RE = re.compile(rf"^[\s{re.escape(_RULE_MARKS)}]{{5,}}$")
 _LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
 _BULLET_RE = re.compile(r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$")
 # Openings that can never start a bullet: the line is plain text.
@@ -71,7 +73,7 @@ class _Scan(NamedTuple):
     every line the searches for them (most captures have none)."""
 
     invisible: bool  # soft hyphens, zero-width spaces and the like
-    odd_spaces: bool  # no-break, thin, ideographic spaces
+    odd_spaces: str  # which no-break, thin, ideographic spaces it holds
     wide: bool  # characters a terminal draws two columns wide
 
 
@@ -79,18 +81,18 @@ class _Scan(NamedTuple):
 # looking for a few single characters is many times faster than scanning with a class.
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
 _ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
-_ALL_RARE = _Scan(invisible=True, odd_spaces=True, wide=True)
+_ALL_RARE = _Scan(invisible=True, odd_spaces=_ODD_SPACE_CHARS, wide=True)
 
 
 def read_lines(text: str) -> list[Line]:
     """Split a dump into `Line`s; blank lines have empty text and no marker."""
     blank = Line("", 0, 0)
     if text.isascii():
-        scan = _Scan(invisible=False, odd_spaces=False, wide=False)
+        scan = _Scan(invisible=False, odd_spaces="", wide=False)
     else:
         scan = _Scan(
             invisible=any(char in text for char in _INVISIBLE_CHARS),
-            odd_spaces=any(char in text for char in _ODD_SPACE_CHARS),
+            odd_spaces="".join(char for char in _ODD_SPACE_CHARS if char in text),
             wide=_WIDE_CHAR_RE.search(text) is not None,
         )
     # Menus, share rows and echoed headlines repeat: parse each distinct line once.
@@ -120,8 +122,7 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    # (The rule pattern admits no letter or digit: no need to look for one as well.)
-    if not first.isalnum() and _RULE_RE.match(stripped):
+    if first in _RULE_MARKS and _RULE_RE.match(stripped):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
@@ -135,7 +136,7 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
         text = _FURNITURE_RE.sub(" ", text)
         if "[" in text:  # every image marker is bracketed
             text = _IMAGE_TOKEN_RE.sub(" ", text)
-    if "  " in text or (scan.odd_spaces and not text.isascii()):
+    if "  " in text or scan.odd_spaces and any(map(text.__contains__, scan.odd_spaces)):
         text = _SPACES_RE.sub(" ", text)
     text = text.strip()
     if not text:
@@ -182,7 +183,5 @@ def detect_layout(lines: list[Line]) -> Layout:
 
 
 def _mode(values: list[int]) -> int:
-    counts: dict[int, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    """The commonest value (the smallest of those tied)."""
+    return max(Counter(values).items(), key=lambda kv: (kv[1], -kv[0]))[0]

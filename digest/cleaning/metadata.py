@@ -128,9 +128,7 @@ def could_be_title(item: Judged) -> bool:
     if words < 2 or len(text) > 250 or words > 35:
         return False
     # (`item.label` is `is_label(text)`, judged once per text.)
-    if item.label or item.furniture or item.caption or item.teaser or item.meta:
-        return False
-    if item.repeats >= 3 and words < 7:
+    if item.label or item.furniture or (item.repeats >= 3 and words < 7):
         return False
     verdict = item.verdict
     if verdict.title_veto is None:  # the text alone rules it out: judged once per text
@@ -140,7 +138,8 @@ def could_be_title(item: Judged) -> bool:
             or is_comma_list(text)
             or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
         )
-    return not verdict.title_veto
+    # The costlier verdicts last: each is worked out on first use.
+    return not (verdict.title_veto or item.teaser or item.caption or item.meta)
 
 
 def _inside_headline_list(judged: list[Judged], index: int) -> bool:

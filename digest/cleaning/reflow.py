@@ -10,6 +10,7 @@ from digest.cleaning.lines import Layout, Line
 
 _WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
 _WIDE_START_RE = re.compile(f"[{_WIDE}]")
+_FIRST_WIDE = _WIDE[0]  # no character below it is wide
 # Extra columns a renderer may leave free at the right margin before wrapping.
 _WRAP_SLACK = 1
 
@@ -63,7 +64,7 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             # (Only the last character matters: no need to search the whole block.)
             joiner = (
                 ""
-                if _WIDE_START_RE.match(current.text[-1:]) and _WIDE_START_RE.match(piece)
+                if _starts_wide(current.text[-1:]) and _starts_wide(piece)
                 else " "
             )
             current.text = f"{current.text}{joiner}{piece}"
@@ -93,7 +94,7 @@ def _continues(block: Block, line: Line, layout: Layout, cont_indent: int, last_
         return False
     # The renderer broke the line only if the next word could not fit on it; CJK text
     # breaks between any two characters.
-    if _WIDE_START_RE.match(line.text):
+    if _starts_wide(line.text):
         needed = 2
     else:
         needed = 1 + len(line.text.split(" ", 1)[0])
@@ -102,3 +103,9 @@ def _continues(block: Block, line: Line, layout: Layout, cont_indent: int, last_
         return full
     # An outdented heading (lynx) wraps onto a centred second line.
     return full and block.n_lines == 1 and block.indent < layout.base_indent
+
+
+def _starts_wide(text: str) -> bool:
+    """Whether `text` opens with a character a terminal draws two columns wide. (Latin
+    text never does: the code point alone rules most lines out.)"""
+    return text[:1] >= _FIRST_WIDE and _WIDE_START_RE.match(text) is not None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import NamedTuple
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# The same words in text without an underscore: a plain word class is quicker to match.
+_WORD_NO_UNDERSCORE_RE = re.compile(r"\w+(?:['’]\w+)*")
 _SAMPLE_WORDS = 60
 _SHORT_CHARS = 30
 _SAMPLE_CHARS = 400
@@ -68,6 +69,10 @@ _STOP_LANGUAGES: dict[str, tuple[str, ...]] = {
     for word in _STOP_WORDS
 }
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Any character the Windows Western code page cannot encode (searching for one is
+# quicker than encoding the text and catching the error).
+_WESTERN_CHARS = bytes(range(256)).decode("cp1252", errors="ignore")  # its 251 characters
+_NOT_WESTERN_RE = re.compile(f"[^{re.escape(_WESTERN_CHARS)}]")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u052f]")
 _CJK_RE = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
 _OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u0900-\u0e7f]")
@@ -82,17 +87,81 @@ _SCRIPT_LANGUAGES = (
 )
 
 
-class Signals(NamedTuple):
-    """Measurements of one block of text."""
+class Signals:
+    """Measurements of one block of text (see `measure`).
 
-    words: int  # word count; wide (CJK) characters count half a word each
-    stop_ratio: float  # share of words that are function words
-    lower_ratio: float  # share of alphabetic words starting lowercase
-    upper: bool  # every cased letter is uppercase (CSS text-transform)
-    sentence_end: bool  # ends like a sentence (. ! ? : ; and closing quotes)
-    full_stop: bool  # ends with . ! ? or an ellipsis (not : or ;)
-    wide: bool  # mostly CJK-like script without spaces
-    script: str  # "latin", "cyrillic", "cjk" or "other": the commonest letters
+    The word count and how the text ends are taken at once: whether a block is prose
+    mostly turns on them. The ratios and the script, which fewer rules ask for, are
+    worked out on first use."""
+
+    __slots__ = (
+        "_latin",
+        "_ratios",
+        "_script",
+        "_tokens",
+        "full_stop",
+        "sentence_end",
+        "text",
+        "wide",
+        "words",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        words: int,
+        wide: bool,
+        latin: bool,
+        tokens: list[str],
+        ends: tuple[bool, bool],
+    ) -> None:
+        self.text = text
+        self.words = words  # word count; wide (CJK) characters count half a word each
+        self.wide = wide  # mostly CJK-like script without spaces
+        self._latin = latin  # Western letters only: no other script to count
+        self._tokens = tokens  # the sampled words the ratios are taken over
+        self._ratios: tuple[float, float] | None = None
+        self._script: str | None = None
+        # Ends like a sentence (. ! ? : ; and closing quotes); with . ! ? or an ellipsis.
+        self.sentence_end, self.full_stop = ends
+
+    @property
+    def stop_ratio(self) -> float:
+        """Share of words that are function words."""
+        if self._ratios is None:
+            self._ratios = self._count_words()
+        return self._ratios[0]
+
+    @property
+    def lower_ratio(self) -> float:
+        """Share of alphabetic words starting lowercase."""
+        if self._ratios is None:
+            self._ratios = self._count_words()
+        return self._ratios[1]
+
+    @property
+    def script(self) -> str:
+        """ "latin", "cyrillic", "cjk" or "other": the commonest letters."""
+        if self._script is None:
+            self._script = "latin" if self._latin else script_of(self.text)
+        return self._script
+
+    def _count_words(self) -> tuple[float, float]:
+        """The stop-word and lowercase ratios over the sampled words."""
+        tokens, words = self._tokens, self.words
+        # The stop list holds each word lowercase, capitalised and in capitals.
+        stops = sum(map(_STOP_WORDS_CASED.__contains__, tokens))
+        # Word-initial letters, cased as written: lowercase ones mark running text.
+        initials = "".join([token[0] for token in tokens])
+        if self._latin:
+            letters = initials.encode("ascii", "ignore")
+            lowers = len(letters) - len(letters.translate(None, _ASCII_LOWER))
+            cased = lowers + len(letters) - len(letters.translate(None, _ASCII_UPPER))
+        else:
+            lowers = sum(map(str.islower, initials))
+            cased = lowers + sum(map(str.isupper, initials))
+        stop_ratio = stops / min(words, len(tokens)) if words > 0 and tokens else 0.0
+        return stop_ratio, lowers / cased if cased else 0.0
 
 
 def measure(text: str) -> Signals:
@@ -116,54 +185,24 @@ def measure(text: str) -> Signals:
         wide = wide_chars > 2 * max(1, words)
         if wide:
             words = max(words, wide_chars // 2)
-    sample_tokens = tokens[:_SAMPLE_WORDS]
-    # The stop list holds each word lowercase, capitalised and in capitals.
-    stops = sum(map(_STOP_WORDS_CASED.__contains__, sample_tokens))
-    # Word-initial letters, cased as written: lowercase ones mark running text.
-    initials = "".join([token[0] for token in sample_tokens])
-    if latin_only:
-        letters = initials.encode("ascii", "ignore")
-        lowers = len(letters) - len(letters.translate(None, _ASCII_LOWER))
-        cased = lowers + len(letters) - len(letters.translate(None, _ASCII_UPPER))
-    else:
-        lowers = sum(map(str.islower, initials))
-        cased = lowers + sum(map(str.isupper, initials))
-    # All capitals (CSS text-transform): no lowercase letter, some uppercase ones. For
-    # ASCII that is exactly `isupper`, which needs no copies of the sample.
-    if sample.isascii():
-        upper = len(text) >= 4 and sample.isupper()
-    else:
-        upper = len(text) >= 4 and sample == sample.upper() and sample != sample.lower()
     # What `_SENTENCE_END_RE` and `_CLOSING_END_RE` find, without running them: the
     # last character before any closing quotes and brackets.
     last = text[-8:].rstrip().rstrip(_CLOSERS)[-1:]
-    return Signals(
-        max(words, 0),
-        stops / min(words, len(sample_tokens)) if words > 0 and sample_tokens else 0.0,
-        lowers / cased if cased else 0.0,
-        upper,
-        last != "" and last in _SENTENCE_ENDS,
-        last != "" and last in _CLOSING_ENDS,
-        wide,
-        "latin" if latin_only else script_of(text),
-    )
+    ends = (last != "" and last in _SENTENCE_ENDS, last != "" and last in _CLOSING_ENDS)
+    return Signals(text, max(words, 0), wide, latin_only, tokens[:_SAMPLE_WORDS], ends)
 
 
 def _measure_word(word: str) -> Signals:
     """`measure` for a single ASCII word, without the general machinery."""
-    stripped = word.rstrip()
     has_word = any(ch.isalnum() for ch in word)
-    first = word[0]
-    return Signals(
-        1 if has_word else 0,
+    stripped = word.rstrip()
+    ends = (bool(_SENTENCE_END_RE.search(stripped)), bool(_CLOSING_END_RE.search(stripped)))
+    signals = Signals(word, 1 if has_word else 0, False, True, [word], ends)
+    signals._ratios = (
         1.0 if word.lower() in _STOP_WORDS else 0.0,
-        1.0 if first.islower() else 0.0,
-        len(word) >= 4 and word.isupper(),
-        bool(_SENTENCE_END_RE.search(stripped)),
-        bool(_CLOSING_END_RE.search(stripped)),
-        False,
-        "latin",
+        1.0 if word[0].islower() else 0.0,
     )
+    return signals
 
 
 def has_lone_mark(text: str) -> bool:
@@ -184,11 +223,7 @@ def has_lone_mark(text: str) -> bool:
 def _is_western(text: str) -> bool:
     """Whether `text` fits the Windows Western code page (Latin letters, curly quotes,
     dashes): a fast way to rule out other scripts."""
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return _NOT_WESTERN_RE.search(text) is None
 
 
 def script_of(text: str) -> str:
@@ -227,15 +262,15 @@ def _guess_by_script(sample: str) -> str | None:
 
 
 def _guess_by_stop_words(sample: str) -> str | None:
-    tokens = _WORD_RE.findall(sample.lower())
+    words = _WORD_RE if "_" in sample else _WORD_NO_UNDERSCORE_RE
+    tokens = words.findall(sample.lower())
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}
-    # Each distinct word once, in order of first appearance (so ties between languages
-    # still go to the one met first).
-    counts = Counter(tokens)
-    for token in filter(_STOP_LANGUAGES.__contains__, counts):  # only the stop words
-        count = counts[token]
+    # Each distinct stop word once, in order of first appearance (so ties between
+    # languages still go to the one met first).
+    counts = Counter(filter(_STOP_LANGUAGES.__contains__, tokens))
+    for token, count in counts.items():
         for code in _STOP_LANGUAGES[token]:
             hits[code] = hits.get(code, 0) + count
     if not hits:

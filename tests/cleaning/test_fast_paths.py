@@ -1,0 +1,75 @@
+"""The cleaner's quick tests give the same answers as the plain ones they stand in for."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from digest.cleaning.boilerplate import _shape
+from digest.cleaning.bylines import is_name_line
+from digest.cleaning.captions import _glued_credit_hint
+from digest.cleaning.decode import _CONTROL_RE, _has_controls
+from digest.cleaning.signals import _is_western, measure
+
+_DIGIT_RE = re.compile(r"\d+")
+_CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
+_WORD_SHAPE_RE = re.compile(r"[^\W_]+")
+
+
+def _random_texts(alphabet: str, count: int, longest: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(longest)))
+        for _ in range(count)
+    ]
+
+
+def test_western_text_is_text_the_western_code_page_encodes() -> None:
+    for code in range(0x3000):
+        char = chr(code)
+        try:
+            char.encode("cp1252")
+            encodes = True
+        except UnicodeEncodeError:
+            encodes = False
+        assert _is_western(char) == encodes, hex(code)
+
+
+def test_control_characters_are_found_by_bytes_as_by_the_pattern() -> None:
+    alphabet = "a\n\t\x00\x07\x0b\x1f\x7f\x80\x9f\xa0\xc2é€\ud800😀"
+    for text in _random_texts(alphabet, 5000, 8, seed=1):
+        assert _has_controls(text) == bool(_CONTROL_RE.search(text)), repr(text)
+
+
+def test_plain_word_lines_get_the_template_the_patterns_give() -> None:
+    for text in _random_texts("aZbY  ", 3000, 30, seed=2):
+        if len(text) > 80 or text.count(" ") > 8:
+            continue
+        digits = _DIGIT_RE.sub("0", text)
+        expected = " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
+        assert _shape(text) == expected, repr(text)
+
+
+def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
+    def plain(tail: str) -> bool:
+        return any(
+            tail[end] in ".!?" and tail[end - 1].islower() and tail[end + 1].isupper()
+            for end in range(max(1, len(tail) - 62), len(tail) - 1)
+        )
+
+    for text in _random_texts("aBé É.!? ", 5000, 90, seed=3):
+        assert _glued_credit_hint(text) == plain(text), repr(text)
+
+
+def test_desk_lines_are_told_alike_in_ascii_and_other_text() -> None:
+    assert is_name_line("Herald staff")
+    assert is_name_line("Detroit News wire services")
+    assert is_name_line("Herald ſtaff")  # the pattern ignores case as `re` does
+    assert not is_name_line("Herald stuff")
+
+
+def test_signals_count_ratios_only_when_asked() -> None:
+    signals = measure("The mayor said on Monday that the bridge would open in the spring.")
+    assert signals.full_stop and signals.words == 13
+    assert signals.stop_ratio > 0.3 and signals.lower_ratio > 0.8
+    assert signals.script == "latin"
