@@ -13,12 +13,11 @@ it or changes how it is listed): only its page and the feeds showing it are rend
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,7 +71,7 @@ class BuildOptions:
     progress: Progress | None = None
     # held while the writer moves files into the output folder: the preview server holds its
     # readers back meanwhile, so no reader gets a mix of old and new pages
-    commit_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
+    commit_guard: Callable[[], AbstractContextManager[object]] = nullcontext
 
 
 @dataclass

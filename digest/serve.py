@@ -275,10 +275,9 @@ class PreviewServer(Server):  # type: ignore[misc]
 
             async def get(self, path: str, include_body: bool = True) -> None:
                 name = path + "index.html" if not path or path.endswith("/") else path
-                waited = 0.0
-                while state.committing.is_set() and waited < COMMIT_WAIT:  # a commit takes well under a second
+                deadline = time.monotonic() + COMMIT_WAIT
+                while state.committing.is_set() and time.monotonic() < deadline:  # well under a second
                     await asyncio.sleep(0.005)
-                    waited += 0.005
                 with state.lock:
                     data = state.overlay.get(name)
                 if data is None:
