@@ -382,7 +382,7 @@ class Builder:
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
     """What other pages show of an article: if this is unchanged, only its own page changes.
 
-    That includes what stories and related coverage are computed from (`curation_inputs`).
+    That includes what stories and earlier coverage are computed from (`curation_inputs`).
     """
     card = views.make_card(article)
     return (card, article.id, article.day, article.slug, article.date, article.topics, curation_inputs(article))

@@ -1,4 +1,4 @@
-"""Curation computed once per build on the article list: duplicates, stories, related coverage.
+"""Curation computed once per build on the article list: duplicates, stories, earlier coverage.
 
 `curate` is pure and deterministic: the same articles give the same result in every build. It
 runs inside `collate_site`, before articles are grouped, and the views read its plain results.

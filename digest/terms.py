@@ -1,4 +1,4 @@
-"""Weighted terms of articles and an inverted index over them, for stories and related coverage.
+"""Weighted terms of articles and an inverted index over them, for stories and earlier coverage.
 
 An article's terms: the words of its title (weight 3) and summary (2), folded as in
 `topics.py` with stop words dropped; pairs of adjacent words there ("missile defense"); its
