@@ -67,10 +67,12 @@ _ROLE_WORDS = (
     "Contributor",
     "Columnist",
 )
-_ROLE_RE = re.compile("|".join(_ROLE_WORDS))
+_ROLES = "|".join(_ROLE_WORDS)
+_ROLE_RE = re.compile(_ROLES)
 _NAME_COMMA_RE = re.compile(
-    r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:Press|News|Times|"
-    r"Post|Reporter|Correspondent|Editor|Writer|Staff|Contributor|Columnist)\b))[\w ,.&'’-]{2,45}$"
+    r"^(?:[A-Z][\w'’.-]+ ){1,2}[A-Z][\w'’.-]+(?:,\s*|\s+(?=(?:[A-Z][\w]+ )?(?:"
+    + _ROLES
+    + r")\b))[\w ,.&'’-]{2,45}$"
 )
 _DIGIT_RE = re.compile(r"\d")
 _RELATIVE_HINT_RE = re.compile(r"today|yesterday|ago\b", re.IGNORECASE)

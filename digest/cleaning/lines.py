@@ -18,12 +18,15 @@ _WIDE_CHAR_RE = re.compile(
     r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
+# Soft hyphens, zero-width spaces and the like; and the odd spaces (no-break, thin,
+# ideographic). Kept as plain characters too: looking for a few single characters is many
+# times faster than scanning with a class (see `read_lines`).
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
+_ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 # Runs of spaces become one plain space. Only the runs that change are matched (two or
 # more spaces, or an odd one): replacing every single space with itself is slow.
-_SPACES_RE = re.compile(
-    r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-)
-_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffc]")
+_SPACES_RE = re.compile(f"[ {_ODD_SPACE_CHARS}]{{2,}}|[{_ODD_SPACE_CHARS}]")
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
 _FURNITURE_RE = re.compile(
     r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|_{6,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
@@ -77,10 +80,6 @@ class _Scan(NamedTuple):
     wide: bool  # characters a terminal draws two columns wide
 
 
-# The characters of `_INVISIBLE_RE` and the odd spaces of `_SPACES_RE`, one by one:
-# looking for a few single characters is many times faster than scanning with a class.
-_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
-_ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _ALL_RARE = _Scan(invisible=True, odd_spaces=_ODD_SPACE_CHARS, wide=True)
 
 
