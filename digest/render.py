@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+from markupsafe import Markup
 
 from .config import Config
 from .errors import DigestError, SourceError
@@ -64,6 +66,40 @@ def load_bundle(config: Config) -> TemplateBundle:
     return TemplateBundle(sources, {}, hasher.hexdigest())
 
 
+try:  # markupsafe's C escaper, which `markupsafe.escape` wraps
+    from markupsafe import _escape_inner
+except ImportError:  # a markupsafe without it: templates keep markupsafe.escape
+    _escape_inner = None
+
+
+def escape_text(value: Any) -> Markup:
+    """`markupsafe.escape`, minus its slow `Markup()` call for plain strings (most values).
+
+    `Markup(text)` asks the text for `__html__` (a failed attribute lookup, about 1 µs); the
+    escaped text is already safe, so it becomes a Markup directly. Same result, same type.
+    """
+    if type(value) is str:
+        return str.__new__(Markup, _escape_inner(value))
+    return markupsafe.escape(value)
+
+
+class FastEscapeTemplate(jinja2.Template):
+    """A template whose `{{ ... }}` output is escaped by `escape_text`.
+
+    Compiled templates call the `escape` of their module namespace, once per value written
+    (a million times in a 10,000-article build); this points it at the cheaper equivalent.
+    """
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: Any, globals: Any,
+                  uptodate: Any = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__
+        if _escape_inner is not None and namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = escape_text
+        return template
+
+
 def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
     """Autoescaping, strict environment: a typo in a template fails the build."""
 
@@ -80,6 +116,7 @@ def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.template_class = FastEscapeTemplate
     env.globals.update(bundle.globals)
     return env
 
