@@ -7,10 +7,9 @@ from markupsafe import Markup
 from digest.render import PageRenderer, TemplateBundle, escape_text
 
 
-@pytest.mark.parametrize("value", ["plain", "<b>&'\"</b>", "", Markup("<i>safe</i>"), 42, None, 1.5])
-def test_escape_text_is_markupsafe_escape(value: object) -> None:
-    expected = markupsafe.escape(value)
-    assert escape_text(value) == expected and type(escape_text(value)) is Markup
+@pytest.mark.parametrize("value", ["plain", "<b>&'\"</b>", "", Markup("<i>safe</i>"), 42, -7, True, None, 1.5])
+def test_escape_text_writes_what_markupsafe_escape_writes(value: object) -> None:
+    assert str(escape_text(value)) == str(markupsafe.escape(value))
 
 
 def test_templates_escape_with_escape_text() -> None:
@@ -18,3 +17,11 @@ def test_templates_escape_with_escape_text() -> None:
     template = renderer.template("t.html")
     assert template.root_render_func.__globals__["escape"] is escape_text
     assert renderer.render("t.html", a="<x>", b=Markup("<y>")) == b"&lt;x&gt;<y>"
+
+
+def test_values_used_as_values_keep_their_markup() -> None:
+    """Only written values go through escape_text: macros, blocks and filters still get Markup."""
+    source = ('{% macro m(x) %}<{{ x }}>{% endmacro %}{% set b %}{{ "<" }}{% endset %}'
+              '{{ m("&") }}|{{ m("&")|upper }}|{{ b }}|{{ b|length }}|{% filter upper %}{{ "<a>" }}{% endfilter %}')
+    renderer = PageRenderer(TemplateBundle({"t.html": (source, "t.html")}))
+    assert renderer.render("t.html") == b"<&amp;>|<&AMP;>|&lt;|4|&LT;A&GT;"
