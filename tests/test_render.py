@@ -25,3 +25,18 @@ def test_values_used_as_values_keep_their_markup() -> None:
               '{{ m("&") }}|{{ m("&")|upper }}|{{ b }}|{{ b|length }}|{% filter upper %}{{ "<a>" }}{% endfilter %}')
     renderer = PageRenderer(TemplateBundle({"t.html": (source, "t.html")}))
     assert renderer.render("t.html") == b"<&amp;>|<&AMP;>|&lt;|4|&LT;A&GT;"
+
+
+def test_templates_loaded_before_the_cached_macros_see_them() -> None:
+    """card.html and chrome.html load first (their macros get cached), yet hold every global."""
+    sources = {
+        "partials/card.html": ("{% macro card(item) %}[{{ item }}]{% endmacro %}", "c"),
+        "partials/chrome.html": ("{% macro site_header(current) %}<{{ current }}>{% endmacro %}"
+                                 "{% macro site_footer() %}{{ site }}{% endmacro %}", "h"),
+        "page.html": ('{% from "partials/card.html" import card as plain %}'
+                      "{{ site_header('x') }}{{ plain('a') }}{{ card('b') }}{{ site_footer() }}", "p"),
+    }
+    renderer = PageRenderer(TemplateBundle(sources, {"site": "S"}))
+    assert renderer.render("page.html") == b"<x>[a][b]S"
+    for name in ("partials/card.html", "partials/chrome.html", "page.html"):
+        assert renderer.template(name).globals.keys() == renderer.env.globals.keys()
