@@ -165,18 +165,17 @@ def render_fast(text: str) -> str | None:
     out: list[str] = []
     stripped = text.strip("\n")
     for block in _BLANK_LINES.split(stripped) if stripped else ():
-        lines = block.split("\n")
-        first = lines[0]
-        if first.startswith("#"):
-            heading = _HEADING.match(first)
-            if heading is None or len(lines) > 1:
+        if block.startswith("#"):
+            heading = _HEADING.match(block)
+            if heading is None or "\n" in block:
                 return None
             inline = _render_inline(heading.group(2))
             if inline is None:
                 return None
             level = len(heading.group(1))
             out.append(f"<h{level}>{inline}</h{level}>\n")
-        elif first.startswith(">"):
+        elif block.startswith(">"):
+            lines = block.split("\n")
             if not all(line.startswith("> ") and len(line) > 2 for line in lines):
                 return None
             inner = "\n".join(line[2:] for line in lines)
@@ -187,7 +186,8 @@ def render_fast(text: str) -> str | None:
                 return None
             out.append(f"<blockquote>\n<p>{inline}</p>\n</blockquote>\n")
         else:
-            if "\n#" in block or "\n>" in block:  # a heading or quote after the first line
+            # a heading or quote line after the first (most paragraphs are one line)
+            if "\n" in block and ("\n#" in block or "\n>" in block):
                 return None
             inline = _render_inline(block)
             if inline is None:
