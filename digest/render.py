@@ -68,8 +68,10 @@ def load_bundle(config: Config) -> TemplateBundle:
 
 try:  # markupsafe's C escaper, which `markupsafe.escape` wraps
     from markupsafe import _escape_inner
-except ImportError:  # a markupsafe without it: templates keep markupsafe.escape
-    _escape_inner = None
+except ImportError:  # a markupsafe without it: the same text, the slower way
+
+    def _escape_inner(text: str, /) -> str:
+        return str(markupsafe.escape(text))
 
 
 def escape_text(value: Any) -> str:
@@ -102,7 +104,7 @@ class FastEscapeTemplate(jinja2.Template):
                   uptodate: Any = None) -> jinja2.Template:
         template = super().from_code(environment, code, globals, uptodate)
         namespace = template.root_render_func.__globals__
-        if _escape_inner is not None and namespace.get("escape") is markupsafe.escape:
+        if namespace.get("escape") is markupsafe.escape:
             namespace["escape"] = escape_text
         return template
 
