@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import jinja2
 import markupsafe
 import pytest
 from markupsafe import Markup
@@ -40,3 +41,20 @@ def test_templates_loaded_before_the_cached_macros_see_them() -> None:
     assert renderer.render("page.html") == b"<x>[a][b]S"
     for name in ("partials/card.html", "partials/chrome.html", "page.html"):
         assert renderer.template(name).globals.keys() == renderer.env.globals.keys()
+
+
+def test_cached_macros_are_called_directly_and_other_callables_as_jinja_does() -> None:
+    @jinja2.pass_context
+    def page_name(context: jinja2.runtime.Context) -> str:
+        return str(context["title"])
+
+    sources = {
+        "partials/card.html": ("{% macro card(item, show_date=false) %}[{{ item }}{{ '+' if show_date }}]"
+                               "{% endmacro %}", "c"),
+        "base.html": ("{% block main %}{% endblock %}", "b"),
+        "page.html": ('{% extends "base.html" %}{% block main %}{% for x in items %}'
+                      "{{ card(x, show_date=true) }}{% endfor %}{{ card('a') }}{{ page_name() }}{% endblock %}", "p"),
+    }
+    renderer = PageRenderer(TemplateBundle(sources, {"page_name": page_name}))
+    assert renderer.render("page.html", items=["a", "<b>", "a"], title="N") == b"[a+][&lt;b&gt;+][a+][a]N"
+    assert renderer.env.globals["card"].render.cache_info().hits == 1
