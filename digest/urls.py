@@ -25,12 +25,17 @@ def home() -> Route:
     return _page("/")
 
 
+def _day_path(day: dt.date) -> str:
+    """`2025/03/18`: integer formatting, as `Article.url` does (`{day:%Y/%m/%d}` runs strftime, 5x slower)."""
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+
+
 def article(day: dt.date, slug: str) -> Route:
-    return _page(f"/{day:%Y/%m/%d}/{slug}/")
+    return _page(f"/{_day_path(day)}/{slug}/")
 
 
 def edition(day: dt.date) -> Route:
-    return _page(f"/{day:%Y/%m/%d}/")
+    return _page(f"/{_day_path(day)}/")
 
 
 def month(year: int, month_number: int) -> Route:

@@ -286,7 +286,9 @@ class ViewBuilder:
         self.config = site.config
         self.linker = Linker(site.config)
         self.search = site.has_search
-        self._cards: dict[str, Card] = {}
+        self.tz = site.config.tz
+        self._cards: dict[str, tuple[Article, Card]] = {}
+        self._edition_links: dict[dt.date, Link] = {}
         self._topic_links = {
             topic.slug: Link(topic.name, self.linker.link(urls.topic(topic.slug).url))
             for topic in site.config.topics
@@ -345,15 +347,15 @@ class ViewBuilder:
         return PageMeta(title, shorten(description or title), canonical, kind, feeds, **sharing)
 
     def card(self, article: Article) -> Card:
-        """The article's card, made once per build."""
+        """The article's card, made once per article object (a quick update brings a new one)."""
         cached = self._cards.get(article.id)
-        if cached is None or cached.url != self.linker.link(article.url):
-            cached = self._cards[article.id] = self.make_card(article)
-        return cached
+        if cached is None or cached[0] is not article:
+            cached = self._cards[article.id] = (article, self.make_card(article))
+        return cached[1]
 
     def make_card(self, article: Article) -> Card:
         """An article as lists show it."""
-        local = article.date.astimezone(self.config.tz)
+        local = article.date.astimezone(self.tz)
         return Card(
             title=article.title,
             url=self.linker.link(article.url),
@@ -361,7 +363,7 @@ class ViewBuilder:
             source=article.source or "",
             time_iso=article.date.isoformat(),
             # midnight exactly is how a capture that gave only the day is dated: show no time then
-            time_label="" if local.time() == dt.time(0, 0) else f"{local:%H:%M}",
+            time_label="" if local.time() == dt.time(0, 0) else f"{local.hour:02d}:{local.minute:02d}",
             date_label=format_day(article.day),
             topics=tuple(self._topic_links[s] for s in article.topics if s in self._topic_links),
             minutes=reading_minutes(article.words),
@@ -377,7 +379,11 @@ class ViewBuilder:
         ))
 
     def edition_link(self, day: dt.date) -> Link:
-        return Link(format_day(day), self.linker.link(urls.edition(day).url))
+        """The day's edition, labelled with its date (made once per day: most pages name a few)."""
+        found = self._edition_links.get(day)
+        if found is None:
+            found = self._edition_links[day] = Link(format_day(day), self.linker.link(urls.edition(day).url))
+        return found
 
     # pages
     def edition(self, edition: Edition) -> EditionView:
@@ -386,12 +392,13 @@ class ViewBuilder:
         newer = editions[position - 1] if position > 0 else None
         older = editions[position + 1] if position + 1 < len(editions) else None
         recent = tuple(
-            Link(format_day(e.day), self.linker.link(urls.edition(e.day).url), f"{len(e.articles)}")
+            Link(self.edition_link(e.day).label, self.edition_link(e.day).url, f"{len(e.articles)}")
             for e in editions[position + 1 : position + 8]
         )
+        own = self.edition_link(edition.day)
         return EditionView(
-            label=format_day(edition.day),
-            url=self.linker.link(urls.edition(edition.day).url),
+            label=own.label,
+            url=own.url,
             count=len(edition.articles),
             lead=self.story_card(edition.lead, edition.also.get(edition.lead.id, ())),
             sections=tuple(
@@ -446,9 +453,10 @@ class ViewBuilder:
     def scored_topics(self, article: Article) -> tuple[Link, ...]:
         """The article's topic links, each with its score as note when the score is known."""
         scores = dict(article.topic_scores)
+        links = self._topic_links
         return tuple(
-            replace(self._topic_links[slug], note=f"{scores[slug]:.2f}" if slug in scores else "")
-            for slug in article.topics if slug in self._topic_links
+            Link(links[slug].label, links[slug].url, f"{scores[slug]:.2f}" if slug in scores else "")
+            for slug in article.topics if slug in links
         )
 
     def day_groups(self, articles: Sequence[Article]) -> tuple[DayGroup, ...]:
@@ -458,12 +466,16 @@ class ViewBuilder:
         for article in articles:
             if article.day != day:
                 if day is not None:
-                    groups.append(DayGroup(format_day(day), self.edition_link(day).url, tuple(current)))
+                    groups.append(self.day_group(day, current))
                 day, current = article.day, []
             current.append(self.card(article))
         if day is not None:
-            groups.append(DayGroup(format_day(day), self.edition_link(day).url, tuple(current)))
+            groups.append(self.day_group(day, current))
         return tuple(groups)
+
+    def day_group(self, day: dt.date, cards: Sequence[Card]) -> DayGroup:
+        edition = self.edition_link(day)
+        return DayGroup(edition.label, edition.url, tuple(cards))
 
     def month(self, month: Month, newer: Month | None, older: Month | None) -> MonthView:
         def month_link(m: Month) -> Link:
@@ -474,8 +486,8 @@ class ViewBuilder:
         for day in month.days:
             edition = self.site.editions[self.site.edition_index(day)]
             lead = self.card(edition.lead)
-            days.append(DayEntry(format_day(day), self.linker.link(urls.edition(day).url),
-                                 len(edition.articles), Link(lead.title, lead.url)))
+            own = self.edition_link(day)
+            days.append(DayEntry(own.label, own.url, len(edition.articles), Link(lead.title, lead.url)))
         return MonthView(
             label=format_month(month.year, month.month),
             url=self.linker.link(urls.month(month.year, month.month).url),

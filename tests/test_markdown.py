@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from digest import text
 from digest.markdown import render_markdown
 
 
@@ -43,3 +46,15 @@ def test_safe_links_keep_their_address() -> None:
 ])
 def test_code_fences_only_name_plain_languages(source: str, expected: str) -> None:
     assert render_markdown(source) == expected
+
+
+def test_no_neutralised_character_is_printable() -> None:
+    """`neutralise_text` returns printable text unchecked: safe only while this holds."""
+    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
+    removed = text._CONTROL.findall(every_character) + text._DISGUISE.findall(every_character)
+    assert removed and not [char for char in removed if char.isprintable()]
+
+
+@pytest.mark.parametrize("body", ["a\u202eb\n", "tab\tand\x00nul", "\u00a0non-breaking\u200bzero-width\n\n", "plain\n"])
+def test_neutralise_text_removes_what_the_patterns_find(body: str) -> None:
+    assert text.neutralise_text(body) == text._DISGUISE.sub("", text._CONTROL.sub("", body))
