@@ -109,7 +109,7 @@ def _standfirst_in(header: list[Judged], title: str) -> str | None:
     """A sentence between the headline and the body that is not a byline or caption."""
     title_key = fold(title)
     for item in header:
-        if item.furniture or item.label or item.caption or item.block.bullet and item.words < 8:
+        if item.furniture or item.label or item.caption or item.bullet and item.words < 8:
             continue
         if is_meta_line(item) or item.key == title_key:
             continue
@@ -211,7 +211,7 @@ def _find_tags(header: list[Judged], footer: list[Judged]) -> tuple[str, ...]:
             return _clean_tags([other.text for other in _tag_run(zone[index + 1 :])])
     # An unlabelled bullet list of short terms right under the body.
     for index, item in enumerate(footer[:4]):
-        if item.block.bullet:
+        if item.bullet:
             run = _tag_run(footer[index:], bullets_only=True)
             if len(run) >= 3:
                 return _clean_tags([other.text for other in run])
@@ -223,7 +223,7 @@ def _tag_run(items: list[Judged], bullets_only: bool = False) -> list[Judged]:
     run: list[Judged] = []
     for item in items:
         text = item.text.strip()
-        if bullets_only and not item.block.bullet:
+        if bullets_only and not item.bullet:
             break
         if item.words > _TAG_MAX_WORDS or len(text) > _TAG_MAX_CHARS or item.signals.full_stop:
             break

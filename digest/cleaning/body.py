@@ -53,11 +53,11 @@ def render_body(judged: list[Judged], start: int, end: int, base_indent: int) ->
         if role != "keep" or key in seen:
             position += 1
             continue
-        if item.block.bullet:
+        if item.bullet:
             run_end = position
             while (
                 run_end + 1 < count
-                and items[run_end + 1].block.bullet
+                and items[run_end + 1].bullet
                 and roles[run_end + 1] == "keep"
             ):
                 run_end += 1
@@ -110,7 +110,7 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
             roles.append("caption")
             continue
         previous_key = key
-        if item.prose and not (in_links and item.block.bullet):
+        if item.prose and not (in_links and item.bullet):
             in_links = False
         if item.label or item.furniture or item.comments:
             roles.append("drop")
@@ -135,7 +135,7 @@ def _assign_roles(items: list[Judged], body: Body) -> list[str]:
 
 def _is_content_list(run: list[Judged]) -> bool:
     """Bullets worth keeping: not a list of headlines linking elsewhere."""
-    if all(entry.block.bullet[:1].isdigit() for entry in run):
+    if all(entry.bullet[:1].isdigit() for entry in run):
         return True
     headlines = sum(1 for entry in run if _is_headline_like(entry))
     return headlines < 0.6 * len(run)
@@ -158,9 +158,9 @@ def _is_subheading(
     text = item.text.rstrip()
     if signals.full_stop and not _AFP_SUBHEAD_RE.match(text):
         return False
-    if text.endswith((",", ";")) or item.block.image_before or is_date_line(text):
+    if text.endswith((",", ";")) or item.image_before or is_date_line(text):
         return False
-    if base_indent and item.block.indent > base_indent + 4:
+    if base_indent and item.indent > base_indent + 4:
         return False  # centred: a caption under a picture
     if is_byline_or_date(item):
         return False
@@ -169,7 +169,7 @@ def _is_subheading(
         if roles[later] != "keep":
             continue
         nxt = items[later]
-        return nxt.prose or bool(nxt.block.bullet) or (nxt.signals.full_stop and nxt.words >= 3)
+        return nxt.prose or bool(nxt.bullet) or (nxt.signals.full_stop and nxt.words >= 3)
     return False
 
 
@@ -182,11 +182,10 @@ def _subheading_text(text: str) -> str:
 
 def _paragraph(item: Judged, base_indent: int) -> str:
     text = escape_markdown_start(item.text)
-    block = item.block
     if (
         base_indent is not None
-        and block.indent >= base_indent + 3
-        and not block.bullet
+        and item.indent >= base_indent + 3
+        and not item.bullet
         and item.prose
     ):
         return "> " + text  # indented prose in a terminal dump is a block quote
@@ -194,7 +193,7 @@ def _paragraph(item: Judged, base_indent: int) -> str:
 
 
 def _list_item(item: Judged) -> str:
-    bullet = item.block.bullet
+    bullet = item.bullet
     text = escape_markdown_start(item.text)
     if bullet[:1].isdigit():
         return f"{bullet[:-1]}. {text}"

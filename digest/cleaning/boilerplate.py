@@ -352,62 +352,8 @@ _COUNTED_COMMENTS_RE = re.compile(
 )
 
 
-class Judged:
-    """A block with the signals and verdicts later stages use. The commonest facts are
-    plain attributes; the costlier checks come from the shared `Verdict` on demand."""
-
-    __slots__ = (
-        "block",
-        "comments",
-        "furniture",
-        "key",
-        "label",
-        "prose",
-        "repeats",
-        "template",
-        "text",
-        "verdict",
-        "words",
-    )
-
-    def __init__(
-        self, block: Block, verdict: Verdict, prose: bool, template: bool, repeats: int
-    ) -> None:
-        self.block = block
-        self.verdict = verdict
-        self.text = block.text
-        self.key = verdict.key  # case- and space-folded text, to compare blocks
-        self.words = verdict.words
-        self.prose = prose  # reads like article prose
-        self.template = template  # a short line whose shape recurs (menus, comment headers)
-        self.repeats = repeats  # how often the same text occurs in the capture
-        self.furniture = verdict.furniture  # 0 = none; higher = more surely page furniture
-        self.label = verdict.label  # a section label such as "Related" or "Share"
-        self.comments = verdict.comments  # a heading that opens reader comments
-
-    @property
-    def signals(self) -> Signals:
-        return self.verdict.signals
-
-    @property
-    def teaser(self) -> bool:
-        """A link card: a headline run into its summary."""
-        return self.verdict.teaser
-
-    @property
-    def caption(self) -> bool:
-        """A photo caption or credit."""
-        return self.verdict.caption
-
-    @property
-    def dateline(self) -> bool:
-        """A byline, date or reading-time line."""
-        return self.verdict.dateline
-
-    @property
-    def meta(self) -> bool:
-        """A byline, date line, credit or read-time badge: metadata, never body."""
-        return self.verdict.meta
+# A block once `judge_blocks` has set its verdicts (the same object: one per block).
+Judged = Block
 
 
 def judge_blocks(blocks: list[Block]) -> list[Judged]:
@@ -428,10 +374,18 @@ def judge_blocks(blocks: list[Block]) -> list[Judged]:
         # "3 hours ago", "Rating: 12 Votes".
         template = not prose and bool(verdict.shape) and shape_counts[verdict.shape] >= 3
         facts[text] = (prose, template, repeats)
-    return [
-        Judged(block, verdict, *facts[text])
-        for block, verdict, text in zip(blocks, ordered, texts)
-    ]
+    for block, verdict, text in zip(blocks, ordered, texts):
+        block.verdict = verdict
+        block.key = verdict.key  # case- and space-folded text, to compare blocks
+        block.words = verdict.words
+        # reads like article prose; a short line whose shape recurs (menus, comment
+        # headers); how often the same text occurs in the capture
+        block.prose, block.template, block.repeats = facts[text]
+        block.furniture = verdict.furniture  # 0 = none; higher = more surely page furniture
+        block.label = verdict.label  # a section label such as "Related" or "Share"
+        block.comments = verdict.comments  # a heading that opens reader comments
+        block.below = block.title_terms = None  # see metadata.title_terms
+    return blocks
 
 
 def is_label(text: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from digest.cleaning.metadata import score_title
+from digest.cleaning.metadata import score_title, substantive_below
 
 if TYPE_CHECKING:
     from digest.cleaning.boilerplate import Judged
@@ -93,14 +93,16 @@ def find_header_groups(
             continue
         if (item.template and words < 4) or (item.repeats >= 3 and words < 7):
             continue  # menu entries: never a headline (see score_title)
-        window = range(index + 1, min(len(judged), index + 1 + _ECHO_WINDOW))
         # Not the next line: doubled lines are image alt text over a caption.
         echoed = folded[index] in folded[index + 2 : index + 1 + _ECHO_WINDOW]
         if not echoed:
-            substantive = [
-                judged[k] for k in window if not (judged[k].furniture or judged[k].label)
-            ]
-            if not any(other.dateline and not other.caption for other in substantive[:4]):
+            # The first four blocks below that are not furniture, within the window.
+            near = substantive_below(judged, index)[:4]
+            if not any(
+                judged[k].dateline and not judged[k].caption
+                for k in near
+                if k <= index + _ECHO_WINDOW
+            ):
                 continue
         score = score_title(judged, index, 1, base_indent)
         if score >= _HEADER_MIN:
@@ -127,8 +129,8 @@ def _widest_gap(judged: list[Judged], scores: list[float], index: int) -> tuple[
     last = index - 1
     while last > 0 and scores[last] <= 0:
         last -= 1
-    at = max(range(last + 1, index + 1), key=lambda k: (judged[k].block.gap_before, -k))
-    return judged[at].block.gap_before, at
+    at = max(range(last + 1, index + 1), key=lambda k: (judged[k].gap_before, -k))
+    return judged[at].gap_before, at
 
 
 def _mass_ahead(scores: list[float], reach: int) -> list[float]:

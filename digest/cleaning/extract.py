@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from digest.cleaning.boilerplate import Judged, fold_text, judge_blocks
 from digest.cleaning.boundaries import split_zones
 from digest.cleaning.lines import Layout, detect_layout, read_lines
-from digest.cleaning.metadata import could_be_title, is_byline_or_date, score_title
+from digest.cleaning.metadata import is_byline_or_date, score_title, title_terms
 from digest.cleaning.reflow import build_blocks
 from digest.cleaning.segment import Region, find_core, find_regions, score_blocks
 
@@ -80,7 +80,7 @@ def find_title(page: Page, core: int, region_start: int, floor: int = 0) -> int:
         item = judged[index]
         if index < core and not item.furniture:
             distance += 1
-        if not could_be_title(item):
+        if title_terms(judged, index, page.layout.base_indent) is None:
             continue  # (scores 0) checked first: counting echoes searches the page
         echoes = count_echoes(page, index) if item.words >= 4 else 0
         score = score_title(judged, index, distance, page.layout.base_indent, echoes)

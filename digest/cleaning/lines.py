@@ -75,24 +75,33 @@ class _Scan(NamedTuple):
     """Which rare characters a capture holds at all: one scan of the whole text spares
     every line the searches for them (most captures have none)."""
 
-    invisible: bool  # soft hyphens, zero-width spaces and the like
     odd_spaces: str  # which no-break, thin, ideographic spaces it holds
     wide: bool  # characters a terminal draws two columns wide
 
 
-_ALL_RARE = _Scan(invisible=True, odd_spaces=_ODD_SPACE_CHARS, wide=True)
+_ALL_RARE = _Scan(odd_spaces=_ODD_SPACE_CHARS, wide=True)
+_NO_RARE = _Scan(odd_spaces="", wide=False)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 def read_lines(text: str) -> list[Line]:
     """Split a dump into `Line`s; blank lines have empty text and no marker."""
     blank = Line("", 0, 0)
+    # Tabs and invisible characters go from the whole text at once: tab stops restart
+    # at every line break, so this is what expanding each line would give.
+    if "\t" in text:
+        text = text.expandtabs(8)
     if text.isascii():
-        scan = _Scan(invisible=False, odd_spaces="", wide=False)
+        scan = _NO_RARE
     else:
+        # The few distinct characters past ASCII, to look for the rare ones among: one
+        # pass of a single-range class instead of a pass over the text for each.
+        rare = "".join(set(_NON_ASCII_RE.findall(text)))
+        if any(char in rare for char in _INVISIBLE_CHARS):
+            text = _INVISIBLE_RE.sub("", text)
         scan = _Scan(
-            invisible=any(char in text for char in _INVISIBLE_CHARS),
-            odd_spaces="".join(char for char in _ODD_SPACE_CHARS if char in text),
-            wide=_WIDE_CHAR_RE.search(text) is not None,
+            odd_spaces="".join(char for char in _ODD_SPACE_CHARS if char in rare),
+            wide=_WIDE_CHAR_RE.search(rare) is not None,
         )
     # Menus, share rows and echoed headlines repeat: parse each distinct line once.
     parsed: dict[str, Line] = {}
@@ -106,18 +115,13 @@ def read_lines(text: str) -> list[Line]:
 
 
 def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
-    """Strip one raw line of renderer furniture and recognise bullets and markers.
-    `scan` says which rare characters the capture may hold (by default: all)."""
-    if "\t" in raw:
-        raw = raw.expandtabs(8)
-    ascii_only = raw.isascii()
-    if not ascii_only and scan.invisible:
-        raw = _INVISIBLE_RE.sub("", raw)
-        ascii_only = raw.isascii()
+    """Strip one raw line (its tabs expanded, its invisible characters dropped: see
+    `read_lines`) of renderer furniture and recognise bullets and markers. `scan` says
+    which rare characters the capture may hold (by default: all)."""
     raw = raw.rstrip()
     stripped = raw.lstrip()
     indent = len(raw) - len(stripped)
-    width = display_width(raw) if not ascii_only and scan.wide else len(raw)
+    width = display_width(raw) if scan.wide and not raw.isascii() else len(raw)
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]

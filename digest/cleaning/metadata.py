@@ -25,6 +25,8 @@ __all__ = [
     "is_name_line",
     "is_read_time",
     "score_title",
+    "substantive_below",
+    "title_terms",
 ]
 
 _CRUMB_RE = re.compile(r"\S\s+[»›>]\s+\S")
@@ -56,18 +58,53 @@ def score_title(
     `distance` blocks below it; `echoes` counts other blocks quoting it. Zero or less:
     not a headline."""
     item = judged[index]
-    if not could_be_title(item):
+    terms = title_terms(judged, index, base_indent)
+    if terms is None:
         return 0.0
+    # (The same steps in the same order as ever: the sum is bit for bit the same.)
+    score, meta, script_differs = terms
+    if item.repeats >= 2 or echoes > 0:
+        score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
+    if meta:
+        score += meta
+    if script_differs:
+        score -= 1.5
+    # Closer to the body is better; standfirsts and bylines may come between.
+    score -= 0.1 * max(0, distance - 1)
+    return score
+
+
+def title_terms(
+    judged: list[Judged], index: int, base_indent: int
+) -> tuple[float, float, bool] | None:
+    """What `score_title` makes of block `index` whatever its distance and echoes: the
+    score so far, what the byline and date below it add, and whether its script differs
+    from the body's; None when it cannot be a headline. Worked out once per block (a
+    capture's header grouping and headline search ask for the same blocks)."""
+    item = judged[index]
+    terms = item.title_terms
+    if terms is None:
+        terms = item.title_terms = _weigh_title(judged, index, base_indent) or ()
+    return terms or None
+
+
+def _weigh_title(
+    judged: list[Judged], index: int, base_indent: int
+) -> tuple[float, float, bool] | None:
+    """`title_terms`, worked out."""
+    item = judged[index]
+    if not could_be_title(item):
+        return None
     text = item.text
     signals = item.signals
     words = signals.words
-    following = _next_substantive(judged, index, 5)
+    following = [judged[other] for other in substantive_below(judged, index)]
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
     if following and _is_photo_credit_line(following[0].text):
         # A caption with its credit on the next line -- unless a byline or date
         # follows the credit, for then it belongs to a picture under the headline.
         if not any(nxt.dateline for nxt in following[1:]):
-            return 0.0
+            return None
         if meta_at == 0:
             meta_at = next(n for n, nxt in enumerate(following) if n and nxt.dateline)
     score = 1.0
@@ -85,7 +122,7 @@ def score_title(
         or text.rstrip().endswith((":", ",", ";"))
     ):
         score -= 1.0
-    if item.block.bullet:
+    if item.bullet:
         score -= 0.8
     if item.template and words < 4:
         score -= 0.5
@@ -99,32 +136,29 @@ def score_title(
         and not is_meta_line(below)
     ):
         score += 0.4  # a headline over a longer standfirst
-    indent = item.block.indent
+    indent = item.indent
     if base_indent and indent < base_indent:
         score += 0.8  # lynx prints headings at the left margin
-    elif indent > base_indent + 6 and not item.block.bullet:
+    elif indent > base_indent + 6 and not item.bullet:
         score += 0.4  # centred headings
     if _inside_headline_list(judged, index):
         score -= 1.0  # one link among a list of other headlines
-    if item.repeats >= 2 or echoes > 0:
-        score += 0.5  # echoed: page title, share text, breadcrumb, comment heading
+    meta = 0.0
     if 0 <= meta_at <= 2:
-        score += 1.2  # headlines sit right above the byline and date
+        meta = 1.2  # headlines sit right above the byline and date
     elif meta_at > 2:
-        score += 0.6
+        meta = 0.6
     elif any(is_byline_or_date(prev) for prev in judged[max(0, index - 3) : index]):
-        score -= 0.8  # below the byline and date come captions, standfirsts, sidebars
-    if signals.script != _body_script(judged, index):
-        score -= 1.5
-    # Closer to the body is better; standfirsts and bylines may come between.
-    score -= 0.1 * max(0, distance - 1)
-    return score
+        meta = -0.8  # below the byline and date come captions, standfirsts, sidebars
+    return score, meta, signals.script != _body_script(judged, index)
 
 
 def could_be_title(item: Judged) -> bool:
     """False for the blocks `score_title` rules out whatever surrounds them."""
     text = item.text
-    words = item.signals.words
+    # (`item.words` is `item.signals.words` but for a lone word of no letters or digits,
+    # which is ruled out either way: no need to measure the text.)
+    words = item.words
     if words < 2 or len(text) > 250 or words > 35:
         return False
     # (`item.label` is `is_label(text)`, judged once per text.)
@@ -159,16 +193,20 @@ def _headline_like(item: Judged) -> bool:
     )
 
 
-def _next_substantive(judged: list[Judged], index: int, count: int) -> list[Judged]:
-    """The next `count` blocks below `index` that are not furniture."""
-    out: list[Judged] = []
-    for item in judged[index + 1 : index + 1 + 4 * count]:
-        if item.furniture or item.label:
-            continue
-        out.append(item)
-        if len(out) == count:
-            break
-    return out
+def substantive_below(judged: list[Judged], index: int) -> list[int]:
+    """Where the next five blocks below `index` that are not furniture sit (among the
+    next twenty), found once per block."""
+    item = judged[index]
+    found = item.below
+    if found is None:
+        found = item.below = []
+        for other in range(index + 1, min(index + 21, len(judged))):
+            if judged[other].furniture or judged[other].label:
+                continue
+            found.append(other)
+            if len(found) == 5:
+                break
+    return found
 
 
 def _is_photo_credit_line(text: str) -> bool:

@@ -44,7 +44,7 @@ def find_publication(judged: list[Judged], top: range, bottom: range) -> str | N
 
 def _is_name(item: Judged) -> bool:
     text = item.text.strip()
-    if not 3 <= len(text) <= 40 or item.block.bullet or item.prose:
+    if not 3 <= len(text) <= 40 or item.bullet or item.prose:
         return False
     if is_label(text) or is_meta_line(item) or text.endswith((".", "!", "?", ":")):
         return False

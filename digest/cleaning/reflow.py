@@ -4,9 +4,12 @@ heading or stray line, with the layout facts later stages judge them by."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from digest.cleaning.lines import Layout, Line
+
+if TYPE_CHECKING:
+    from digest.cleaning.signals import Signals
 
 _WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
 _WIDE_START_RE = re.compile(f"[{_WIDE}]")
@@ -15,20 +18,84 @@ _FIRST_WIDE = _WIDE[0]  # no character below it is wide
 _WRAP_SLACK = 1
 
 
-@dataclass(slots=True)
 class Block:
-    """A run of lines that reads as one unit of text."""
+    """A run of lines that reads as one unit of text. `boilerplate.judge_blocks` adds
+    what it reads as: one object per block, so later stages read every fact off it."""
 
-    text: str
-    first: int  # index of the first line in the dump
-    last: int  # index of the last line
-    indent: int
-    bullet: str = ""
-    gap_before: int = 0  # blank lines directly above
-    gap_after: int = 0
-    image_before: bool = False  # an image marker sits directly above
-    rule_before: bool = False  # a horizontal rule sits directly above
-    n_lines: int = 1
+    __slots__ = (
+        "text",
+        "first",  # index of the first line in the dump
+        "last",  # index of the last line
+        "indent",
+        "bullet",  # list marker that began the block, if any
+        "gap_before",  # blank lines directly above
+        "gap_after",
+        "image_before",  # an image marker sits directly above
+        "rule_before",  # a horizontal rule sits directly above
+        "n_lines",
+        # Set by `judge_blocks` (see `boilerplate.Verdict` for their meaning):
+        "verdict",
+        "key",
+        "words",
+        "prose",
+        "template",
+        "repeats",
+        "furniture",
+        "label",
+        "comments",
+        # Worked out on first use by `metadata` (once per block):
+        "below",
+        "title_terms",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        first: int,
+        last: int,
+        indent: int,
+        bullet: str = "",
+        gap_before: int = 0,
+        gap_after: int = 0,
+        image_before: bool = False,
+        rule_before: bool = False,
+    ) -> None:
+        self.text = text
+        self.first = first
+        self.last = last
+        self.indent = indent
+        self.bullet = bullet
+        self.gap_before = gap_before
+        self.gap_after = gap_after
+        self.image_before = image_before
+        self.rule_before = rule_before
+        self.n_lines = 1
+
+    # The costlier verdicts, worked out once per text by the shared `Verdict`.
+    @property
+    def signals(self) -> Signals:
+        """The measurements of the text (see `signals.measure`)."""
+        return self.verdict.signals
+
+    @property
+    def teaser(self) -> bool:
+        """A link card: a headline run into its summary."""
+        return self.verdict.teaser
+
+    @property
+    def caption(self) -> bool:
+        """A photo caption or credit."""
+        return self.verdict.caption
+
+    @property
+    def dateline(self) -> bool:
+        """A byline, date or reading-time line."""
+        return self.verdict.dateline
+
+    @property
+    def meta(self) -> bool:
+        """A byline, date line, credit or read-time badge: metadata, never body."""
+        return self.verdict.meta
 
 
 def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:

@@ -81,8 +81,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
         if item.prose and index not in separated:
             run = 0
             value = float(min(item.words, _PROSE_CAP))
-            block = item.block
-            if block.gap_before == 0 and block.gap_after == 0:
+            if item.gap_before == 0 and item.gap_after == 0:
                 # Paragraphs are set apart by blank lines; text packed tight between
                 # other lines is a teaser, a card or a comment.
                 value *= tight_factor
@@ -100,7 +99,7 @@ def score_blocks(judged: list[Judged]) -> list[float]:
             scores.append(_NUMBERED_VALUE)
             continue
         cost = _SHORT_COST + min(run * _RUN_STEP, _RUN_CAP)
-        if item.block.bullet:
+        if item.bullet:
             cost += 1.0
         cost += item.furniture * _FURNITURE_COST
         if item.label and _END_LABEL_RE.match(item.text):
@@ -117,8 +116,7 @@ def _paragraphs_spaced(judged: list[Judged]) -> bool:
     never do; packed text is then no sign of a teaser or a card."""
     spaced = 0
     for item in judged:
-        block = item.block
-        if item.prose and item.words >= _LONG_PARAGRAPH and (block.gap_before or block.gap_after):
+        if item.prose and item.words >= _LONG_PARAGRAPH and (item.gap_before or item.gap_after):
             spaced += 1
             if spaced >= _SPACED_MIN:
                 return True
@@ -132,7 +130,7 @@ def find_numbered_runs(judged: list[Judged]) -> set[int]:
     run: list[int] = []
     expected = 1
     for index, item in enumerate(judged):
-        bullet = item.block.bullet
+        bullet = item.bullet
         match = _NUMBER_RE.match(bullet) if bullet else None  # most blocks have none
         if match is None:
             if run and index - run[-1] > _NUMBERED_GAP:
@@ -203,7 +201,7 @@ def find_separated_prose(judged: list[Judged]) -> set[int]:
 def _opens_next_page(judged: list[Judged], index: int) -> bool:
     """A wide gap, or a headline set apart by blank lines with a byline or date under it."""
     item = judged[index]
-    gap = item.block.gap_before
+    gap = item.gap_before
     if gap >= 4:
         return True
     if gap < 2 or item.prose or not 3 <= item.words <= 25:
