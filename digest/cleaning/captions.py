@@ -3,48 +3,36 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-# A credit at the end of a caption, in the forms agencies and papers print.
-# A credit at the end of a caption, in the forms agencies and papers print. Each comes
-# with a cheap test of the caption's tail that must pass before the pattern is tried.
+# A credit at the end of a caption, in the forms agencies and papers print (see
+# `_credit_patterns` for the order they are tried in, each after a cheap test).
 _PAREN_CREDIT_RE = re.compile(
     # "... (Photo by ATTA KENARE / AFP)", "(AP Photo/Thibault Camus)", "(Credit: iStock)"
     r"\s*\((?:(?:photo|image|picture|foto|credit|courtesy|source)s?(?: by|:)?\s*)?"
     r"(?P<credit>[^()]{2,80}?)\)\s*$",
     re.IGNORECASE,
 )
-_CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (")", _PAREN_CREDIT_RE),
-    # "... | AFP"
-    ("|", re.compile(r"\s+[|]\s*(?P<credit>[^|]{2,60})$")),
-    # "Credit...Anna Moneymaker/The New York Times", "Photo: Reuters"
-    (
-        "",
-        re.compile(
-            r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
-            r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
-            re.IGNORECASE,
-        ),
-    ),
-    # "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
-    (
-        "/",
-        re.compile(
-            r"(?:(?<=[.!?”\"])\s*|\s+)(?P<credit>(?:©\s*)?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
-            r"\s?/\s?[A-Z][\w.&' -]{1,60})$"
-        ),
-    ),
-    # "... co-working space in New York.Reuters" (credit glued on by the renderer)
-    (
-        "",
-        re.compile(
-            r"(?<=[a-z][.!?])(?P<credit>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
-            r"(?:/[\w .&'-]{2,40})?)$"
-        ),
-    ),
-    # "© Reuters"
-    ("©", re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")),
+# "... | AFP"
+_BAR_CREDIT_RE = re.compile(r"\s+[|]\s*(?P<credit>[^|]{2,60})$")
+# "Credit...Anna Moneymaker/The New York Times", "Photo: Reuters"
+_LABELLED_CREDIT_RE = re.compile(
+    r"\b(?:credit|photo(?:graph)?|image|picture|foto|fotografia|фото|source)"
+    r"(?:\s*(?:\.{2,}|…|:)\s*|\s+by\s+)(?P<credit>[^.]{2,80})$",
+    re.IGNORECASE,
 )
+# "... February 6, 2026. REUTERS/Anastasia Barashkova", "... © REUTERS / POOL"
+_SLASH_CREDIT_RE = re.compile(
+    r"(?:(?<=[.!?”\"])\s*|\s+)(?P<credit>(?:©\s*)?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+    r"\s?/\s?[A-Z][\w.&' -]{1,60})$"
+)
+# "... co-working space in New York.Reuters" (credit glued on by the renderer)
+_GLUED_CREDIT_RE = re.compile(
+    r"(?<=[a-z][.!?])(?P<credit>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}"
+    r"(?:/[\w .&'-]{2,40})?)$"
+)
+# "© Reuters"
+_COPYRIGHT_CREDIT_RE = re.compile(r"(?:^|\s+)©\s*(?P<credit>.{2,60})$")
 _CREDIT_HINT_WORDS = ("credit", "photo", "image", "picture", "foto", "фото", "source")
 # The same words (plain substrings) in one pattern: one scan instead of seven.
 _CREDIT_HINT_RE = re.compile("|".join(_CREDIT_HINT_WORDS))
@@ -91,19 +79,7 @@ def split_credit(text: str) -> tuple[str, str | None]:
     # Credits end a caption: only its tail needs searching.
     offset = max(0, len(stripped) - _TAIL)
     tail = stripped[offset:]
-    for number, (needle, pattern) in enumerate(_CREDIT_PATTERNS):
-        if pattern is _PAREN_CREDIT_RE:
-            if not tail.endswith(needle):
-                continue  # the parenthesis closes the (stripped) caption: "...)$"
-        elif needle:
-            if needle not in tail:
-                continue
-        elif number == 2:
-            # (Its credit runs to the end without a full stop: most sentences are out.)
-            if tail.endswith(".") or _CREDIT_HINT_RE.search(tail.lower()) is None:
-                continue
-        elif not _glued_credit_hint(tail):
-            continue
+    for pattern in _credit_patterns(tail):
         match = pattern.search(tail)
         if match is None:
             continue
@@ -115,6 +91,35 @@ def split_credit(text: str) -> tuple[str, str | None]:
             continue
         return caption, credit
     return stripped, None
+
+
+def _credit_patterns(tail: str) -> Iterator[re.Pattern[str]]:
+    """The credit patterns worth trying on a caption's tail, in order: each only when a
+    cheap test shows the tail has what it needs (most captions and lines have none)."""
+    end = tail[-1:]
+    if end == ")":
+        yield _PAREN_CREDIT_RE  # the parenthesis closes the (stripped) caption: "...)$"
+    if "|" in tail:
+        yield _BAR_CREDIT_RE
+    # Its credit runs to the end without a full stop (most sentences are out), after a
+    # credit word and "...", "…", ":" or "by".
+    if (
+        end != "."
+        and (":" in tail or "…" in tail or ".." in tail or _has_by(tail))
+        and _CREDIT_HINT_RE.search(tail.lower()) is not None
+    ):
+        yield _LABELLED_CREDIT_RE
+    if "/" in tail:
+        yield _SLASH_CREDIT_RE
+    if ("." in tail or "!" in tail or "?" in tail) and _glued_credit_hint(tail):
+        yield _GLUED_CREDIT_RE
+    if "©" in tail:
+        yield _COPYRIGHT_CREDIT_RE
+
+
+def _has_by(text: str) -> bool:
+    """Whether "by" occurs in any case (no other letters fold to b or y)."""
+    return "by" in text or "By" in text or "BY" in text or "bY" in text
 
 
 def is_credit_line(text: str) -> bool:
