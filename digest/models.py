@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .terms import RawTerms
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Article:
     lang: str | None = None  # the article's language, when front matter names one
     summary_opens_body: bool = False  # the summary is the body's first words (not shown twice)
     fingerprint: str = ""  # hash of everything above: equal fingerprints show the same article
+    # the raw terms of title, summary, tags and names (terms.py), found when the file is parsed:
+    # derived from fields above, so left out of the fingerprint and of comparisons; None: not yet
+    terms: RawTerms | None = field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def url(self) -> str:
