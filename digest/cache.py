@@ -9,10 +9,12 @@ folder, and all of it by digest's version.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 from . import __version__
 from .writer import Manifest
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # 4: articles carry their raw terms (`Article.terms`)
 
 
 @dataclass
@@ -46,7 +48,7 @@ class BuildCache:
         if path is None or not path.exists():
             return None
         try:
-            with open(path, "rb") as handle:
+            with open(path, "rb") as handle, _collector_paused():
                 stamp, payload = pickle.load(handle)
         except Exception:  # an unreadable cache is only a slower build
             return None
@@ -95,6 +97,19 @@ class BuildCache:
             path = self._path(f"output-{_folder_key(out_dir)}.{suffix}")
             if path is not None:
                 path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while a cache file is read: loading makes hundreds of thousands
+    of objects and no garbage, and each collection they trigger would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _folder_key(out_dir: Path) -> str:

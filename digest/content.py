@@ -18,7 +18,7 @@ from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .revisions import CHECKSUM_KEY, text_checksum
 from .slugs import is_slug, make_slug
-from .terms import find_names
+from .terms import find_names, find_terms
 from .text import clean_line, count_words, first_paragraph, shorten
 from .topics import TopicClassifier, article_fields
 
@@ -264,7 +264,10 @@ def _make_article(
         image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
         names=find_names(summary, body), summary_opens_body=summary_opens_body,
     )
-    return Article(**fields, fingerprint=hash_text(repr(tuple(fields.values())))), notes
+    # the terms stories and earlier coverage compare, found here: in the parse workers, and kept
+    # in the build cache with the article, so a build re-curating the archive need not find them
+    terms = find_terms(title, summary, tags, fields["names"])
+    return Article(**fields, fingerprint=hash_text(repr(tuple(fields.values()))), terms=terms), notes
 
 
 def derive_id(rel_path: str) -> str:

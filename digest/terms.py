@@ -7,7 +7,9 @@ Erdogan"), found in the summary and the first few hundred characters of the body
 other words are left out: the summary is usually its first paragraph, and reading more costs
 time at build scale. Weights are multiplied by inverse document frequency; an article's
 strongest terms form a normalised vector, and the dot product of two vectors is the articles'
-cosine similarity.
+cosine similarity. An article's raw terms are found when its file is parsed (`find_terms`,
+in the parse workers) and kept with it, in the build cache too; only the weighing by inverse
+document frequency, which depends on the whole archive, is left to each build's curation.
 
 Candidates for a comparison come from the postings of an article's strongest terms only, and
 terms held by more than MAX_DF articles get no postings (they tell too little apart), so the

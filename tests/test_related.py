@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,8 @@ from pathlib import Path
 
 from digest.build import build_site
 from digest.config import load_config
+from digest.content import read_articles
+from digest.curation import curate
 from digest.related import RELATED_COUNT, find_related
 from digest.stories import STORY_CANDIDATES, find_stories
 from digest.terms import TermIndex, extract_terms, find_names
@@ -100,6 +104,22 @@ def test_names_are_runs_of_capitalised_words_not_sentence_openers() -> None:
     assert names == ["@erdogan", "@recep", "@recep tayyip", "@tayyip", "@tayyip erdogan", "@xinhua"]
     # a heading without a full stop, a paragraph's first word, list markers: no names either
     assert find_names("", "## What next\n\nOfficials said so.\n\n- Rescuers came from Tolvik") == ("Tolvik",)
+
+
+def test_terms_found_when_a_file_is_parsed_are_the_fields_terms_and_pickle_compactly() -> None:
+    articles = sorted(read_articles(load_config(FIXTURES / "site-stories")).articles, key=lambda a: a.sort_key)
+    for article in articles:
+        assert article.terms is not None
+        expected = extract_terms(article.title, article.summary, article.tags, article.names)
+        assert list(zip(*article.terms)) == list(expected.items())
+        copy = pickle.loads(pickle.dumps(article))  # as from a parse worker or the build cache
+        assert copy == article and copy.terms == article.terms
+        assert all(term is sys.intern(term) for term in copy.terms.terms)  # one string per term
+    # curation reads them: the same result as when it finds the terms itself
+    bare = [dataclasses.replace(article, terms=None) for article in articles]
+    found, again = curate(articles), curate(bare)
+    assert found.stories and found.related
+    assert (found.stories, found.related) == (again.stories, again.related)
 
 
 def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
