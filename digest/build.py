@@ -260,7 +260,7 @@ class Builder:
             return
         if runner is not None:
             runner.close()  # the loading pool was forked before the plan existed
-        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous))
+        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, writer.flat))
         explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
         pool = make_runner(self.options.executor, len(todo)) if explicit or len(todo) >= 200 else WorkRunner()
         try:

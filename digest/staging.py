@@ -31,6 +31,7 @@ class Plan:
     feed_ids: frozenset[str]  # articles whose body HTML the feeds need
     staging: Path
     previous: Manifest
+    flat: bool  # the staging folder's layout (`writer.staged_path`)
 
 
 @dataclass(frozen=True)
@@ -65,5 +66,5 @@ def render_planned(positions: Sequence[int]) -> list[Staged]:
             context["body_html"] = html
         data = renderer.render(job.template, **context)
         keep = html if job.article is not None and job.article.id in plan.feed_ids else None
-        results.append(Staged(stage_file(plan.staging, plan.previous, job.route.path, data), position, keep))
+        results.append(Staged(stage_file(plan.staging, plan.previous, job.route.path, data, plan.flat), position, keep))
     return results

@@ -7,7 +7,10 @@ A build either replaces the whole site or changes only the files whose bytes dif
 - Incremental (the output exists and matches the last build's manifest): only new and changed
   files are staged. Committing moves each old file to a backup folder and the new one into
   place, under a journal; if the process dies midway, the next build rolls the journal back
-  first, so the site returns exactly to what it was.
+  first, so the site returns exactly to what it was. Staging and backup folders are flat here
+  (files named by a hash of their path, or by their place in the journal): a day's increment
+  touches hundreds of one-page folders, and making and removing their twins in staging and
+  backup cost more than all the renames.
 
 Either way a failed build leaves the output untouched, and nothing outside the output folder
 and its hidden work folder (`.<name>.digest/` beside it) is ever written.
@@ -27,6 +30,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DigestError
 from .slugs import safe_join
@@ -35,6 +39,7 @@ MARKER = ".digest-site"
 MARKER_TEXT = b"Built by digest. This folder is replaced or updated by every build.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+FLAT_BACKUP = "flat"  # the journal's name for the backup layout of `apply_changes`
 
 # path -> (page key, hash of the bytes); what the output folder holds after a build
 Manifest = dict[str, tuple[str, str]]
@@ -59,17 +64,24 @@ class StagedFile:
     written: bool  # False: the output already holds these bytes
 
 
-def stage_file(staging: Path, previous: Manifest, rel_path: str, data: bytes) -> StagedFile:
+def staged_path(staging: Path, rel_path: str, flat: bool) -> Path:
+    """Where a file waits in the staging folder: at its place in the site (a full build, whose
+    staging folder becomes the site) or, flat, under a hash of its path (an incremental one)."""
+    target = safe_join(staging, rel_path)  # refuses escaping paths in either layout
+    return staging / hash_bytes(rel_path.encode()) if flat else target
+
+
+def stage_file(staging: Path, previous: Manifest, rel_path: str, data: bytes, flat: bool) -> StagedFile:
     """Write one output file into a build's staging folder unless the output holds these bytes.
 
     Worker processes of the build call this so files are written in parallel; the build's
     `SiteWriter` then records each result (`record_staged`) and alone commits the staging folder.
     """
+    target = staged_path(staging, rel_path, flat)
     digest = hash_bytes(data)
     old = previous.get(rel_path)
     if old is not None and old[1] == digest:
         return StagedFile(rel_path, digest, len(data), False)
-    target = safe_join(staging, rel_path)
     try:
         handle = open(target, "wb")
     except FileNotFoundError:
@@ -93,6 +105,7 @@ class SiteWriter:
         remove_tree(self.staging)
         self.staging.mkdir()
         self.incremental = previous is not None and (self.out_dir / MARKER).is_file()
+        self.flat = self.incremental  # the staging folder's layout (see `staged_path`)
         self.previous: Manifest = previous if self.incremental and previous is not None else {}
         self.manifest: Manifest = {}
         self.producers: dict[str, str] = {}
@@ -125,7 +138,7 @@ class SiteWriter:
     def write(self, rel_path: str, data: bytes, producer: str = "", key: str = "") -> None:
         """Stage one output file, unless the output already holds exactly these bytes."""
         self._claim(rel_path, producer)
-        target = safe_join(self.staging, rel_path)
+        target = staged_path(self.staging, rel_path, self.flat)
         digest = hash_bytes(data)
         self.manifest[rel_path] = (key, digest)
         old = self.previous.get(rel_path)
@@ -153,7 +166,7 @@ class SiteWriter:
         before it is swapped in (the search indexer): staged when new or changed, else the output's."""
         if rel_path not in self.manifest:
             raise DigestError(f"{rel_path} is not part of this build")
-        staged = safe_join(self.staging, rel_path)
+        staged = staged_path(self.staging, rel_path, self.flat)
         return staged if staged.is_file() else self.out_dir / rel_path
 
     def removed(self) -> list[str]:
@@ -180,7 +193,11 @@ class SiteWriter:
 
 
 def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
-    """Move staged files into the output under a journal that `recover` can roll back."""
+    """Move flat-staged files into the output under a journal that `recover` can roll back.
+
+    Old files are moved aside into a flat backup folder, named by their place in the journal
+    (`c<n>` for `changed[n]`, `r<n>` for `removed[n]`), so no folder is made for them.
+    """
     work = work_dir(out_dir)
     backup = work / "backup"
     remove_tree(backup)
@@ -188,34 +205,36 @@ def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: lis
     journal = work / "journal.json"
     temp = journal.with_suffix(".tmp")
     # which changed files are new: after a crash, only those may be deleted
-    new = [rel_path for rel_path in changed if not (out_dir / rel_path).exists()]
-    temp.write_text(json.dumps({"changed": changed, "new": new, "removed": removed}))
+    new = [rel_path for rel_path in changed if not os.path.exists(out_dir / rel_path)]
+    temp.write_text(json.dumps({"changed": changed, "new": new, "removed": removed, "backup": FLAT_BACKUP}))
     os.replace(temp, journal)  # from here on, a crash is rolled back by the next build
-    for rel_path in removed:
-        _back_up(out_dir, backup, rel_path)
+    for index, rel_path in enumerate(removed):
+        _back_up(out_dir / rel_path, backup / f"r{index}")
     fresh = set(new)
-    for rel_path in changed:
+    for index, rel_path in enumerate(changed):
         destination = out_dir / rel_path
-        if rel_path in fresh:  # nothing to back up, and its folder may be new too
+        if rel_path not in fresh:
+            _back_up(destination, backup / f"c{index}")
+        source = staged_path(staging, rel_path, flat=True)
+        try:
+            os.rename(source, destination)
+        except FileNotFoundError:  # a new file whose folder is new too
             destination.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            _back_up(out_dir, backup, rel_path)
-        os.rename(staging / rel_path, destination)
+            os.rename(source, destination)
     journal.unlink()  # committed
     remove_empty_dirs(out_dir, removed)
     remove_tree(backup)
 
 
-def _back_up(out_dir: Path, backup: Path, rel_path: str) -> None:
-    """Move an output file, if it exists, into the backup folder (kept until the commit is done)."""
-    source = out_dir / rel_path
-    target = backup / rel_path
-    try:
-        os.rename(source, target)
-    except FileNotFoundError:  # the backup folder is not made yet, or the file is gone
-        if source.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(source, target)
+def _back_up(source: Path, saved: Path) -> None:
+    """Move an output file, if it exists, aside into the backup folder (kept until the commit is done)."""
+    with contextlib.suppress(FileNotFoundError):  # gone already: nothing to put back
+        os.rename(source, saved)
+
+
+def _saved_path(backup: Path, plan: dict[str, Any], kind: str, index: int, rel_path: str) -> Path:
+    """Where `apply_changes` moved an old file aside (older journals kept it at its site path)."""
+    return backup / f"{kind}{index}" if plan.get("backup") == FLAT_BACKUP else backup / rel_path
 
 
 def recover(out_dir: Path) -> bool:
@@ -227,15 +246,15 @@ def recover(out_dir: Path) -> bool:
     plan = json.loads(journal.read_text())
     backup = work / "backup"
     new = set(plan["new"])
-    for rel_path in plan["changed"]:
-        current, saved = out_dir / rel_path, backup / rel_path
+    for index, rel_path in enumerate(plan["changed"]):
+        current, saved = out_dir / rel_path, _saved_path(backup, plan, "c", index, rel_path)
         if saved.exists():  # the old file was moved aside: put it back
             current.parent.mkdir(parents=True, exist_ok=True)
             os.replace(saved, current)
         elif rel_path in new and current.exists():  # new in the interrupted build
             current.unlink()
-    for rel_path in plan["removed"]:
-        saved = backup / rel_path
+    for index, rel_path in enumerate(plan["removed"]):
+        saved = _saved_path(backup, plan, "r", index, rel_path)
         if saved.exists():
             (out_dir / rel_path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(saved, out_dir / rel_path)

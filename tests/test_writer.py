@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from digest.errors import DigestError
-from digest.writer import MARKER, SiteWriter
+from digest.writer import MARKER, MARKER_TEXT, SiteWriter, recover, work_dir
 
 
 def test_commit_swaps_the_whole_site(tmp_path: Path) -> None:
@@ -54,3 +57,55 @@ def test_a_folder_digest_did_not_make_is_never_replaced(tmp_path: Path) -> None:
     with pytest.raises(DigestError, match="is not empty and was not made by digest"):
         SiteWriter(precious)
     assert (precious / "thesis.txt").exists()
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_an_incremental_commit_stages_and_backs_up_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    first = SiteWriter(out)
+    first.write("index.html", b"one")
+    first.write("a/b/index.html", b"ab")
+    first.write("gone/index.html", b"gone")
+    first.commit()
+    second = SiteWriter(out, first.manifest)
+    assert second.incremental
+    second.write("index.html", b"two")
+    second.write("a/b/index.html", b"ab")  # same bytes: not staged
+    second.write("new/deep/index.html", b"new")
+    assert all(path.is_file() for path in second.staging.iterdir())  # no folders made in staging
+    assert (second.produced_file("new/deep/index.html")).read_bytes() == b"new"
+    backed_up: list[str] = []
+    real_rename = os.rename
+
+    def watching_rename(src: Any, dst: Any) -> None:
+        if Path(dst).parent.name == "backup":
+            backed_up.append(Path(dst).name)
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", watching_rename)
+    second.commit()
+    assert sorted(backed_up) == ["c0", "r0"]  # named by their place in the journal (the new file has none)
+    assert site_files(out) == {MARKER: MARKER_TEXT, "index.html": b"two", "a/b/index.html": b"ab",
+                               "new/deep/index.html": b"new"}
+    assert not (out / "gone").exists()
+
+
+def test_a_journal_of_the_nested_backup_layout_is_still_rolled_back(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    writer = SiteWriter(out)
+    writer.write("a/index.html", b"old")
+    writer.commit()
+    # what an older digest left when killed: old file in backup/<path>, new one in place
+    work = work_dir(out)
+    (work / "backup/a").mkdir(parents=True)
+    os.rename(out / "a/index.html", work / "backup/a/index.html")
+    (out / "a/index.html").write_bytes(b"new")
+    (out / "b").mkdir()
+    (out / "b/index.html").write_bytes(b"added")
+    (work / "journal.json").write_text(json.dumps(
+        {"changed": ["a/index.html", "b/index.html"], "new": ["b/index.html"], "removed": []}))
+    assert recover(out)
+    assert site_files(out) == {MARKER: MARKER_TEXT, "a/index.html": b"old"}
