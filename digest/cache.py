@@ -4,6 +4,10 @@ Everything in it can be thrown away (`digest build --no-cache`, or deleting the 
 saves work. Entries are keyed so that a stale entry can never be used: articles by file
 (modification time and size) plus the settings that shape them, the output manifest by output
 folder, and all of it by digest's version.
+
+Articles are kept in `ARTICLE_SHARDS` files, a content folder's files all in the same one, and a
+build rewrites only the files whose entries changed: a day's new articles (one folder) rewrite
+one file, not all 10,000 entries.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Any
 from . import __version__
 from .writer import Manifest
 
-CACHE_FORMAT = 4  # 4: articles carry their raw terms (`Article.terms`)
+CACHE_FORMAT = 5  # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards
+ARTICLE_SHARDS = 64
+ARTICLES = "articles"  # the folder of the article shards
 
 
 @dataclass
@@ -39,6 +45,9 @@ class BuildCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        # what the article shards hold on disk, as last loaded or saved: unchanged ones are kept
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._shards_key: str | None = None
 
     def _path(self, name: str) -> Path | None:
         return self.folder / name if self.folder else None
@@ -59,7 +68,7 @@ class BuildCache:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump(((CACHE_FORMAT, __version__), payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -71,13 +80,36 @@ class BuildCache:
 
     def load_articles(self, settings_key: str) -> dict[str, Any]:
         """path -> (mtime_ns, size, Article | None, warnings) for the same settings."""
-        payload = self._load("articles.pickle")
-        if not payload or payload[0] != settings_key:
+        self._shards, self._shards_key = {}, settings_key
+        folder = self._path(ARTICLES)
+        if folder is None or not folder.is_dir():
             return {}
-        return dict(payload[1])
+        entries: dict[str, Any] = {}
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".pickle") or name.startswith("."):  # temporary files start with a dot
+                continue
+            payload = self._load(f"{ARTICLES}/{name}")
+            if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key \
+                    and isinstance(payload[1], dict):
+                self._shards[name] = payload[1]
+                entries.update(payload[1])
+        return entries
 
     def save_articles(self, settings_key: str, entries: dict[str, Any]) -> None:
-        self._save("articles.pickle", (settings_key, entries))
+        """Rewrite the shards whose entries differ from what they hold; remove emptied ones."""
+        if self.folder is None:
+            return
+        shards = _group_by_shard(entries)
+        same_settings = settings_key == self._shards_key
+        for name, shard in shards.items():
+            if not (same_settings and _same_entries(self._shards.get(name), shard)):
+                self._save(f"{ARTICLES}/{name}", (settings_key, shard))
+        folder = self.folder / ARTICLES
+        for name in os.listdir(folder) if folder.is_dir() else ():
+            if name.endswith(".pickle") and name not in shards:
+                (folder / name).unlink(missing_ok=True)
+        (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
+        self._shards, self._shards_key = shards, settings_key
 
     def load_output(self, out_dir: Path) -> OutputState | None:
         payload = self._load(f"output-{_folder_key(out_dir)}.pickle")
@@ -110,6 +142,26 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _group_by_shard(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Entries by the shard file they belong in: the one their content folder hashes to."""
+    shards: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}  # content folder -> shard file
+    for path, entry in entries.items():
+        folder = os.path.dirname(path)
+        name = names.get(folder)
+        if name is None:
+            digest = hashlib.blake2b(folder.encode(), digest_size=4).digest()
+            name = names[folder] = f"{int.from_bytes(digest, 'big') % ARTICLE_SHARDS:02d}.pickle"
+        shards.setdefault(name, {})[path] = entry
+    return shards
+
+
+def _same_entries(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Whether a shard is unchanged: the same files, each with the very entry loaded or saved
+    (a build keeps the cached entry object of every file it did not parse again)."""
+    return old is not None and len(old) == len(new) and all(old.get(path) is entry for path, entry in new.items())
 
 
 def _folder_key(out_dir: Path) -> str:

@@ -22,7 +22,43 @@ def test_cached_articles_keep_their_terms_and_older_formats_are_ignored(tmp_path
     assert loaded == article and loaded.terms == article.terms
     assert gc.isenabled()  # paused while reading only
     assert cache.load_articles("other settings") == {}
-    # written before articles carried their terms: read as empty, so every file is parsed again
-    with open(tmp_path / "articles.pickle", "wb") as handle:
-        pickle.dump(((CACHE_FORMAT - 1, __version__), ("key", {"a.md": (1, 2, article, [])})), handle)
-    assert cache.load_articles("key") == {}
+    # written by another format: read as empty, so every file is parsed again
+    for shard in (tmp_path / "articles").iterdir():
+        with open(shard, "wb") as handle:
+            pickle.dump(((CACHE_FORMAT - 1, __version__), ("key", {"a.md": (1, 2, article, [])})), handle)
+    assert BuildCache(tmp_path).load_articles("key") == {}
+
+
+def shard_times(folder: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_mtime_ns for path in (folder / "articles").iterdir()}
+
+
+def test_only_the_shards_whose_entries_changed_are_written_again(tmp_path: Path) -> None:
+    entries = {f"content/2026/01/{day:02d}/{n}.md": (day, n, None, []) for day in range(1, 31) for n in range(5)}
+    BuildCache(tmp_path).save_articles("key", entries)
+    assert len(shard_times(tmp_path)) > 10 and not (tmp_path / "articles.pickle").exists()
+    cache = BuildCache(tmp_path)
+    loaded = cache.load_articles("key")
+    assert loaded == entries
+    before = shard_times(tmp_path)
+    # a day's new files and a deleted day, the rest kept as loaded (the same entry objects)
+    changed = {path: entry for path, entry in loaded.items() if "/01/30/" not in path}
+    changed.update({f"content/2026/02/01/{n}.md": (32, n, None, []) for n in range(5)})
+    cache.save_articles("key", changed)
+    after = shard_times(tmp_path)
+    rewritten = {name for name in after if before.get(name) != after[name]}
+    touched = {name for name in before if name not in after} | rewritten
+    assert 1 <= len(touched) <= 2  # the new folder's shard and the deleted folder's (maybe one)
+    assert BuildCache(tmp_path).load_articles("key") == changed
+    # other settings: every shard is written again
+    cache.save_articles("other", changed)
+    assert BuildCache(tmp_path).load_articles("key") == {}
+
+
+def test_a_corrupt_shard_loses_only_its_entries(tmp_path: Path) -> None:
+    entries = {f"content/{folder}/a.md": (1, 2, None, []) for folder in range(40)}
+    BuildCache(tmp_path).save_articles("key", entries)
+    broken = sorted((tmp_path / "articles").iterdir())[0]
+    broken.write_bytes(b"not a pickle")
+    loaded = BuildCache(tmp_path).load_articles("key")
+    assert 0 < len(loaded) < len(entries) and all(loaded[path] == entries[path] for path in loaded)
