@@ -117,7 +117,7 @@ class Builder:
             # a build killed while committing left a journal: put the old site back first, even
             # if this build fails before it writes anything
             recover(config.output_dir.resolve())
-            bundle = load_bundle(config)
+            bundle = load_bundle(config, self.cache.folder)
             stats = scan_content(config.content_dir)
             fingerprint = _fingerprint(config, bundle, stats)
             known = self.state.fingerprint if self.state else self.cache.load_fingerprint(config.output_dir)
@@ -252,7 +252,8 @@ class Builder:
         """
         if isinstance(runner, DaskRunner):
             by_path = {job.route.path: job for job in todo}
-            render = functools.partial(render_chunk, bundle)
+            # the cache folder is this machine's: the cluster's workers compile for themselves
+            render = functools.partial(render_chunk, replace(bundle, bytecode_dir=None))
             for result in run_chunks(runner, render, _tasks(todo, in_feeds), len(todo)):
                 job = by_path[result.path]
                 writer.write(result.path, result.data, job.producer, job.key)

@@ -6,6 +6,7 @@ on another machine renders exactly what this machine would.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import traceback
@@ -23,6 +24,14 @@ from .errors import DigestError, SourceError
 from .markdown import render_markdown
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".j2", ".json", ".svg")
+# how templates compile: autoescaping, and strict (a typo in a template fails the build)
+ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
 
 
 def default_templates_dir() -> Path:
@@ -50,10 +59,15 @@ class TemplateBundle:
     sources: dict[str, tuple[str, str]]  # name -> (source, file it came from)
     globals: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
+    bytecode_dir: Path | None = None  # where compiled templates are kept between builds (None: nowhere)
 
 
-def load_bundle(config: Config) -> TemplateBundle:
-    """Read the templates of the site and the defaults (not `assets/`)."""
+def load_bundle(config: Config, cache_dir: Path | None = None) -> TemplateBundle:
+    """Read the templates of the site and the defaults (not `assets/`).
+
+    With a `cache_dir`, compiled templates are kept in it, so a build compiles only the
+    templates whose source changed.
+    """
     sources: dict[str, tuple[str, str]] = {}
     for folder in template_dirs(config):
         for path in sorted(folder.rglob("*")):
@@ -63,7 +77,39 @@ def load_bundle(config: Config) -> TemplateBundle:
     hasher = hashlib.blake2b(digest_size=12)
     for name in sorted(sources):
         hasher.update(name.encode() + b"\0" + sources[name][0].encode() + b"\0")
-    return TemplateBundle(sources, {}, hasher.hexdigest())
+    return TemplateBundle(sources, {}, hasher.hexdigest(), bytecode_folder(cache_dir) if cache_dir else None)
+
+
+def bytecode_folder(cache_dir: Path) -> Path:
+    """The folder of compiled templates in a cache folder: one per Jinja version and compile
+    options (Jinja's own check covers each template's source and the Python version)."""
+    options = repr((jinja2.__version__, sorted((key, repr(value)) for key, value in ENVIRONMENT_OPTIONS.items())))
+    return cache_dir / f"templates-{hashlib.blake2b(options.encode(), digest_size=6).hexdigest()}"
+
+
+class TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in a folder; a damaged or unwritable file only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def make_bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """The bundle's bytecode cache, or None when it has none or its folder cannot be made."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return TolerantBytecodeCache(str(folder))
 
 
 try:  # markupsafe's C escaper, which `markupsafe.escape` wraps
@@ -123,7 +169,7 @@ class PlainGlobalsEnvironment(jinja2.Environment):
 
 
 def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
-    """Autoescaping, strict environment: a typo in a template fails the build."""
+    """The environment of `ENVIRONMENT_OPTIONS`, loading the bundle's templates."""
 
     def load(name: str) -> tuple[str, str, Any] | None:
         found = bundle.sources.get(name)
@@ -131,12 +177,9 @@ def make_environment(bundle: TemplateBundle) -> jinja2.Environment:
 
     env = PlainGlobalsEnvironment(
         loader=jinja2.FunctionLoader(load),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=make_bytecode_cache(bundle.bytecode_dir),
+        **ENVIRONMENT_OPTIONS,
     )
     env.template_class = FastEscapeTemplate
     env.context_class = PageContext

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import jinja2
 import markupsafe
 import pytest
 from markupsafe import Markup
 
-from digest.render import PageRenderer, TemplateBundle, escape_text
+from digest.render import PageRenderer, TemplateBundle, bytecode_folder, escape_text
 
 
 @pytest.mark.parametrize("value", ["plain", "<b>&'\"</b>", "", Markup("<i>safe</i>"), 42, -7, True, None, 1.5])
@@ -58,3 +61,38 @@ def test_cached_macros_are_called_directly_and_other_callables_as_jinja_does() -
     renderer = PageRenderer(TemplateBundle(sources, {"page_name": page_name}))
     assert renderer.render("page.html", items=["a", "<b>", "a"], title="N") == b"[a+][&lt;b&gt;+][a+][a]N"
     assert renderer.env.globals["card"].render.cache_info().hits == 1
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_compiles_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = bytecode_folder(tmp_path)
+    sources = {"t.html": ("{{ a }}!", "/site/t.html")}
+    assert PageRenderer(TemplateBundle(sources, bytecode_dir=folder)).render("t.html", a="<x>") == b"&lt;x&gt;!"
+    assert len(list(folder.iterdir())) == 1
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting_compile(self: jinja2.Environment, source: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source)
+        return real_compile(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    again = PageRenderer(TemplateBundle(sources, bytecode_dir=folder))
+    assert again.template("t.html").root_render_func.__globals__["escape"] is escape_text
+    assert again.render("t.html", a="<x>") == b"&lt;x&gt;!" and compiled == []  # read, not compiled
+    edited = {"t.html": ("{{ a }}?", "/site/t.html")}  # same name and file, new source
+    assert PageRenderer(TemplateBundle(edited, bytecode_dir=folder)).render("t.html", a="<x>") == b"&lt;x&gt;?"
+    assert compiled == ["{{ a }}?"]
+
+
+def test_a_damaged_or_unwritable_bytecode_cache_only_means_compiling(tmp_path: Path) -> None:
+    folder = bytecode_folder(tmp_path)
+    sources = {"t.html": ("{{ a }}!", "/site/t.html")}
+    PageRenderer(TemplateBundle(sources, bytecode_dir=folder)).render("t.html", a="x")
+    for path in folder.iterdir():
+        path.write_bytes(path.read_bytes()[:40])  # cut short
+    assert PageRenderer(TemplateBundle(sources, bytecode_dir=folder)).render("t.html", a="x") == b"x!"
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would go")
+    assert PageRenderer(TemplateBundle(sources, bytecode_dir=blocked / "sub")).render("t.html", a="x") == b"x!"
