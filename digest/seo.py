@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -95,6 +94,12 @@ def newest(dates: Iterable[dt.datetime]) -> dt.datetime | None:
     return max(dates, default=None)
 
 
+def xml_escape(text: str) -> str:
+    """`xml.sax.saxutils.escape` (&, <, >), without the ~20 ms that module's imports add to
+    every build (it pulls in urllib.request, http.client, ssl and email)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def _lastmod(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -105,7 +110,7 @@ def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for entry in entries:
         lastmod = f"<lastmod>{_lastmod(entry.lastmod)}</lastmod>" if entry.lastmod else ""
-        lines.append(f"<url><loc>{escape(entry.url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{xml_escape(entry.url)}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
@@ -125,7 +130,7 @@ def render_sitemaps(
         files.append((route, render_sitemap(part)))
         modified = newest(e.lastmod for e in part if e.lastmod)
         lastmod = f"<lastmod>{_lastmod(modified)}</lastmod>" if modified else ""
-        index.append(f"<sitemap><loc>{escape(absolute(route.url))}</loc>{lastmod}</sitemap>")
+        index.append(f"<sitemap><loc>{xml_escape(absolute(route.url))}</loc>{lastmod}</sitemap>")
     index.append("</sitemapindex>\n")
     return [(urls.sitemap(), "\n".join(index).encode("utf-8")), *files]
 

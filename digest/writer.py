@@ -19,8 +19,6 @@ and its hidden work folder (`.<name>.digest/` beside it) is ever written.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import hashlib
@@ -288,6 +286,9 @@ def check_output_dir(out_dir: Path) -> None:
 
 def exchange_dirs(first: Path, second: Path) -> None:
     """Swap two folders in one step where the kernel can; else in two quick renames."""
+    import ctypes  # only full builds swap folders: ctypes (and its subprocess import) waits until then
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if libc_name:
         libc = ctypes.CDLL(libc_name, use_errno=True)

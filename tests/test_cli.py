@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +117,14 @@ def test_no_progress_bar_in_pipes_or_ci(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     monkeypatch.setenv("CI", "1")
     assert not digest.cli.show_progress()
+
+
+def test_a_build_does_not_import_what_only_other_work_needs() -> None:
+    """Every build pays for its imports: feedgen and lxml wait for a feed to render, ctypes for a
+    full build's folder swap, and nothing pulls in urllib.request (xml.sax.saxutils did)."""
+    code = ("import sys, digest.cli, digest.build; "
+            "print(sorted(m for m in ('feedgen', 'lxml', 'ctypes', 'urllib.request', 'xml.sax.saxutils', "
+            "'trafilatura', 'dask', 'playwright') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.stdout.strip() == "[]"

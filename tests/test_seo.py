@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from digest import urls
 from digest.build import build_site
-from digest.seo import SitemapEntry, json_ld, render_sitemaps
+from digest.seo import SitemapEntry, json_ld, render_sitemaps, xml_escape
 from digest.views import shorten
 
 from .conftest import FIXTURES, config_for
@@ -168,3 +168,10 @@ def test_404_page_works_from_any_address(built: Path) -> None:
 def test_shorten_cuts_descriptions_at_a_word(text: str, limit: int, expected: str) -> None:
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
+
+
+@pytest.mark.parametrize("text", ["plain", "a&b<c>d", "&amp;<<>>&", "https://x.example/?a=1&b=<2>\"'"])
+def test_xml_escape_writes_what_saxutils_escape_writes(text: str) -> None:
+    from xml.sax.saxutils import escape
+
+    assert xml_escape(text) == escape(text)

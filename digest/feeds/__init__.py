@@ -16,7 +16,6 @@ from ..models import Article
 from .entries import FeedMaker, FeedSpec, absolutise, feed_entries, plan_feed_specs, xml_safe
 from .jsonfeed import render_json_feed
 from .opml import render_opml
-from .syndication import render_rss_atom
 
 __all__ = ["FeedJob", "absolutise", "feed_entries", "plan_feed_jobs", "render_feeds", "xml_safe"]
 
@@ -41,6 +40,8 @@ def plan_feed_jobs(site: Site, body_html: Callable[[Article], str]) -> list[Feed
     specs = plan_feed_specs(site)
 
     def render_one(spec: FeedSpec) -> Files:
+        from .syndication import render_rss_atom  # feedgen and lxml load only when a feed is rendered
+
         feed = maker.make(spec)
         rss, atom = render_rss_atom(feed)
         return [(feed.route("rss"), rss), (feed.route("atom"), atom), (feed.route("json"), render_json_feed(feed))]
