@@ -14,6 +14,7 @@ it or changes how it is listed): only its page and the feeds showing it are rend
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from .config import Config
 from .content import parse_files, read_body, scan_content, settings_key
 from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
-from .executor import DaskRunner, WorkRunner, make_runner, run_chunks
+from .executor import DaskRunner, WorkRunner, heap_frozen, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
@@ -133,11 +134,13 @@ class Builder:
             try:
                 articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
-                site = collate_site(config, articles)
-                report.warnings.extend(site.curation.warnings)
-                report.articles = len(site.articles)
-                clock.lap("collate")
-                new_state = self.render_site(site, bundle, state, report, runner, clock)
+                with heap_frozen():  # the articles live until the build ends: no collection need walk them
+                    site = collate_site(config, articles)
+                    report.warnings.extend(site.curation.warnings)
+                    report.articles = len(site.articles)
+                    clock.lap("collate")
+                    gc.freeze()  # nor the collated site, while pages and feeds are made
+                    new_state = self.render_site(site, bundle, state, report, runner, clock)
             except BaseException:
                 self.state = None  # the output is as before; the memory of it may not be
                 raise

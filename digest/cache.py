@@ -85,14 +85,15 @@ class BuildCache:
         if folder is None or not folder.is_dir():
             return {}
         entries: dict[str, Any] = {}
-        for name in sorted(os.listdir(folder)):
-            if not name.endswith(".pickle") or name.startswith("."):  # temporary files start with a dot
-                continue
-            payload = self._load(f"{ARTICLES}/{name}")
-            if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key \
-                    and isinstance(payload[1], dict):
-                self._shards[name] = payload[1]
-                entries.update(payload[1])
+        with _collector_paused():  # across the shards too, not only while each is read
+            for name in sorted(os.listdir(folder)):
+                if not name.endswith(".pickle") or name.startswith("."):  # temporary files start with a dot
+                    continue
+                payload = self._load(f"{ARTICLES}/{name}")
+                if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key \
+                        and isinstance(payload[1], dict):
+                    self._shards[name] = payload[1]
+                    entries.update(payload[1])
         return entries
 
     def save_articles(self, settings_key: str, entries: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@ and only files whose bytes changed were rewritten."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -13,7 +14,7 @@ import pytest
 
 from digest.build import BuildOptions, build_site
 from digest.config import load_config
-from digest.executor import LocalRunner, run_chunks
+from digest.executor import LocalRunner, heap_frozen, run_chunks
 from digest.writer import SiteWriter, recover
 
 from .conftest import FIXTURES, tree_bytes
@@ -170,3 +171,16 @@ def test_interrupted_commit_is_rolled_back(tmp_path: Path, monkeypatch: pytest.M
     SiteWriter(site).abort()
     build(root)
     assert tree_bytes(site) == clean_build(root)
+
+
+def test_frozen_heap_blocks_nest_and_only_the_outermost_unfreezes() -> None:
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        kept = [object()]
+        outer = gc.get_freeze_count()
+        assert outer > 0
+        with heap_frozen():  # as a worker pool does when it forks during a build
+            pass
+        assert gc.get_freeze_count() >= outer  # still hidden from the collector
+        gc.freeze()
+    assert gc.get_freeze_count() == 0 and kept
