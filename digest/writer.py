@@ -5,9 +5,9 @@ A build either replaces the whole site or changes only the files whose bytes dif
 - Full: every file goes to a staging folder beside the output; when the build has succeeded it
   is swapped in with one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`).
 - Incremental (the output exists and matches the last build's manifest): only new and changed
-  files are staged. Committing moves each old file to a backup folder and the new one into
-  place, under a journal; if the process dies midway, the next build rolls the journal back
-  first, so the site returns exactly to what it was. Staging and backup folders are flat here
+  files are staged. Committing keeps each old file in a backup folder (as a second hard link,
+  so readers never miss it) and moves the new one over it, under a journal; if the process dies
+  midway, the next build rolls the journal back first, so the site returns exactly to what it was. Staging and backup folders are flat here
   (files named by a hash of their path, or by their place in the journal): a day's increment
   touches hundreds of one-page folders, and making and removing their twins in staging and
   backup cost more than all the renames.
@@ -193,8 +193,8 @@ class SiteWriter:
 def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
     """Move flat-staged files into the output under a journal that `recover` can roll back.
 
-    Old files are moved aside into a flat backup folder, named by their place in the journal
-    (`c<n>` for `changed[n]`, `r<n>` for `removed[n]`), so no folder is made for them.
+    Old files are kept in a flat backup folder, named by their place in the journal (`c<n>` for
+    `changed[n]`, `r<n>` for `removed[n]`), so no folder is made for them.
     """
     work = work_dir(out_dir)
     backup = work / "backup"
@@ -207,15 +207,15 @@ def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: lis
     temp.write_text(json.dumps({"changed": changed, "new": new, "removed": removed, "backup": FLAT_BACKUP}))
     os.replace(temp, journal)  # from here on, a crash is rolled back by the next build
     for index, rel_path in enumerate(removed):
-        _back_up(out_dir / rel_path, backup / f"r{index}")
+        with contextlib.suppress(FileNotFoundError):  # gone already: nothing to put back
+            os.rename(out_dir / rel_path, backup / f"r{index}")
     fresh = set(new)
     for index, rel_path in enumerate(changed):
-        destination = out_dir / rel_path
+        source, destination = staged_path(staging, rel_path, flat=True), out_dir / rel_path
         if rel_path not in fresh:
             _back_up(destination, backup / f"c{index}")
-        source = staged_path(staging, rel_path, flat=True)
         try:
-            os.rename(source, destination)
+            os.rename(source, destination)  # replaces the old file in one step
         except FileNotFoundError:  # a new file whose folder is new too
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.rename(source, destination)
@@ -224,14 +224,23 @@ def apply_changes(out_dir: Path, staging: Path, changed: list[str], removed: lis
     remove_tree(backup)
 
 
-def _back_up(source: Path, saved: Path) -> None:
-    """Move an output file, if it exists, aside into the backup folder (kept until the commit is done)."""
-    with contextlib.suppress(FileNotFoundError):  # gone already: nothing to put back
-        os.rename(source, saved)
+def _back_up(current: Path, saved: Path) -> None:
+    """Keep an output file, if it exists, in the backup folder until the commit is done.
+
+    As a second link, so the output never lacks the file: a reader (the preview server) gets
+    the old bytes or the new, never a 404. Where the file system has no hard links, it is moved.
+    """
+    try:
+        os.link(current, saved, follow_symlinks=False)
+    except FileNotFoundError:  # gone already: nothing to put back
+        pass
+    except OSError:
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(current, saved)
 
 
 def _saved_path(backup: Path, plan: dict[str, Any], kind: str, index: int, rel_path: str) -> Path:
-    """Where `apply_changes` moved an old file aside (older journals kept it at its site path)."""
+    """Where `apply_changes` kept an old file (older journals kept it at its site path)."""
     return backup / f"{kind}{index}" if plan.get("backup") == FLAT_BACKUP else backup / rel_path
 
 
@@ -246,7 +255,7 @@ def recover(out_dir: Path) -> bool:
     new = set(plan["new"])
     for index, rel_path in enumerate(plan["changed"]):
         current, saved = out_dir / rel_path, _saved_path(backup, plan, "c", index, rel_path)
-        if saved.exists():  # the old file was moved aside: put it back
+        if saved.exists():  # the old file was kept aside: put it back
             current.parent.mkdir(parents=True, exist_ok=True)
             os.replace(saved, current)
         elif rel_path in new and current.exists():  # new in the interrupted build

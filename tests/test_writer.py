@@ -78,16 +78,25 @@ def test_an_incremental_commit_stages_and_backs_up_flat(tmp_path: Path, monkeypa
     assert all(path.is_file() for path in second.staging.iterdir())  # no folders made in staging
     assert (second.produced_file("new/deep/index.html")).read_bytes() == b"new"
     backed_up: list[str] = []
-    real_rename = os.rename
+    missing: list[str] = []
+    real_rename, real_link = os.rename, os.link
 
     def watching_rename(src: Any, dst: Any) -> None:
         if Path(dst).parent.name == "backup":
             backed_up.append(Path(dst).name)
+        elif Path(dst) == out.resolve() / "index.html" and not Path(dst).exists():
+            missing.append(str(dst))  # a reader would have got a 404 here
         real_rename(src, dst)
 
+    def watching_link(src: Any, dst: Any, **kwargs: Any) -> None:
+        backed_up.append(Path(dst).name)
+        real_link(src, dst, **kwargs)
+
     monkeypatch.setattr(os, "rename", watching_rename)
+    monkeypatch.setattr(os, "link", watching_link)
     second.commit()
     assert sorted(backed_up) == ["c0", "r0"]  # named by their place in the journal (the new file has none)
+    assert missing == []  # a changed file is replaced in one step, never absent
     assert site_files(out) == {MARKER: MARKER_TEXT, "index.html": b"two", "a/b/index.html": b"ab",
                                "new/deep/index.html": b"new"}
     assert not (out / "gone").exists()
