@@ -73,6 +73,10 @@ def main() -> int:
     parser.add_argument("--flag", dest="flags", action="append", default=[],
                         help="extra `digest build` flag, e.g. --flag=--no-search (the same work as Hugo's)")
     args = parser.parse_args()
+    # compiled once, as an installed package is (see peers.sh: PYTHONDONTWRITEBYTECODE)
+    python = Path(DIGEST).parent / "python"
+    if python.exists():
+        subprocess.run([str(python), "-m", "compileall", "-q", str(ROOT / "digest")], check=False)
     scratch = Path(tempfile.mkdtemp(prefix="digest-incr-"))
     site = scratch / "site-root"
     make_corpus(args.n, "digest", site)
