@@ -163,7 +163,7 @@ def is_credit_label(text: str) -> bool:
 
 def starts_like_caption(text: str) -> bool:
     """Caption openers such as "FILE PHOTO:"."""
-    return bool(_FILE_PHOTO_RE.match(text))
+    return ":" in text and bool(_FILE_PHOTO_RE.match(text))  # (each opener ends in one)
 
 
 def _plainly_credit(credit: str, whole: str) -> bool:

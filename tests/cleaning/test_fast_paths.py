@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _shape
+from digest.cleaning.boilerplate import _GLUE_RE, _shape
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
+from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.signals import _is_western, measure
 
 _DIGIT_RE = re.compile(r"\d+")
@@ -48,6 +49,30 @@ def test_plain_word_lines_get_the_template_the_patterns_give() -> None:
         digits = _DIGIT_RE.sub("0", text)
         expected = " ".join(_WORD_SHAPE_RE.findall(_CAPITALISED_RE.sub("A", digits)))
         assert _shape(text) == expected, repr(text)
+
+
+def test_glue_points_are_where_the_look_behinds_put_them() -> None:
+    plain = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
+    for text in _random_texts("abAB)’?. é", 3000, 60, seed=4):
+        found = [match.start() for match in _GLUE_RE.finditer(text, 0, 40)]
+        assert found == [match.start() for match in plain.finditer(text, 0, 40)], repr(text)
+
+
+def test_headline_vetoes_are_what_the_patterns_say() -> None:
+    lines = [
+        "Visit www.Example.COM today", "See HTTP://x", "Read it at news.org", "page.HTML",
+        "Follow Us on X", "SUBSCRIBE now", "Click Here to win", "Get The App", "Trust me",
+        "News » Science » Space", "a > b", "Plain headline here", "Followers gather",
+        "ſubscribe now", "Kelvin K.com", "Tags: a, b, c", "Emails this", "",
+    ]
+    for text in lines:
+        expected = bool(
+            _URL_RE.search(text)
+            or _PROMO_RE.search(text)
+            or is_comma_list(text)
+            or _CRUMB_RE.search(text)
+        )
+        assert _is_vetoed(text) == expected, repr(text)
 
 
 def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
