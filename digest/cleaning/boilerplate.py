@@ -527,9 +527,11 @@ def fold_text(text: str) -> str:
     # Every whitespace character but the plain space is unprintable: a printable text
     # without doubled or outer spaces is single-spaced already, and splitting it into
     # words only to join them again is the costly part for a long paragraph.
+    # (ASCII text casefolds as it lowercases, and `lower` has a fast path for it.)
+    folded = text.lower() if text.isascii() else text.casefold()
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text.casefold()
-    return " ".join(text.casefold().split())
+        return folded
+    return " ".join(folded.split())
 
 
 def _shape(text: str) -> str:

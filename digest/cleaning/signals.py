@@ -261,9 +261,22 @@ def _guess_by_script(sample: str) -> str | None:
     return None
 
 
+def words_of(text: str) -> list[str]:
+    """The words `_WORD_RE` finds in `text`. Most pieces of prose between spaces are one
+    plain word (letters and digits only, which `isalnum` tells at once): the pattern
+    runs only on the others. (Its words never hold a space, so none spans two pieces.)"""
+    words = _WORD_RE if "_" in text else _WORD_NO_UNDERSCORE_RE  # (the same without "_")
+    found: list[str] = []
+    for piece in text.split():
+        if piece.isalnum():
+            found.append(piece)
+        else:
+            found += words.findall(piece)
+    return found
+
+
 def _guess_by_stop_words(sample: str) -> str | None:
-    words = _WORD_RE if "_" in sample else _WORD_NO_UNDERSCORE_RE
-    tokens = words.findall(sample.lower())
+    tokens = words_of(sample.lower())
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}

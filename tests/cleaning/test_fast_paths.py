@@ -10,7 +10,7 @@ from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
-from digest.cleaning.signals import _is_western, measure
+from digest.cleaning.signals import _WORD_RE, _is_western, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
 _CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
@@ -73,6 +73,11 @@ def test_headline_vetoes_are_what_the_patterns_say() -> None:
             or _CRUMB_RE.search(text)
         )
         assert _is_vetoed(text) == expected, repr(text)
+
+
+def test_words_found_piece_by_piece_are_the_words_of_the_whole() -> None:
+    for text in _random_texts("ab1é_'’ .,\u00a0\u2028-", 3000, 40, seed=5):
+        assert words_of(text) == _WORD_RE.findall(text), repr(text)
 
 
 def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
