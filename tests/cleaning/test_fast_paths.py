@@ -10,6 +10,7 @@ from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
+from digest.cleaning.patterns import _ODD_FOLDS, hint_text
 from digest.cleaning.signals import _WORD_RE, _is_western, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
@@ -64,6 +65,7 @@ def test_headline_vetoes_are_what_the_patterns_say() -> None:
         "Follow Us on X", "SUBSCRIBE now", "Click Here to win", "Get The App", "Trust me",
         "News » Science » Space", "a > b", "Plain headline here", "Followers gather",
         "ſubscribe now", "Kelvin K.com", "Tags: a, b, c", "Emails this", "",
+        "It’s time to SUBSCRIBE", "İnstall it", "“Quoted” headline — here",
     ]
     for text in lines:
         expected = bool(
@@ -78,6 +80,15 @@ def test_headline_vetoes_are_what_the_patterns_say() -> None:
 def test_words_found_piece_by_piece_are_the_words_of_the_whole() -> None:
     for text in _random_texts("ab1é_'’ .,\u00a0\u2028-", 3000, 40, seed=5):
         assert words_of(text) == _WORD_RE.findall(text), repr(text)
+
+
+def test_lowercasing_finds_every_letter_re_folds_to_an_ascii_one_but_the_odd_ones() -> None:
+    codes = [code for code in range(0x80, 0x30000) if not 0xD800 <= code < 0xE000]
+    beyond_ascii = "".join(map(chr, codes))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for char in re.findall(letter, beyond_ascii, re.IGNORECASE):
+            assert char in _ODD_FOLDS or char.lower() == letter, hex(ord(char))
+    assert hint_text("Straße İnfo") is None and hint_text("Straße") == "straße"
 
 
 def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
