@@ -478,8 +478,10 @@ def is_caption_text(text: str, words: int) -> bool:
 def is_doubled(text: str) -> bool:
     """Whether a line is one phrase twice, maybe with a counter between the copies."""
     length = len(text)
-    if length < 8 or text.find(text[:4], 4) < 0:
-        return False  # the second copy must repeat the first four characters
+    # The second copy repeats the first four characters, and is no longer than the
+    # first: it starts in the second half.
+    if length < 8 or text.find(text[:4], length - length // 2) < 0:
+        return False
     for middle in range(length // 2 - 3, length // 2 + 1):
         head = text[: max(middle, 0)].rstrip()
         if len(head) < 4:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _GLUE_RE, _shape
+from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
@@ -89,6 +89,22 @@ def test_lowercasing_finds_every_letter_re_folds_to_an_ascii_one_but_the_odd_one
         for char in re.findall(letter, beyond_ascii, re.IGNORECASE):
             assert char in _ODD_FOLDS or char.lower() == letter, hex(ord(char))
     assert hint_text("Straße İnfo") is None and hint_text("Straße") == "straße"
+
+
+def test_doubled_lines_are_found_as_by_trying_every_split() -> None:
+    def plain(text: str) -> bool:
+        length = len(text)
+        for middle in range(length // 2 - 3, length // 2 + 1):
+            head = text[: max(middle, 0)].rstrip()
+            if len(head) >= 4 and text[middle:].lstrip(" 0123456789|·-") == head:
+                return True
+        return False
+
+    texts = _random_texts("ab 1|", 3000, 30, seed=6)
+    gaps = (" ", "", " 2 | ", "12") * 750
+    texts += [f"{text}{gap}{text}" for text, gap in zip(texts, gaps, strict=True)]
+    for text in texts:
+        assert is_doubled(text) == plain(text), repr(text)
 
 
 def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
