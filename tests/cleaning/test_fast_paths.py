@@ -114,7 +114,7 @@ def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
             for end in range(max(1, len(tail) - 62), len(tail) - 1)
         )
 
-    for text in _random_texts("aBé É.!? ", 5000, 90, seed=3):
+    for text in _random_texts("aBé É.!? \u00a0\u2028", 5000, 90, seed=3):
         assert _glued_credit_hint(text) == plain(text), repr(text)
 
 
