@@ -234,6 +234,7 @@ class Verdict:
         "_dateline",
         "_meta",
         "_signals",
+        "_spaced",
         "_teaser",
         "comments",
         "furniture",
@@ -248,7 +249,9 @@ class Verdict:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.key = fold_text(text)
+        # Told once, for the key and the word count (see `measure`).
+        self._spaced = spaced = is_single_spaced(text)
+        self.key = fold_text(text, spaced)
         self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
@@ -322,7 +325,7 @@ class Verdict:
     def signals(self) -> Signals:
         """The measurements of the text (see `measure`)."""
         if self._signals is None:
-            self._signals = measure(self.text)
+            self._signals = measure(self.text, self._spaced)
         return self._signals
 
     @property
@@ -524,16 +527,21 @@ def is_prose(text: str, signals: Signals) -> bool:
     return False
 
 
-def fold_text(text: str) -> str:
-    """Case- and space-insensitive key of a text: casefolded, single-spaced."""
-    # Every whitespace character but the plain space is unprintable: a printable text
-    # without doubled or outer spaces is single-spaced already, and splitting it into
-    # words only to join them again is the costly part for a long paragraph.
+def is_single_spaced(text: str) -> bool:
+    """Whether the only whitespace in `text` is lone plain spaces between words. (Every
+    whitespace character but the plain space is unprintable.)"""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def fold_text(text: str, spaced: bool | None = None) -> str:
+    """Case- and space-insensitive key of a text: casefolded, single-spaced. `spaced`
+    says whether `text` is single-spaced already (`is_single_spaced`), when known."""
     # (ASCII text casefolds as it lowercases, and `lower` has a fast path for it.)
     folded = text.lower() if text.isascii() else text.casefold()
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return folded
-    return " ".join(folded.split())
+    if spaced is None:
+        spaced = is_single_spaced(text)
+    # Splitting a long paragraph into words only to join them again is costly.
+    return folded if spaced else " ".join(folded.split())
 
 
 def _shape(text: str) -> str:

@@ -97,8 +97,8 @@ class Signals:
     __slots__ = (
         "_latin",
         "_ratios",
+        "_sample",
         "_script",
-        "_tokens",
         "full_stop",
         "sentence_end",
         "text",
@@ -112,14 +112,14 @@ class Signals:
         words: int,
         wide: bool,
         latin: bool,
-        tokens: list[str],
+        sample: str,
         ends: tuple[bool, bool],
     ) -> None:
         self.text = text
         self.words = words  # word count; wide (CJK) characters count half a word each
         self.wide = wide  # mostly CJK-like script without spaces
         self._latin = latin  # Western letters only: no other script to count
-        self._tokens = tokens  # the sampled words the ratios are taken over
+        self._sample = sample  # the opening the ratios are taken over
         self._ratios: tuple[float, float] | None = None
         self._script: str | None = None
         # Ends like a sentence (. ! ? : ; and closing quotes); with . ! ? or an ellipsis.
@@ -148,7 +148,7 @@ class Signals:
 
     def _count_words(self) -> tuple[float, float]:
         """The stop-word and lowercase ratios over the sampled words."""
-        tokens, words = self._tokens, self.words
+        tokens, words = self._sample.split()[:_SAMPLE_WORDS], self.words
         # The stop list holds each word lowercase, capitalised and in capitals.
         stops = sum(map(_STOP_WORDS_CASED.__contains__, tokens))
         # Word-initial letters, cased as written: lowercase ones mark running text.
@@ -164,18 +164,22 @@ class Signals:
         return stop_ratio, lowers / cased if cased else 0.0
 
 
-def measure(text: str) -> Signals:
+def measure(text: str, spaced: bool = False) -> Signals:
     """Compute the signals of `text`. Long paragraphs are only sampled: their ratios
-    settle within the first sentences, and the cost must not grow with their length."""
+    settle within the first sentences, and the cost must not grow with their length.
+    `spaced`: `text` is known to be single-spaced (see `boilerplate.is_single_spaced`),
+    so that counting its spaces counts its words."""
     # Latin script with typographic quotes and dashes is the common case: no need to
     # look for wide (CJK) characters or count scripts there.
     if len(text) <= _SHORT_CHARS and text.isascii() and " " not in text:
         return _measure_word(text)  # menus: one word, the common case
     latin_only = text.isascii() or _is_western(text)
     sample = text[:_SAMPLE_CHARS]
-    tokens = sample.split()
     # Blocks are single-spaced: counting spaces is the cheap way to count words.
-    words = len(tokens) if len(text) <= _SAMPLE_CHARS else text.count(" ") + 1
+    if spaced or len(text) > _SAMPLE_CHARS:
+        words = text.count(" ") + 1 if text else 0
+    else:
+        words = len(sample.split())
     # A dash or bar standing alone between spaces is not a word.
     if 0 < words < 80 and has_lone_mark(text):
         words -= len(_LONE_MARK_RE.findall(text))
@@ -189,7 +193,7 @@ def measure(text: str) -> Signals:
     # last character before any closing quotes and brackets.
     last = text[-8:].rstrip().rstrip(_CLOSERS)[-1:]
     ends = (last != "" and last in _SENTENCE_ENDS, last != "" and last in _CLOSING_ENDS)
-    return Signals(text, max(words, 0), wide, latin_only, tokens[:_SAMPLE_WORDS], ends)
+    return Signals(text, max(words, 0), wide, latin_only, sample, ends)
 
 
 def _measure_word(word: str) -> Signals:
@@ -197,7 +201,7 @@ def _measure_word(word: str) -> Signals:
     has_word = any(ch.isalnum() for ch in word)
     stripped = word.rstrip()
     ends = (bool(_SENTENCE_END_RE.search(stripped)), bool(_CLOSING_END_RE.search(stripped)))
-    signals = Signals(word, 1 if has_word else 0, False, True, [word], ends)
+    signals = Signals(word, 1 if has_word else 0, False, True, word, ends)
     signals._ratios = (
         1.0 if word.lower() in _STOP_WORDS else 0.0,
         1.0 if word[0].islower() else 0.0,

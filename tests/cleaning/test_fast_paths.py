@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled
+from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled, is_single_spaced
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
@@ -130,3 +130,14 @@ def test_signals_count_ratios_only_when_asked() -> None:
     assert signals.full_stop and signals.words == 13
     assert signals.stop_ratio > 0.3 and signals.lower_ratio > 0.8
     assert signals.script == "latin"
+
+
+def test_single_spaced_text_has_its_words_counted_by_its_spaces() -> None:
+    for text in filter(None, _random_texts("ab A.é  - |\u2028", 3000, 60, seed=7)):
+        plain, told = measure(text), measure(text, is_single_spaced(text))
+        assert (plain.words, plain.full_stop, plain.sentence_end) == (
+            told.words,
+            told.full_stop,
+            told.sentence_end,
+        ), repr(text)
+        assert (plain.stop_ratio, plain.lower_ratio) == (told.stop_ratio, told.lower_ratio)
