@@ -19,6 +19,8 @@ _SAMPLE_CHARS = 400
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
+# Each mark `has_lone_mark` looks for, alone and between spaces.
+_LONE_MARKS = tuple((mark, f" {mark} ") for mark in "-—–|/•·»>")
 
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
@@ -211,17 +213,12 @@ def _measure_word(word: str) -> Signals:
 
 def has_lone_mark(text: str) -> bool:
     """Whether a dash or bar stands alone between spaces somewhere in `text`."""
-    return (
-        " - " in text
-        or " — " in text
-        or " – " in text
-        or " | " in text
-        or " / " in text
-        or " • " in text
-        or " · " in text
-        or " » " in text
-        or " > " in text
-    )
+    # The mark alone is looked for first: one character is found many times faster
+    # than one between spaces (which stops at every space), and most texts lack it.
+    for mark, lone in _LONE_MARKS:
+        if mark in text and lone in text:
+            return True
+    return False
 
 
 def _is_western(text: str) -> bool:

@@ -11,7 +11,7 @@ from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
-from digest.cleaning.signals import _WORD_RE, _is_western, measure, words_of
+from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
 _CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
@@ -141,3 +141,10 @@ def test_single_spaced_text_has_its_words_counted_by_its_spaces() -> None:
             told.sentence_end,
         ), repr(text)
         assert (plain.stop_ratio, plain.lower_ratio) == (told.stop_ratio, told.lower_ratio)
+
+
+def test_lone_marks_are_found_as_by_looking_for_each_between_spaces() -> None:
+    marks = "-—–|/•·»>"
+    for text in _random_texts("a -—–|/•·»>’", 3000, 20, seed=8):
+        expected = any(f" {mark} " in text for mark in marks)
+        assert has_lone_mark(text) == expected, repr(text)
