@@ -262,7 +262,7 @@ class Verdict:
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
-            words = len(text.split())
+            words = text.count(" ") + 1 if spaced and text else len(text.split())
             if words and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
             self.prose = False
