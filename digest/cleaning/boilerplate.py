@@ -201,8 +201,11 @@ _SOCIAL_COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d+")
-# A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was".
-_GLUE_RE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
+# A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was". Each
+# match is the capital that opens the teaser, found first and then looked behind: re
+# skips straight to capitals then, instead of trying the look-behinds everywhere. (Two
+# glue points are never adjacent: the character before one is no capital.)
+_GLUE_RE = re.compile(r"[A-Z](?:(?<=[a-z]{4}[A-Z])|(?<=[)”’'?!][A-Z]))")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
 _WORD_SHAPE_RE = re.compile(r"[^\W_]+")
 # "\b[A-Z][A-Za-z]*", written to begin with the capital (faster to search for).
@@ -231,6 +234,7 @@ class Verdict:
         "_dateline",
         "_meta",
         "_signals",
+        "_spaced",
         "_teaser",
         "comments",
         "furniture",
@@ -245,7 +249,9 @@ class Verdict:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.key = fold_text(text)
+        # Told once, for the key and the word count (see `measure`).
+        self._spaced = spaced = is_single_spaced(text)
+        self.key = fold_text(text, spaced)
         self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
@@ -256,7 +262,7 @@ class Verdict:
         self.label = label = is_label(text)
         if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
             # Too short to be prose: count words without measuring the rest (menus).
-            words = len(text.split())
+            words = text.count(" ") + 1 if spaced and text else len(text.split())
             if words and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
             self.prose = False
@@ -319,7 +325,7 @@ class Verdict:
     def signals(self) -> Signals:
         """The measurements of the text (see `measure`)."""
         if self._signals is None:
-            self._signals = measure(self.text)
+            self._signals = measure(self.text, self._spaced)
         return self._signals
 
     @property
@@ -475,8 +481,10 @@ def is_caption_text(text: str, words: int) -> bool:
 def is_doubled(text: str) -> bool:
     """Whether a line is one phrase twice, maybe with a counter between the copies."""
     length = len(text)
-    if length < 8 or text.find(text[:4], 4) < 0:
-        return False  # the second copy must repeat the first four characters
+    # The second copy repeats the first four characters, and is no longer than the
+    # first: it starts in the second half.
+    if length < 8 or text.find(text[:4], length - length // 2) < 0:
+        return False
     for middle in range(length // 2 - 3, length // 2 + 1):
         head = text[: max(middle, 0)].rstrip()
         if len(head) < 4:
@@ -519,14 +527,21 @@ def is_prose(text: str, signals: Signals) -> bool:
     return False
 
 
-def fold_text(text: str) -> str:
-    """Case- and space-insensitive key of a text: casefolded, single-spaced."""
-    # Every whitespace character but the plain space is unprintable: a printable text
-    # without doubled or outer spaces is single-spaced already, and splitting it into
-    # words only to join them again is the costly part for a long paragraph.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text.casefold()
-    return " ".join(text.casefold().split())
+def is_single_spaced(text: str) -> bool:
+    """Whether the only whitespace in `text` is lone plain spaces between words. (Every
+    whitespace character but the plain space is unprintable.)"""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def fold_text(text: str, spaced: bool | None = None) -> str:
+    """Case- and space-insensitive key of a text: casefolded, single-spaced. `spaced`
+    says whether `text` is single-spaced already (`is_single_spaced`), when known."""
+    # (ASCII text casefolds as it lowercases, and `lower` has a fast path for it.)
+    folded = text.lower() if text.isascii() else text.casefold()
+    if spaced is None:
+        spaced = is_single_spaced(text)
+    # Splitting a long paragraph into words only to join them again is costly.
+    return folded if spaced else " ".join(folded.split())
 
 
 def _shape(text: str) -> str:

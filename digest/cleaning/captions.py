@@ -70,7 +70,9 @@ _FILE_PHOTO_RE = re.compile(
 
 
 _TAIL = 160
-_SENTENCE_MARK_RE = re.compile(r"[.!?]")
+# A sentence mark with a character after it that is no space (no space is a capital): in
+# prose most marks are followed by one, and the pattern passes over them.
+_SENTENCE_MARK_RE = re.compile(r"[.!?](?=\S)")
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -144,7 +146,7 @@ def is_credit_line(text: str) -> bool:
 def _glued_credit_hint(tail: str) -> bool:
     """A sentence end followed straight by a capital near the end ("York.Reuters")."""
     # Marks from the second character up to the one before last, within 62 of the end.
-    for mark in _SENTENCE_MARK_RE.finditer(tail, max(1, len(tail) - 62), len(tail) - 1):
+    for mark in _SENTENCE_MARK_RE.finditer(tail, max(1, len(tail) - 62)):
         end = mark.start()
         if tail[end - 1].islower() and tail[end + 1].isupper():
             return True
@@ -163,7 +165,7 @@ def is_credit_label(text: str) -> bool:
 
 def starts_like_caption(text: str) -> bool:
     """Caption openers such as "FILE PHOTO:"."""
-    return bool(_FILE_PHOTO_RE.match(text))
+    return ":" in text and bool(_FILE_PHOTO_RE.match(text))  # (each opener ends in one)
 
 
 def _plainly_credit(credit: str, whole: str) -> bool:

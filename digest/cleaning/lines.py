@@ -132,8 +132,9 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
     text = stripped
-    # Renderer furniture always comes in brackets, parentheses or underscores.
-    if "[" in text or "(" in text or "__" in text:
+    # Renderer furniture always comes in brackets, parentheses or underscores. (One
+    # character is found many times faster than two: "_" is looked for before "__".)
+    if "[" in text or "(" in text or "_" in text and "__" in text:
         if first == "[" and _ONLY_BRACKETS_RE.match(stripped):
             inner = stripped.strip("[] ")
             kind = "furniture" if not inner.strip() else "image"

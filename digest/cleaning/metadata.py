@@ -14,6 +14,7 @@ from digest.cleaning.bylines import (
     is_read_time,
 )
 from digest.cleaning.captions import is_credit_line
+from digest.cleaning.patterns import hint_text, trie_pattern
 
 __all__ = [
     "byline_name",
@@ -39,6 +40,19 @@ _PROMO_RE = re.compile(
     r"get (?:the|our) app|trust|advertis)",
     re.IGNORECASE,
 )
+# Plain lowercase substrings without which `_URL_RE` and `_PROMO_RE` cannot match (see
+# `patterns.hint_text`), as one case-sensitive pattern each: many times quicker to search
+# for than the case-blind patterns of many branches.
+_URL_HINTS = re.compile(trie_pattern(("://", "www.", ".com", ".org", ".net", ".htm")))
+_PROMO_HINTS = re.compile(
+    trie_pattern(
+        (
+            *("opens in ", "follow ", "subscribe", "sign up", "newsletter", "email this"),
+            *("share ", "click ", "download", "install", "get ", "trust", "advertis"),
+        )
+    )
+)
+_CRUMB_MARKS = "»›>"
 
 
 def is_meta_line(item: Judged) -> bool:
@@ -166,14 +180,24 @@ def could_be_title(item: Judged) -> bool:
         return False
     verdict = item.verdict
     if verdict.title_veto is None:  # the text alone rules it out: judged once per text
-        verdict.title_veto = bool(
-            _URL_RE.search(text)
-            or _PROMO_RE.search(text)
-            or is_comma_list(text)
-            or _CRUMB_RE.search(text)  # a breadcrumb trail: "News » Science » Title"
-        )
+        verdict.title_veto = _is_vetoed(text)
     # The costlier verdicts last: each is worked out on first use.
     return not (verdict.title_veto or item.teaser or item.caption or item.meta)
+
+
+def _is_vetoed(text: str) -> bool:
+    """A link, a promotion, a list of tags or a breadcrumb trail: never a headline. (The
+    case-blind patterns run only on text that holds the substrings they need.)"""
+    lowered = hint_text(text)
+    url = lowered is None or _URL_HINTS.search(lowered) is not None
+    promo = lowered is None or _PROMO_HINTS.search(lowered) is not None
+    crumb = any(map(text.__contains__, _CRUMB_MARKS))
+    return bool(
+        (url and _URL_RE.search(text))
+        or (promo and _PROMO_RE.search(text))
+        or is_comma_list(text)
+        or (crumb and _CRUMB_RE.search(text))  # a breadcrumb trail: "News » Science » Title"
+    )
 
 
 def _inside_headline_list(judged: list[Judged], index: int) -> bool:

@@ -34,3 +34,18 @@ def trie_pattern(words: Iterable[str]) -> str:
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
+
+
+# The letters `re` ignoring case takes for an ASCII letter that `str.lower` does not turn
+# into it: İ and ı (for i), ſ (for s). (The Kelvin sign lowercases to k.)
+_ODD_FOLDS = ("İ", "ı", "ſ")
+
+
+def hint_text(text: str) -> str | None:
+    """`text` lowercased, to look in for the plain lowercase substrings a case-blind
+    pattern of ASCII words needs before running that pattern (a search with a case-blind
+    pattern tries every position, and is slow); None when `text` holds a letter the
+    pattern would match that lowercasing does not make ASCII: run the pattern then."""
+    if not text.isascii() and any(map(text.__contains__, _ODD_FOLDS)):
+        return None
+    return text.lower()

@@ -19,6 +19,8 @@ _SAMPLE_CHARS = 400
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LONE_MARK_RE = re.compile(r"(?<!\S)[—–\-|/•·»>]+(?!\S)")
+# Each mark `has_lone_mark` looks for, alone and between spaces.
+_LONE_MARKS = tuple((mark, f" {mark} ") for mark in "-—–|/•·»>")
 
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END_RE = re.compile(r"[.!?。！？…:;]['\"’”»)\]]*$")
@@ -97,8 +99,8 @@ class Signals:
     __slots__ = (
         "_latin",
         "_ratios",
+        "_sample",
         "_script",
-        "_tokens",
         "full_stop",
         "sentence_end",
         "text",
@@ -112,14 +114,14 @@ class Signals:
         words: int,
         wide: bool,
         latin: bool,
-        tokens: list[str],
+        sample: str,
         ends: tuple[bool, bool],
     ) -> None:
         self.text = text
         self.words = words  # word count; wide (CJK) characters count half a word each
         self.wide = wide  # mostly CJK-like script without spaces
         self._latin = latin  # Western letters only: no other script to count
-        self._tokens = tokens  # the sampled words the ratios are taken over
+        self._sample = sample  # the opening the ratios are taken over
         self._ratios: tuple[float, float] | None = None
         self._script: str | None = None
         # Ends like a sentence (. ! ? : ; and closing quotes); with . ! ? or an ellipsis.
@@ -148,7 +150,7 @@ class Signals:
 
     def _count_words(self) -> tuple[float, float]:
         """The stop-word and lowercase ratios over the sampled words."""
-        tokens, words = self._tokens, self.words
+        tokens, words = self._sample.split()[:_SAMPLE_WORDS], self.words
         # The stop list holds each word lowercase, capitalised and in capitals.
         stops = sum(map(_STOP_WORDS_CASED.__contains__, tokens))
         # Word-initial letters, cased as written: lowercase ones mark running text.
@@ -164,18 +166,22 @@ class Signals:
         return stop_ratio, lowers / cased if cased else 0.0
 
 
-def measure(text: str) -> Signals:
+def measure(text: str, spaced: bool = False) -> Signals:
     """Compute the signals of `text`. Long paragraphs are only sampled: their ratios
-    settle within the first sentences, and the cost must not grow with their length."""
+    settle within the first sentences, and the cost must not grow with their length.
+    `spaced`: `text` is known to be single-spaced (see `boilerplate.is_single_spaced`),
+    so that counting its spaces counts its words."""
     # Latin script with typographic quotes and dashes is the common case: no need to
     # look for wide (CJK) characters or count scripts there.
     if len(text) <= _SHORT_CHARS and text.isascii() and " " not in text:
         return _measure_word(text)  # menus: one word, the common case
     latin_only = text.isascii() or _is_western(text)
     sample = text[:_SAMPLE_CHARS]
-    tokens = sample.split()
     # Blocks are single-spaced: counting spaces is the cheap way to count words.
-    words = len(tokens) if len(text) <= _SAMPLE_CHARS else text.count(" ") + 1
+    if spaced or len(text) > _SAMPLE_CHARS:
+        words = text.count(" ") + 1 if text else 0
+    else:
+        words = len(sample.split())
     # A dash or bar standing alone between spaces is not a word.
     if 0 < words < 80 and has_lone_mark(text):
         words -= len(_LONE_MARK_RE.findall(text))
@@ -189,7 +195,7 @@ def measure(text: str) -> Signals:
     # last character before any closing quotes and brackets.
     last = text[-8:].rstrip().rstrip(_CLOSERS)[-1:]
     ends = (last != "" and last in _SENTENCE_ENDS, last != "" and last in _CLOSING_ENDS)
-    return Signals(text, max(words, 0), wide, latin_only, tokens[:_SAMPLE_WORDS], ends)
+    return Signals(text, max(words, 0), wide, latin_only, sample, ends)
 
 
 def _measure_word(word: str) -> Signals:
@@ -197,7 +203,7 @@ def _measure_word(word: str) -> Signals:
     has_word = any(ch.isalnum() for ch in word)
     stripped = word.rstrip()
     ends = (bool(_SENTENCE_END_RE.search(stripped)), bool(_CLOSING_END_RE.search(stripped)))
-    signals = Signals(word, 1 if has_word else 0, False, True, [word], ends)
+    signals = Signals(word, 1 if has_word else 0, False, True, word, ends)
     signals._ratios = (
         1.0 if word.lower() in _STOP_WORDS else 0.0,
         1.0 if word[0].islower() else 0.0,
@@ -207,17 +213,12 @@ def _measure_word(word: str) -> Signals:
 
 def has_lone_mark(text: str) -> bool:
     """Whether a dash or bar stands alone between spaces somewhere in `text`."""
-    return (
-        " - " in text
-        or " — " in text
-        or " – " in text
-        or " | " in text
-        or " / " in text
-        or " • " in text
-        or " · " in text
-        or " » " in text
-        or " > " in text
-    )
+    # The mark alone is looked for first: one character is found many times faster
+    # than one between spaces (which stops at every space), and most texts lack it.
+    for mark, lone in _LONE_MARKS:
+        if mark in text and lone in text:
+            return True
+    return False
 
 
 def _is_western(text: str) -> bool:
@@ -261,9 +262,22 @@ def _guess_by_script(sample: str) -> str | None:
     return None
 
 
+def words_of(text: str) -> list[str]:
+    """The words `_WORD_RE` finds in `text`. Most pieces of prose between spaces are one
+    plain word (letters and digits only, which `isalnum` tells at once): the pattern
+    runs only on the others. (Its words never hold a space, so none spans two pieces.)"""
+    words = _WORD_RE if "_" in text else _WORD_NO_UNDERSCORE_RE  # (the same without "_")
+    found: list[str] = []
+    for piece in text.split():
+        if piece.isalnum():
+            found.append(piece)
+        else:
+            found += words.findall(piece)
+    return found
+
+
 def _guess_by_stop_words(sample: str) -> str | None:
-    words = _WORD_RE if "_" in sample else _WORD_NO_UNDERSCORE_RE
-    tokens = words.findall(sample.lower())
+    tokens = words_of(sample.lower())
     if len(tokens) < 5:
         return None
     hits: dict[str, int] = {}

@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _shape
+from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled, is_single_spaced
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
-from digest.cleaning.signals import _is_western, measure
+from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
+from digest.cleaning.patterns import _ODD_FOLDS, hint_text
+from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
 _CAPITALISED_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]*")
@@ -50,6 +52,61 @@ def test_plain_word_lines_get_the_template_the_patterns_give() -> None:
         assert _shape(text) == expected, repr(text)
 
 
+def test_glue_points_are_where_the_look_behinds_put_them() -> None:
+    plain = re.compile(r"(?:(?<=[a-z]{4})|(?<=[)”’'?!]))(?=[A-Z])")
+    for text in _random_texts("abAB)’?. é", 3000, 60, seed=4):
+        found = [match.start() for match in _GLUE_RE.finditer(text, 0, 40)]
+        assert found == [match.start() for match in plain.finditer(text, 0, 40)], repr(text)
+
+
+def test_headline_vetoes_are_what_the_patterns_say() -> None:
+    lines = [
+        "Visit www.Example.COM today", "See HTTP://x", "Read it at news.org", "page.HTML",
+        "Follow Us on X", "SUBSCRIBE now", "Click Here to win", "Get The App", "Trust me",
+        "News » Science » Space", "a > b", "Plain headline here", "Followers gather",
+        "ſubscribe now", "Kelvin K.com", "Tags: a, b, c", "Emails this", "",
+        "It’s time to SUBSCRIBE", "İnstall it", "“Quoted” headline — here",
+    ]
+    for text in lines:
+        expected = bool(
+            _URL_RE.search(text)
+            or _PROMO_RE.search(text)
+            or is_comma_list(text)
+            or _CRUMB_RE.search(text)
+        )
+        assert _is_vetoed(text) == expected, repr(text)
+
+
+def test_words_found_piece_by_piece_are_the_words_of_the_whole() -> None:
+    for text in _random_texts("ab1é_'’ .,\u00a0\u2028-", 3000, 40, seed=5):
+        assert words_of(text) == _WORD_RE.findall(text), repr(text)
+
+
+def test_lowercasing_finds_every_letter_re_folds_to_an_ascii_one_but_the_odd_ones() -> None:
+    codes = [code for code in range(0x80, 0x30000) if not 0xD800 <= code < 0xE000]
+    beyond_ascii = "".join(map(chr, codes))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for char in re.findall(letter, beyond_ascii, re.IGNORECASE):
+            assert char in _ODD_FOLDS or char.lower() == letter, hex(ord(char))
+    assert hint_text("Straße İnfo") is None and hint_text("Straße") == "straße"
+
+
+def test_doubled_lines_are_found_as_by_trying_every_split() -> None:
+    def plain(text: str) -> bool:
+        length = len(text)
+        for middle in range(length // 2 - 3, length // 2 + 1):
+            head = text[: max(middle, 0)].rstrip()
+            if len(head) >= 4 and text[middle:].lstrip(" 0123456789|·-") == head:
+                return True
+        return False
+
+    texts = _random_texts("ab 1|", 3000, 30, seed=6)
+    gaps = (" ", "", " 2 | ", "12") * 750
+    texts += [f"{text}{gap}{text}" for text, gap in zip(texts, gaps, strict=True)]
+    for text in texts:
+        assert is_doubled(text) == plain(text), repr(text)
+
+
 def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
     def plain(tail: str) -> bool:
         return any(
@@ -57,7 +114,7 @@ def test_glued_credit_hint_finds_a_sentence_run_into_a_capital() -> None:
             for end in range(max(1, len(tail) - 62), len(tail) - 1)
         )
 
-    for text in _random_texts("aBé É.!? ", 5000, 90, seed=3):
+    for text in _random_texts("aBé É.!? \u00a0\u2028", 5000, 90, seed=3):
         assert _glued_credit_hint(text) == plain(text), repr(text)
 
 
@@ -73,3 +130,21 @@ def test_signals_count_ratios_only_when_asked() -> None:
     assert signals.full_stop and signals.words == 13
     assert signals.stop_ratio > 0.3 and signals.lower_ratio > 0.8
     assert signals.script == "latin"
+
+
+def test_single_spaced_text_has_its_words_counted_by_its_spaces() -> None:
+    for text in filter(None, _random_texts("ab A.é  - |\u2028", 3000, 60, seed=7)):
+        plain, told = measure(text), measure(text, is_single_spaced(text))
+        assert (plain.words, plain.full_stop, plain.sentence_end) == (
+            told.words,
+            told.full_stop,
+            told.sentence_end,
+        ), repr(text)
+        assert (plain.stop_ratio, plain.lower_ratio) == (told.stop_ratio, told.lower_ratio)
+
+
+def test_lone_marks_are_found_as_by_looking_for_each_between_spaces() -> None:
+    marks = "-—–|/•·»>"
+    for text in _random_texts("a -—–|/•·»>’", 3000, 20, seed=8):
+        expected = any(f" {mark} " in text for mark in marks)
+        assert has_lone_mark(text) == expected, repr(text)
