@@ -17,7 +17,7 @@ import functools
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,9 +35,9 @@ from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
+from .staging import Plan, render_planned, set_plan
 from .search import is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
-from .staging import BodiesAhead, Plan, render_planned, set_plan
 from .views import ViewBuilder
 from .writer import MARKER, SiteWriter, build_lock, recover
 
@@ -132,10 +132,7 @@ class Builder:
             state = self.state or self.cache.load_output(config.output_dir)
             runner: WorkRunner | None = None
             try:
-                articles, parsed, runner = self.load_articles(stats, report)
-                report.parsed = len(parsed)
-                # the loading workers render the new bodies while this process curates and plans
-                ahead = BodiesAhead(runner, [article for article in articles if article.path in parsed])
+                articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
                     site = collate_site(config, articles)
@@ -143,7 +140,7 @@ class Builder:
                     report.articles = len(site.articles)
                     clock.lap("collate")
                     gc.freeze()  # nor the collated site, while pages and feeds are made
-                    new_state = self.render_site(site, bundle, state, report, runner, clock, ahead)
+                    new_state = self.render_site(site, bundle, state, report, runner, clock)
             except BaseException:
                 self.state = None  # the output is as before; the memory of it may not be
                 raise
@@ -159,9 +156,8 @@ class Builder:
 
     def load_articles(
         self, stats: list[tuple[str, int, int]], report: BuildReport,
-    ) -> tuple[list[Article], set[str], WorkRunner | None]:
-        """Articles for every content file: remembered when the file is unchanged, else parsed
-        (the files parsed are returned too, and the pool that parsed them, if any)."""
+    ) -> tuple[list[Article], int, WorkRunner | None]:
+        """Articles for every content file: remembered when the file is unchanged, else parsed."""
         config = self.config
         key = settings_key(config)
         cached = self.entries if self.entries is not None else self.cache.load_articles(key)
@@ -198,11 +194,11 @@ class Builder:
             report.warnings.extend(notes)
             if article is not None:
                 articles.append(article)
-        return articles, {str(path) for path in to_parse}, runner
+        return articles, len(to_parse), runner
 
     def render_site(
         self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,
-        runner: WorkRunner | None, clock: _Stopwatch, ahead: BodiesAhead | None = None,
+        runner: WorkRunner | None, clock: _Stopwatch,
     ) -> OutputState:
         """Render what changed into the writer and commit; return the new output state."""
         config = site.config
@@ -220,8 +216,7 @@ class Builder:
             in_feeds = feed_article_ids(site)
             feed_html: dict[str, str] = {}
             html_cache = state.html if state else {}
-            pages = self.render_pages(todo, bundle, in_feeds, writer, runner, ahead.take() if ahead else {})
-            for done, (job, html) in enumerate(pages, start=1):
+            for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):
                 if html is not None and job.article is not None:
                     feed_html[job.article.body_hash] = html
                 if done % 200 == 0 or done == len(todo):
@@ -251,7 +246,7 @@ class Builder:
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
-        runner: WorkRunner | None, bodies: Mapping[str, str],
+        runner: WorkRunner | None,
     ) -> Iterator[tuple[PageJob, str | None]]:
         """Render pages into the writer; yield each job with its body HTML when a feed needs it.
 
@@ -269,7 +264,7 @@ class Builder:
             return
         if runner is not None:
             runner.close()  # the loading pool was forked before the plan existed
-        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, bodies, writer.flat))
+        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, writer.flat))
         explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
         pool = make_runner(self.options.executor, len(todo)) if explicit or len(todo) >= 200 else WorkRunner()
         try:

@@ -144,14 +144,9 @@ def read_body(article: Article) -> str:
     Bodies are not kept in memory between loading and rendering (a large archive would not
     fit twice); if the file changed in between, the build must start over.
     """
-    return read_body_at(article.path, article.body_hash)
-
-
-def read_body_at(path: str, body_hash: str) -> str:
-    """`read_body` for the article of this file and body hash (a worker gets no `Article`)."""
-    body = split_body(read_text(Path(path)))
-    if hash_text(body) != body_hash:
-        raise DigestError(f"{path} changed while the site was being built; build again")
+    body = split_body(read_text(Path(article.path)))
+    if hash_text(body) != article.body_hash:
+        raise DigestError(f"{article.path} changed while the site was being built; build again")
     return body
 
 

@@ -11,16 +11,12 @@ body's HTML where a feed will need it. The main process alone commits the stagin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .content import read_body, read_body_at
-from .errors import DigestError
-from .executor import LocalRunner, WorkRunner, chunked
+from .content import read_body
 from .markdown import render_markdown
-from .models import Article
 from .pages import PageJob
 from .render import TemplateBundle, renderer_for
 from .writer import Manifest, StagedFile, stage_file
@@ -35,7 +31,6 @@ class Plan:
     feed_ids: frozenset[str]  # articles whose body HTML the feeds need
     staging: Path
     previous: Manifest
-    bodies: Mapping[str, str] = field(default_factory=dict)  # body hash -> HTML rendered ahead
     flat: bool = False  # the staging folder's layout (`writer.staged_path`)
 
 
@@ -67,53 +62,9 @@ def render_planned(positions: Sequence[int]) -> list[Staged]:
         context = job.context()
         html = None
         if job.article is not None:
-            html = plan.bodies.get(job.article.body_hash)
-            if html is None:
-                html = render_markdown(read_body(job.article))
+            html = render_markdown(read_body(job.article))
             context["body_html"] = html
         data = renderer.render(job.template, **context)
         keep = html if job.article is not None and job.article.id in plan.feed_ids else None
         results.append(Staged(stage_file(plan.staging, plan.previous, job.route.path, data, plan.flat), position, keep))
     return results
-
-
-AHEAD_CHUNK = 64  # bodies per task: small, so little is lost when planning ends mid-task
-AHEAD_LIMIT = 12_000  # bodies rendered ahead at most (about 70 MB of HTML, held until the pages)
-
-
-class BodiesAhead:
-    """Article bodies rendered to HTML by an idle worker while this process curates and plans.
-
-    The loading stage's workers have nothing to do while the site is curated, grouped and
-    planned, one core's worth of serial work: meanwhile they render the bodies of the articles
-    just parsed, and the page workers, forked after planning, start with them. A body not done
-    by then is rendered with its page, as without this.
-    """
-
-    def __init__(self, runner: WorkRunner | None, articles: Sequence[Article]) -> None:
-        self.futures: list[Future[list[tuple[str, str]]]] = []
-        if isinstance(runner, LocalRunner):
-            items = [(article.path, article.body_hash) for article in articles[:AHEAD_LIMIT]]
-            self.futures = [runner.pool.submit(render_bodies, chunk) for chunk in chunked(items, AHEAD_CHUNK)]
-
-    def take(self) -> dict[str, str]:
-        """Body hash -> HTML of every body rendered by now; the rest are given up."""
-        bodies: dict[str, str] = {}
-        for future in self.futures:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                bodies.update(future.result())
-            else:
-                future.cancel()
-        self.futures = []
-        return bodies
-
-
-def render_bodies(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(body hash, HTML) of these (file, body hash) articles, skipping files changed since."""
-    rendered = []
-    for path, body_hash in items:
-        try:
-            rendered.append((body_hash, render_markdown(read_body_at(path, body_hash))))
-        except DigestError:
-            continue  # rendering its page says what is wrong
-    return rendered
