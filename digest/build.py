@@ -29,7 +29,7 @@ from .config import Config
 from .content import parse_files, read_body, scan_content, settings_key
 from .curation import curation_inputs
 from .errors import BuildAborted, DigestError
-from .executor import DaskRunner, WorkRunner, heap_frozen, make_runner, run_chunks
+from .executor import DaskRunner, WorkRunner, collector_paused, heap_frozen, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
@@ -174,11 +174,12 @@ class Builder:
         if to_parse:
             sizes = {path: (mtime, size) for path, mtime, size in stats}
             parse = functools.partial(parse_files, config)
-            for path, article, notes, error in run_chunks(runner or WorkRunner(), parse, to_parse, len(to_parse)):
-                if error is not None:
-                    errors.append(error)
-                else:
-                    entries[path] = (*sizes[path], article, notes)
+            with collector_paused():  # the articles live until the build ends
+                for path, article, notes, error in run_chunks(runner or WorkRunner(), parse, to_parse, len(to_parse)):
+                    if error is not None:
+                        errors.append(error)
+                    else:
+                        entries[path] = (*sizes[path], article, notes)
         if errors:
             if runner is not None:
                 runner.close()

@@ -13,7 +13,6 @@ one file, not all 10,000 entries.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import pickle
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .executor import collector_paused
 from .writer import Manifest
 
 CACHE_FORMAT = 5  # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards
@@ -57,7 +57,7 @@ class BuildCache:
         if path is None or not path.exists():
             return None
         try:
-            with open(path, "rb") as handle, _collector_paused():
+            with open(path, "rb") as handle, collector_paused():
                 stamp, payload = pickle.load(handle)
         except Exception:  # an unreadable cache is only a slower build
             return None
@@ -85,7 +85,7 @@ class BuildCache:
         if folder is None or not folder.is_dir():
             return {}
         entries: dict[str, Any] = {}
-        with _collector_paused():  # across the shards too, not only while each is read
+        with collector_paused():  # across the shards too, not only while each is read
             for name in sorted(os.listdir(folder)):
                 if not name.endswith(".pickle") or name.startswith("."):  # temporary files start with a dot
                     continue
@@ -130,19 +130,6 @@ class BuildCache:
             path = self._path(f"output-{_folder_key(out_dir)}.{suffix}")
             if path is not None:
                 path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while a cache file is read: loading makes hundreds of thousands
-    of objects and no garbage, and each collection they trigger would walk them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _group_by_shard(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:

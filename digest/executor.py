@@ -46,6 +46,20 @@ def heap_frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while long-lived objects are made in bulk (articles parsed or
+    read from the cache): that makes hundreds of thousands of objects and no garbage, and each
+    full collection they trigger would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class WorkRunner:
     """Maps a function over chunks of items; results come back in order."""
 
