@@ -10,6 +10,8 @@ import pytest
 from digest.errors import DigestError
 from digest.writer import MARKER, MARKER_TEXT, SiteWriter, recover, work_dir
 
+from .conftest import tree_bytes
+
 
 def test_commit_swaps_the_whole_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
@@ -59,10 +61,6 @@ def test_a_folder_digest_did_not_make_is_never_replaced(tmp_path: Path) -> None:
     assert (precious / "thesis.txt").exists()
 
 
-def site_files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-
-
 def test_an_incremental_commit_stages_and_backs_up_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     first = SiteWriter(out)
@@ -97,7 +95,7 @@ def test_an_incremental_commit_stages_and_backs_up_flat(tmp_path: Path, monkeypa
     second.commit()
     assert sorted(backed_up) == ["c0", "r0"]  # named by their place in the journal (the new file has none)
     assert missing == []  # a changed file is replaced in one step, never absent
-    assert site_files(out) == {MARKER: MARKER_TEXT, "index.html": b"two", "a/b/index.html": b"ab",
+    assert tree_bytes(out) == {MARKER: MARKER_TEXT, "index.html": b"two", "a/b/index.html": b"ab",
                                "new/deep/index.html": b"new"}
     assert not (out / "gone").exists()
 
@@ -117,4 +115,4 @@ def test_a_journal_of_the_nested_backup_layout_is_still_rolled_back(tmp_path: Pa
     (work / "journal.json").write_text(json.dumps(
         {"changed": ["a/index.html", "b/index.html"], "new": ["b/index.html"], "removed": []}))
     assert recover(out)
-    assert site_files(out) == {MARKER: MARKER_TEXT, "a/index.html": b"old"}
+    assert tree_bytes(out) == {MARKER: MARKER_TEXT, "a/index.html": b"old"}
