@@ -120,6 +120,26 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def run() -> None:
+    """The `digest` program (and `python -m digest`): `main`, told it owns the process."""
+    main(obj={"program": True})
+
+
+def leave_at_once() -> None:
+    """End the program now, skipping the interpreter's teardown, when it owns the process.
+
+    A finished build still holds millions of objects (articles, pages, the collated site) that
+    the teardown would free one by one for a process about to end: about 0.2 s at 10,000
+    articles and seconds at 100,000. By now every file is committed, the worker pools are shut
+    down and nothing waits on exit handlers; only our own output needs flushing. Under a test
+    runner (CliRunner) `main` is called without `program`, and returns as usual.
+    """
+    if click.get_current_context().obj.get("program"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder to write (default: from digest.toml, `content`).")
@@ -239,12 +259,13 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
     target = display_path(config.output_dir)
     if report.unchanged:
         echo(f"nothing changed since the last build ({report.seconds:.2f}s) -> {target}")
-        return
-    echo(
-        f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
-        f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
-        f"in {report.seconds:.2f}s -> {target}"
-    )
+    else:
+        echo(
+            f"built {report.articles} articles: {report.pages} pages, {report.feeds} feeds "
+            f"({report.rendered} rendered, {report.written} files written, {report.removed} removed) "
+            f"in {report.seconds:.2f}s -> {target}"
+        )
+    leave_at_once()
 
 
 @main.command()

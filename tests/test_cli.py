@@ -128,3 +128,19 @@ def test_a_build_does_not_import_what_only_other_work_needs() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout.strip() == "[]"
+
+
+def test_the_program_leaves_at_once_after_a_build_with_its_output_flushed(tmp_path: Path) -> None:
+    """`digest build` skips the interpreter's teardown once the site is committed: its summary
+    and warnings must still reach a pipe (stdout is block-buffered there), with exit status 0."""
+    root = copy_fixture(tmp_path)
+    (root / "content/2026/02/odd.md").write_text(
+        "---\ntitle: Odd\ndate: 2026-02-08T09:30:00+00:00\ncolour: red\n---\n\nA body.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for expected, warned in (("built 5 articles", True), ("nothing changed since the last build", False)):
+        result = subprocess.run([sys.executable, "-m", "digest", "build", "--no-search"], cwd=root,
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(expected) and result.stdout.rstrip().endswith("-> site")
+        assert ("unknown front matter key `colour` is ignored" in result.stderr) is warned
+    assert (root / "site/index.html").exists()
