@@ -216,19 +216,34 @@ class Builder:
             clock.lap("plan")
             in_feeds = feed_article_ids(site)
             feed_html: dict[str, str] = {}
-            html_cache = state.html if state else {}
+            body_html = _body_html_source(feed_html, state.html if state else {})
+
+            def write_the_rest() -> float:
+                """Feeds, assets and the sitemap; the seconds that took."""
+                started = time.perf_counter()
+                report.feeds = write_feeds(site, site_key, writer, body_html, report)
+                copy_assets(config, writer)
+                write_seo_files(jobs, views, writer)
+                return time.perf_counter() - started
+
+            # The feeds need the body HTML of the articles they show, which those articles' pages
+            # bring back. Once the last of them is back, this process writes the feeds while the
+            # workers render the other pages: on two cores the feeds stage then costs no wall time.
+            awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
+            rest_seconds: float | None = None
             for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):
                 if html is not None and job.article is not None:
                     feed_html[job.article.body_hash] = html
+                    awaited.discard(job.article.body_hash)
+                if not awaited and rest_seconds is None:
+                    rest_seconds = write_the_rest()
                 if done % 200 == 0 or done == len(todo):
                     progress("pages", done, len(todo))
-            report.rendered = len(todo)
-            clock.lap("pages")
-            body_html = _body_html_source(feed_html, html_cache)
-            report.feeds = write_feeds(site, site_key, writer, body_html, report)
-            copy_assets(config, writer)
-            write_seo_files(jobs, views, writer)
-            clock.lap("feeds")
+            report.rendered += len(todo)
+            if rest_seconds is None:
+                rest_seconds = write_the_rest()
+            clock.lap("pages", excluding=rest_seconds)
+            clock.record("feeds", rest_seconds)
             if site.has_search:
                 # indexed before the commit, so the index ships with the pages
                 search = update_search_index(site, writer)
@@ -416,10 +431,15 @@ class _Stopwatch:
         self.timings = timings
         self.last = time.perf_counter()
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str, excluding: float = 0.0) -> None:
+        """Charge the time since the last lap to `stage`, less `excluding` (recorded elsewhere)."""
         now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.record(stage, now - self.last - excluding)
         self.last = now
+
+    def record(self, stage: str, seconds: float) -> None:
+        """Charge `seconds` of work done inside another stage's lap to `stage`."""
+        self.timings[stage] = self.timings.get(stage, 0.0) + seconds
 
 
 def _stat(path: Path) -> tuple[int, int]:
