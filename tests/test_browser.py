@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -51,8 +52,9 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser(served_site: str) -> Iterator[object]:
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[object]:
+    """Debian's chromium, headless, through Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -61,8 +63,16 @@ def browser(served_site: str) -> Iterator[object]:
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
         )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(served_site: str) -> Iterator[object]:
+    with launch_chromium() as instance:
         yield instance
-        instance.close()
 
 
 def watch(page: object) -> tuple[list[str], list[str]]:
