@@ -228,7 +228,7 @@ class Builder:
 
             # The feeds need the body HTML of the articles they show, which those articles' pages
             # bring back. Once the last of them is back, this process writes the feeds while the
-            # workers render the other pages: on two cores the feeds stage then costs no wall time.
+            # workers render the other pages, instead of after them while the workers sit idle.
             awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
             rest_seconds: float | None = None
             for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):

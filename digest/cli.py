@@ -130,7 +130,7 @@ def leave_at_once() -> None:
 
     A finished build still holds millions of objects (articles, pages, the collated site) that
     the teardown would free one by one for a process about to end: about 0.2 s at 10,000
-    articles and seconds at 100,000. By now every file is committed, the worker pools are shut
+    articles, and more the larger the archive. By now every file is committed, the worker pools are shut
     down and nothing waits on exit handlers; only our own output needs flushing. Under a test
     runner (CliRunner) `main` is called without `program`, and returns as usual.
     """
