@@ -26,7 +26,9 @@ from . import __version__
 from .executor import collector_paused
 from .writer import Manifest
 
-CACHE_FORMAT = 5  # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards
+# 4: articles carry their raw terms (`Article.terms`); 5: articles in shards; 6: SHA-256 content
+# and file hashes (`content.hash_text`, `writer.hash_bytes`)
+CACHE_FORMAT = 6
 ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
 

@@ -282,8 +282,8 @@ def mint_id(title: str, day: dt.date, source: str | None) -> str:
 
 
 def hash_text(text: str) -> str:
-    """Short content hash used for cache keys."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    """Short content hash used for cache keys (SHA-256: see `writer.hash_bytes`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _read_date(value: Any, config: Config, fail: Any, key: str) -> dt.datetime:
