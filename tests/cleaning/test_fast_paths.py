@@ -9,6 +9,7 @@ from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled, is_single_
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
+from digest.cleaning.lines import Line, parse_line
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
@@ -148,3 +149,16 @@ def test_lone_marks_are_found_as_by_looking_for_each_between_spaces() -> None:
     for text in _random_texts("a -—–|/•·»>’", 3000, 20, seed=8):
         expected = any(f" {mark} " in text for mark in marks)
         assert has_lone_mark(text) == expected, repr(text)
+
+
+def test_plain_lines_are_the_named_tuples_line_would_make() -> None:
+    # parse_line builds its common case with tuple.__new__ in field order: the fields and
+    # their defaults must stay as it assumes.
+    assert Line._fields == ("text", "indent", "width", "bullet", "marker")
+    assert Line._field_defaults == {"bullet": "", "marker": ""}
+    for raw in ("Plain words here", "   Indented line  ", "“Quoted” text", "Ünïcode line"):
+        line = parse_line(raw)
+        stripped = raw.strip()
+        expected = Line(stripped, len(raw) - len(raw.lstrip()), len(raw.rstrip()))
+        assert type(line) is Line and line == expected, repr(raw)
+        assert line._asdict() == expected._asdict()
