@@ -98,11 +98,12 @@ def _alternatives(pattern: str) -> list[str]:
     return branches
 
 
-def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+def _labels_by_initial(flags: int) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     """`_LABEL_RE`, and `_LABEL_RE` or `_LABEL_ROW_RE` in one, cut down for each ASCII
     initial to the labels that can begin with it: re tries the hundred-odd branches one by one, and on most
     lines none of them matches. Branches that do not begin with a plain letter (a group,
-    a digit class) stay in every subset; so do the whole patterns' endings."""
+    a digit class) stay in every subset; so do the whole patterns' endings. `flags`:
+    re.IGNORECASE, or 0 for patterns to match lowercased ASCII text with."""
     by_initial: dict[str, list[str]] = {}
     loose: list[str] = []
     for branch in _alternatives(_LABEL_WORDS):
@@ -117,19 +118,23 @@ def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     for initial in "abcdefghijklmnopqrstuvwxyz0123456789":
         words = "|".join(by_initial.get(initial, []) + loose)
         patterns[initial] = (
-            re.compile(rf"^(?:{words}){_LABEL_END}", re.IGNORECASE),
+            re.compile(rf"^(?:{words}){_LABEL_END}", flags),
             # A label alone or the first of a row (only that one is bound to the
             # initial): the opening label is matched once for both.
             re.compile(
                 rf"^(?:{words})(?:{_LABEL_END}"
                 rf"|{_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$)",
-                re.IGNORECASE,
+                flags,
             ),
         )
     return patterns
 
 
-_LABELS_BY_INITIAL = _labels_by_initial()
+_LABELS_BY_INITIAL = _labels_by_initial(re.IGNORECASE)
+# The labels are written in lowercase, and no letter of theirs past ASCII folds to an
+# ASCII one: lowercased ASCII text matches them case-sensitively just as text does
+# ignoring case, and re compares plain characters much faster than it folds them.
+_LOWERCASE_LABELS_BY_INITIAL = _labels_by_initial(0)
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
@@ -453,12 +458,18 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    lowered = stripped.lower()
     # Other initials (punctuation, other scripts, letters re folds to ASCII ones such as
     # the long s) are rare: they take the whole patterns.
-    patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
+    if stripped.isascii():
+        patterns = _LOWERCASE_LABELS_BY_INITIAL.get(lowered[:1])
+        if patterns is not None:
+            stripped = lowered  # (see `_LOWERCASE_LABELS_BY_INITIAL`)
+    else:
+        patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
     if " " not in stripped:
         label_re = _LABEL_RE if patterns is None else patterns[0]
-        return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+        return lowered in _ONE_WORD_LABELS or bool(label_re.match(stripped))
     if patterns is None:
         return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
     return bool(patterns[1].match(stripped))

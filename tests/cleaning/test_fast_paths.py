@@ -5,7 +5,17 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled, is_single_spaced
+from digest.cleaning.boilerplate import (
+    _GLUE_RE,
+    _LABEL_RE,
+    _LABEL_ROW_RE,
+    _LABELS_BY_INITIAL,
+    _ONE_WORD_LABELS,
+    _shape,
+    is_doubled,
+    is_label,
+    is_single_spaced,
+)
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
@@ -162,3 +172,39 @@ def test_plain_lines_are_the_named_tuples_line_would_make() -> None:
         expected = Line(stripped, len(raw) - len(raw.lstrip()), len(raw.rstrip()))
         assert type(line) is Line and line == expected, repr(raw)
         assert line._asdict() == expected._asdict()
+
+
+def test_ascii_labels_lowercased_match_as_the_patterns_ignoring_case() -> None:
+    def plain(text: str) -> bool:  # every text through the case-blind patterns
+        if len(text) > 60:
+            return False
+        stripped = text.strip(" .:>»›|·•-–—*#()[]")
+        patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
+        if " " not in stripped:
+            label_re = _LABEL_RE if patterns is None else patterns[0]
+            return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+        if patterns is None:
+            return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+        return bool(patterns[1].match(stripped))
+
+    texts = [
+        "Related", "RELATED NEWS", "Share this article on Facebook", "Share | Tweet | Email",
+        "Most Read", "More from Our Newsroom", "You May Also Like", "12 Comments", "Tags:",
+        "Advertisement", "Skip to Main Content", "Log In", "LOGOUT", "E-Mail", "Sign Up",
+        "Continue reading the main story", "Editor's Picks", "Follow us on X »", "See all",
+        "Read more: a story", "Relacionados", "Lesen Sie auch", "Читайте также", "関連記事",
+        "Kelvin", "ſhare", "İnfo", "Share\u212a", "Top Stories -", "(12 replies)", "- Home -",
+    ]
+    texts += _random_texts("shareTWEtomdcRL 1|·-:,'", 2000, 30, seed=9)
+    # Runs of label words in random case between random separators.
+    words = (
+        "related news share this more from read most comments 12 tags top stories sign up "
+        "log in e-mail you may also like follow us on x next article ad home the story"
+    ).split()
+    rng = random.Random(10)
+    for _ in range(6000):
+        picked = [rng.choice(words) for _ in range(rng.randrange(1, 5))]
+        cased = [rng.choice((str.lower, str.upper, str.title))(word) for word in picked]
+        texts.append(rng.choice((" ", " | ", "/", " · ", ": ", "-", "")).join(cased))
+    for text in texts:
+        assert is_label(text) == plain(text), repr(text)
