@@ -19,7 +19,8 @@ from digest.cleaning.boilerplate import (
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
-from digest.cleaning.lines import Line, parse_line
+from digest.cleaning.lines import Layout, Line, parse_line
+from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
@@ -208,3 +209,26 @@ def test_ascii_labels_lowercased_match_as_the_patterns_ignoring_case() -> None:
         texts.append(rng.choice((" ", " | ", "/", " · ", ": ", "-", "")).join(cased))
     for text in texts:
         assert is_label(text) == plain(text), repr(text)
+
+
+def test_wrapped_lines_continue_as_the_plain_rule_says() -> None:
+    def plain(block: Block, line: Line, layout: Layout, cont_indent: int, last: int) -> bool:
+        if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
+            return False
+        wide = bool(line.text[:1]) and bool(_WIDE_START_RE.match(line.text))
+        needed = 2 if wide else 1 + len(line.text.split(" ", 1)[0])
+        full = last + needed > layout.width - 1
+        if line.indent == cont_indent or (block.bullet and line.indent == block.indent + 2):
+            return full
+        return full and block.n_lines == 1 and block.indent < layout.base_indent
+
+    rng = random.Random(11)
+    texts = _random_texts("ab 中-", 400, 20, seed=12) + ["", " ", "word", "中文 字"]
+    for _ in range(20000):
+        block = Block("x", 0, 0, rng.randrange(4), rng.choice(("", "-", "•")))
+        block.n_lines = rng.randrange(1, 3)
+        line = Line(rng.choice(texts), rng.randrange(4), 0, rng.choice(("", "-", "–", "1.")))
+        layout = Layout(rng.choice((0, 20, 40)), rng.randrange(3))
+        cont, last = rng.randrange(4), rng.randrange(45)
+        expected = plain(block, line, layout, cont, last)
+        assert _continues(block, line, layout, cont, last) == expected, (line, layout, last)
