@@ -288,20 +288,26 @@ class Verdict:
         one, none of the patterns below can match."""
         text, words, label = self.text, self.words, self.label
         lowered = text.lower() if hinted else ""
+        # ASCII text goes to the patterns lowercased (see `_LOWERCASE_FURNITURE`).
+        probe, (copyright_re, cookie_re, promo_re, comments_re) = (
+            (lowered, _LOWERCASE_FURNITURE)
+            if hinted and text.isascii()
+            else (text, _CASE_BLIND_FURNITURE)
+        )
         furniture = 0.0
         if (
             label
             or hinted
             and words < 40
             and _COPYRIGHT_HINTS.search(lowered)
-            and _COPYRIGHT_RE.search(text)
+            and copyright_re.search(probe)
         ):
             furniture = 2.0
         elif (
             hinted
             and words < 60
             and _COOKIE_HINTS.search(lowered)
-            and _COOKIE_RE.search(text)
+            and cookie_re.search(probe)
             or words <= 3
             and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
             and _SOCIAL_COUNT_RE.match(text)
@@ -311,7 +317,7 @@ class Verdict:
             hinted
             and words <= 12
             and _PROMO_HINTS.search(lowered)
-            and _PROMO_RE.search(text.lstrip("0123456789 "))
+            and promo_re.search(probe.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
@@ -319,7 +325,7 @@ class Verdict:
         self.comments = (
             words <= 40
             and (
-                hinted and words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+                hinted and words <= 12 and bool(comments_re.match(probe.strip(" .:-–—#[]")))
                 or (text[:1].isdecimal() or text[:1] in "oO")
                 and bool(_COUNTED_COMMENTS_RE.match(text))
             )
@@ -366,6 +372,17 @@ class Verdict:
 _COUNTED_COMMENTS_RE = re.compile(
     r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s",
     re.IGNORECASE,
+)
+
+
+# The furniture patterns, and copies of them that heed case for lowercased ASCII text:
+# their words are lowercase and none of their letters past ASCII folds to an ASCII
+# one, so these match that text as the others match it in any case; re skips along
+# plain characters much faster than it folds case.
+_CASE_BLIND_FURNITURE = (_COPYRIGHT_RE, _COOKIE_RE, _PROMO_RE, _COMMENTS_RE)
+_LOWERCASE_FURNITURE = tuple(
+    re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    for pattern in _CASE_BLIND_FURNITURE
 )
 
 

@@ -6,11 +6,20 @@ import random
 import re
 
 from digest.cleaning.boilerplate import (
+    _CASE_BLIND_FURNITURE,
+    _COMMENTS_HINTS,
+    _COOKIE_HINTS,
+    _COPYRIGHT_HINTS,
+    _COUNTED_COMMENTS_RE,
     _GLUE_RE,
     _LABEL_RE,
     _LABEL_ROW_RE,
     _LABELS_BY_INITIAL,
+    _LOWERCASE_FURNITURE,
     _ONE_WORD_LABELS,
+    _PROMO_HINTS,
+    _SOCIAL_COUNT_RE,
+    Verdict,
     _shape,
     is_doubled,
     is_label,
@@ -20,9 +29,9 @@ from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import _glued_credit_hint
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
 from digest.cleaning.lines import Layout, Line, parse_line
-from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
+from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
@@ -232,3 +241,65 @@ def test_wrapped_lines_continue_as_the_plain_rule_says() -> None:
         cont, last = rng.randrange(4), rng.randrange(45)
         expected = plain(block, line, layout, cont, last)
         assert _continues(block, line, layout, cont, last) == expected, (line, layout, last)
+
+
+def test_lowercase_furniture_patterns_match_ascii_as_the_case_blind_ones() -> None:
+    texts = [
+        "We use COOKIES to improve your experience", "Privacy Policy | Terms of Use",
+        "Copyright 2024 Herald. All Rights Reserved.", "(C) 2019 Example Media", "© Herald",
+        "Sign Up for our Newsletter", "Follow Us on X", "Opens in a new window", "12 Comments",
+        "Leave a Reply", "Comments are closed.", "Join the Conversation", "Subscribe to the Post",
+        "Click Here", "Get The App", "ADVERTISEMENT", "Enable JavaScript", "Already a subscriber?",
+        "3 responses to Storm", "Reader comments (4)", "Share on Facebook", "Download our app",
+    ]
+    texts += _random_texts("cokiepryvtmsuNCOKIE (),.1", 3000, 40, seed=13)
+    for text in texts:
+        lowered = text.lower()
+        for blind, cased in zip(_CASE_BLIND_FURNITURE, _LOWERCASE_FURNITURE, strict=True):
+            assert bool(blind.search(text)) == bool(cased.search(lowered)), (blind, text)
+            assert bool(blind.match(text)) == bool(cased.match(lowered)), (blind, text)
+        for hinted in (False, True):
+            verdict = Verdict(text)
+            verdict.judge_furniture(hinted)
+            assert (verdict.furniture, verdict.comments) == _plain_furniture(
+                text, verdict.words, verdict.label, hinted
+            ), repr(text)
+
+
+def _plain_furniture(text: str, words: int, label: bool, hinted: bool) -> tuple[float, bool]:
+    """`Verdict.judge_furniture` with the case-blind patterns only."""
+    lowered = text.lower() if hinted else ""
+    copyright_re, cookie_re, promo_re, comments_re = _CASE_BLIND_FURNITURE
+    furniture = 0.0
+    if (
+        label
+        or hinted
+        and words < 40
+        and _COPYRIGHT_HINTS.search(lowered)
+        and copyright_re.search(text)
+    ):
+        furniture = 2.0
+    elif (
+        hinted and words < 60 and _COOKIE_HINTS.search(lowered) and cookie_re.search(text)
+        or words <= 3
+        and (text[:1].isdecimal() or text[:1] in ".,")
+        and _SOCIAL_COUNT_RE.match(text)
+    ):
+        furniture = 1.5
+    elif (
+        hinted
+        and words <= 12
+        and _PROMO_HINTS.search(lowered)
+        and promo_re.search(text.lstrip("0123456789 "))
+    ):
+        furniture = 1.0
+    comments = (
+        words <= 40
+        and (
+            hinted and words <= 12 and bool(comments_re.match(text.strip(" .:-–—#[]")))
+            or (text[:1].isdecimal() or text[:1] in "oO")
+            and bool(_COUNTED_COMMENTS_RE.match(text))
+        )
+        and _COMMENTS_HINTS.search(lowered or text.lower()) is not None
+    )
+    return furniture, comments
