@@ -26,7 +26,13 @@ from digest.cleaning.boilerplate import (
     is_single_spaced,
 )
 from digest.cleaning.bylines import is_name_line
-from digest.cleaning.captions import _glued_credit_hint
+from digest.cleaning.captions import (
+    _CASE_BLIND_CREDIT_LINES,
+    _CREDIT_LINE_HINT_RE,
+    _CREDIT_SLASH_LINE_RE,
+    _glued_credit_hint,
+    is_credit_line,
+)
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
 from digest.cleaning.lines import Layout, Line, parse_line
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
@@ -303,3 +309,33 @@ def _plain_furniture(text: str, words: int, label: bool, hinted: bool) -> tuple[
         and _COMMENTS_HINTS.search(lowered or text.lower()) is not None
     )
     return furniture, comments
+
+
+def test_ascii_credit_lines_lowercased_match_as_the_case_blind_patterns() -> None:
+    def plain(text: str) -> bool:  # `is_credit_line` with the case-blind patterns only
+        stripped = text.strip()
+        if len(stripped) > 90:
+            return False
+        if (
+            len(stripped) > 24
+            and not ("/" in stripped or "," in stripped or "©" in stripped)
+            and _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None
+        ):
+            return False
+        named_re, comma_re = _CASE_BLIND_CREDIT_LINES
+        return bool(
+            ("/" in stripped and _CREDIT_SLASH_LINE_RE.match(stripped))
+            or named_re.match(stripped)
+            or ("," in stripped and comma_re.match(stripped))
+        )
+
+    texts = [
+        "Photo: Reuters", "PHOTOS BY Jane Doe", "Credit...Anna Moneymaker", "Image … AP",
+        "Al Goldis, Associated Press", "JANE DOE, AP PHOTO", "John Smith, The New York Times",
+        "(c) Getty", "Copyright Herald", "GETTY IMAGES", "Reuters", "AFP", "ap", "Source: X",
+        "Associated Press", "Getty Image", "Фото: ТАСС", "© AFP", "Picture by K", "Ap",
+    ]
+    texts += _random_texts("photgeyimasrcdAPOTGRE: ,.©/", 4000, 30, seed=14)
+    for text in texts:
+        assert is_credit_line(text) == plain(text), repr(text)
+    assert sum(map(is_credit_line, texts)) >= 20
