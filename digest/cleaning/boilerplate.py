@@ -98,11 +98,12 @@ def _alternatives(pattern: str) -> list[str]:
     return branches
 
 
-def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+def _labels_by_initial(flags: int) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     """`_LABEL_RE`, and `_LABEL_RE` or `_LABEL_ROW_RE` in one, cut down for each ASCII
     initial to the labels that can begin with it: re tries the hundred-odd branches one by one, and on most
     lines none of them matches. Branches that do not begin with a plain letter (a group,
-    a digit class) stay in every subset; so do the whole patterns' endings."""
+    a digit class) stay in every subset; so do the whole patterns' endings. `flags`:
+    re.IGNORECASE, or 0 for patterns to match lowercased ASCII text with."""
     by_initial: dict[str, list[str]] = {}
     loose: list[str] = []
     for branch in _alternatives(_LABEL_WORDS):
@@ -117,19 +118,23 @@ def _labels_by_initial() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     for initial in "abcdefghijklmnopqrstuvwxyz0123456789":
         words = "|".join(by_initial.get(initial, []) + loose)
         patterns[initial] = (
-            re.compile(rf"^(?:{words}){_LABEL_END}", re.IGNORECASE),
+            re.compile(rf"^(?:{words}){_LABEL_END}", flags),
             # A label alone or the first of a row (only that one is bound to the
             # initial): the opening label is matched once for both.
             re.compile(
                 rf"^(?:{words})(?:{_LABEL_END}"
                 rf"|{_LABEL_ROW_SEP}(?:(?:{_LABEL_WORDS}){_LABEL_ROW_SEP})+$)",
-                re.IGNORECASE,
+                flags,
             ),
         )
     return patterns
 
 
-_LABELS_BY_INITIAL = _labels_by_initial()
+_LABELS_BY_INITIAL = _labels_by_initial(re.IGNORECASE)
+# The labels are written in lowercase, and no letter of theirs past ASCII folds to an
+# ASCII one: lowercased ASCII text matches them case-sensitively just as text does
+# ignoring case, and re compares plain characters much faster than it folds them.
+_LOWERCASE_LABELS_BY_INITIAL = _labels_by_initial(0)
 _COPYRIGHT_RE = re.compile(
     r"©|\(c\) ?\d{4}|\ball rights reserved\b|\btodos los derechos\b|\btodos os direitos\b"
     r"|\btous droits\b|\balle rechte\b|\bвсе права\b|\bcopyright\b",
@@ -283,20 +288,26 @@ class Verdict:
         one, none of the patterns below can match."""
         text, words, label = self.text, self.words, self.label
         lowered = text.lower() if hinted else ""
+        # ASCII text goes to the patterns lowercased (see `_LOWERCASE_FURNITURE`).
+        probe, (copyright_re, cookie_re, promo_re, comments_re) = (
+            (lowered, _LOWERCASE_FURNITURE)
+            if hinted and text.isascii()
+            else (text, _CASE_BLIND_FURNITURE)
+        )
         furniture = 0.0
         if (
             label
             or hinted
             and words < 40
             and _COPYRIGHT_HINTS.search(lowered)
-            and _COPYRIGHT_RE.search(text)
+            and copyright_re.search(probe)
         ):
             furniture = 2.0
         elif (
             hinted
             and words < 60
             and _COOKIE_HINTS.search(lowered)
-            and _COOKIE_RE.search(text)
+            and cookie_re.search(probe)
             or words <= 3
             and (text[:1].isdecimal() or text[:1] in ".,")  # how social counts begin
             and _SOCIAL_COUNT_RE.match(text)
@@ -306,7 +317,7 @@ class Verdict:
             hinted
             and words <= 12
             and _PROMO_HINTS.search(lowered)
-            and _PROMO_RE.search(text.lstrip("0123456789 "))
+            and promo_re.search(probe.lstrip("0123456789 "))
         ):
             furniture = 1.0
         self.furniture = furniture
@@ -314,7 +325,7 @@ class Verdict:
         self.comments = (
             words <= 40
             and (
-                hinted and words <= 12 and bool(_COMMENTS_RE.match(text.strip(" .:-–—#[]")))
+                hinted and words <= 12 and bool(comments_re.match(probe.strip(" .:-–—#[]")))
                 or (text[:1].isdecimal() or text[:1] in "oO")
                 and bool(_COUNTED_COMMENTS_RE.match(text))
             )
@@ -361,6 +372,17 @@ class Verdict:
 _COUNTED_COMMENTS_RE = re.compile(
     r"^(?:\d+|one)\s+(?:comments?|responses?|replies|thoughts?|reactions?)\s+(?:to|on)\s",
     re.IGNORECASE,
+)
+
+
+# The furniture patterns, and copies of them that heed case for lowercased ASCII text:
+# their words are lowercase and none of their letters past ASCII folds to an ASCII
+# one, so these match that text as the others match it in any case; re skips along
+# plain characters much faster than it folds case.
+_CASE_BLIND_FURNITURE = (_COPYRIGHT_RE, _COOKIE_RE, _PROMO_RE, _COMMENTS_RE)
+_LOWERCASE_FURNITURE = tuple(
+    re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    for pattern in _CASE_BLIND_FURNITURE
 )
 
 
@@ -453,12 +475,18 @@ def is_label(text: str) -> bool:
     if len(text) > 60:
         return False
     stripped = text.strip(" .:>»›|·•-–—*#()[]")
+    lowered = stripped.lower()
     # Other initials (punctuation, other scripts, letters re folds to ASCII ones such as
     # the long s) are rare: they take the whole patterns.
-    patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
+    if stripped.isascii():
+        patterns = _LOWERCASE_LABELS_BY_INITIAL.get(lowered[:1])
+        if patterns is not None:
+            stripped = lowered  # (see `_LOWERCASE_LABELS_BY_INITIAL`)
+    else:
+        patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
     if " " not in stripped:
         label_re = _LABEL_RE if patterns is None else patterns[0]
-        return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+        return lowered in _ONE_WORD_LABELS or bool(label_re.match(stripped))
     if patterns is None:
         return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
     return bool(patterns[1].match(stripped))

@@ -55,6 +55,15 @@ _CREDIT_COMMA_LINE_RE = re.compile(
     r"ap photo|the [\w ]+)\)?)$",
     re.IGNORECASE,
 )
+# The named and comma forms, and copies of them that heed case for lowercased ASCII
+# lines: their words are lowercase, they hold no cased class ([A-Z]), and none of their
+# letters past ASCII folds to an ASCII one, so these match such a line as the others
+# match it in any case (re compares plain characters much faster than it folds them).
+_CASE_BLIND_CREDIT_LINES = (_CREDIT_NAMED_LINE_RE, _CREDIT_COMMA_LINE_RE)
+_LOWERCASE_CREDIT_LINES = tuple(
+    re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    for pattern in _CASE_BLIND_CREDIT_LINES
+)
 _CREDIT_WORDS_RE = re.compile(
     r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
     r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
@@ -136,10 +145,15 @@ def is_credit_line(text: str) -> bool:
         and _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None
     ):
         return False
+    # ASCII lines meet the named and comma forms lowercased (see `_LOWERCASE_CREDIT_LINES`).
+    if stripped.isascii():
+        probe, (named_re, comma_re) = stripped.lower(), _LOWERCASE_CREDIT_LINES
+    else:
+        probe, (named_re, comma_re) = stripped, _CASE_BLIND_CREDIT_LINES
     return bool(
         ("/" in stripped and _CREDIT_SLASH_LINE_RE.match(stripped))
-        or _CREDIT_NAMED_LINE_RE.match(stripped)
-        or ("," in stripped and _CREDIT_COMMA_LINE_RE.match(stripped))
+        or named_re.match(probe)
+        or ("," in stripped and comma_re.match(probe))
     )
 
 

@@ -79,6 +79,10 @@ class _Scan(NamedTuple):
     wide: bool  # characters a terminal draws two columns wide
 
 
+# `Line(...)` without the Python-level `__new__` the named tuple is given (a field
+# tuple in order: text, indent, width, bullet, marker): a line is made for every row.
+_new_line = tuple.__new__
+
 _ALL_RARE = _Scan(odd_spaces=_ODD_SPACE_CHARS, wide=True)
 _NO_RARE = _Scan(odd_spaces="", wide=False)
 _ASCII_BYTES = bytes(range(0x80))
@@ -149,7 +153,7 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
         return Line("", indent, width, marker="furniture")
     lead = text[0]
     if lead.isalpha() or lead in _PLAIN_OPENERS:
-        return Line(text, indent, width)  # the common case: no bullet to look for
+        return _new_line(Line, (text, indent, width, "", ""))  # the common case: no bullet
     if _EMPTY_BULLET_RE.match(text):
         return Line("", indent, width, marker="furniture")
     bullet = ""

@@ -157,14 +157,17 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
 
 def _continues(block: Block, line: Line, layout: Layout, cont_indent: int, last_width: int) -> bool:
     """Whether `line` carries on the wrapped text of `block`."""
-    if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
+    # (`layout.width` rather than the `wrapped` property: this runs for every line.)
+    if layout.width <= 0 or (line.bullet and line.bullet not in "-–"):
         return False
     # The renderer broke the line only if the next word could not fit on it; CJK text
     # breaks between any two characters.
-    if _starts_wide(line.text):
+    text = line.text
+    if _starts_wide(text):
         needed = 2
     else:
-        needed = 1 + len(line.text.split(" ", 1)[0])
+        space = text.find(" ")  # the first word's length, without splitting the line
+        needed = 1 + (space if space >= 0 else len(text))
     full = last_width + needed > layout.width - _WRAP_SLACK
     if line.indent == cont_indent or (block.bullet and line.indent == block.indent + 2):
         return full

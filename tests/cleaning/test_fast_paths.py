@@ -5,12 +5,39 @@ from __future__ import annotations
 import random
 import re
 
-from digest.cleaning.boilerplate import _GLUE_RE, _shape, is_doubled, is_single_spaced
+from digest.cleaning.boilerplate import (
+    _CASE_BLIND_FURNITURE,
+    _COMMENTS_HINTS,
+    _COOKIE_HINTS,
+    _COPYRIGHT_HINTS,
+    _COUNTED_COMMENTS_RE,
+    _GLUE_RE,
+    _LABEL_RE,
+    _LABEL_ROW_RE,
+    _LABELS_BY_INITIAL,
+    _LOWERCASE_FURNITURE,
+    _ONE_WORD_LABELS,
+    _PROMO_HINTS,
+    _SOCIAL_COUNT_RE,
+    Verdict,
+    _shape,
+    is_doubled,
+    is_label,
+    is_single_spaced,
+)
 from digest.cleaning.bylines import is_name_line
-from digest.cleaning.captions import _glued_credit_hint
+from digest.cleaning.captions import (
+    _CASE_BLIND_CREDIT_LINES,
+    _CREDIT_LINE_HINT_RE,
+    _CREDIT_SLASH_LINE_RE,
+    _glued_credit_hint,
+    is_credit_line,
+)
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
+from digest.cleaning.lines import Layout, Line, parse_line
 from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
+from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
@@ -148,3 +175,167 @@ def test_lone_marks_are_found_as_by_looking_for_each_between_spaces() -> None:
     for text in _random_texts("a -—–|/•·»>’", 3000, 20, seed=8):
         expected = any(f" {mark} " in text for mark in marks)
         assert has_lone_mark(text) == expected, repr(text)
+
+
+def test_plain_lines_are_the_named_tuples_line_would_make() -> None:
+    # parse_line builds its common case with tuple.__new__ in field order: the fields and
+    # their defaults must stay as it assumes.
+    assert Line._fields == ("text", "indent", "width", "bullet", "marker")
+    assert Line._field_defaults == {"bullet": "", "marker": ""}
+    for raw in ("Plain words here", "   Indented line  ", "“Quoted” text", "Ünïcode line"):
+        line = parse_line(raw)
+        stripped = raw.strip()
+        expected = Line(stripped, len(raw) - len(raw.lstrip()), len(raw.rstrip()))
+        assert type(line) is Line and line == expected, repr(raw)
+        assert line._asdict() == expected._asdict()
+
+
+def test_ascii_labels_lowercased_match_as_the_patterns_ignoring_case() -> None:
+    def plain(text: str) -> bool:  # every text through the case-blind patterns
+        if len(text) > 60:
+            return False
+        stripped = text.strip(" .:>»›|·•-–—*#()[]")
+        patterns = _LABELS_BY_INITIAL.get(stripped[:1].lower())
+        if " " not in stripped:
+            label_re = _LABEL_RE if patterns is None else patterns[0]
+            return stripped.lower() in _ONE_WORD_LABELS or bool(label_re.match(stripped))
+        if patterns is None:
+            return bool(_LABEL_RE.match(stripped) or _LABEL_ROW_RE.match(stripped))
+        return bool(patterns[1].match(stripped))
+
+    texts = [
+        "Related", "RELATED NEWS", "Share this article on Facebook", "Share | Tweet | Email",
+        "Most Read", "More from Our Newsroom", "You May Also Like", "12 Comments", "Tags:",
+        "Advertisement", "Skip to Main Content", "Log In", "LOGOUT", "E-Mail", "Sign Up",
+        "Continue reading the main story", "Editor's Picks", "Follow us on X »", "See all",
+        "Read more: a story", "Relacionados", "Lesen Sie auch", "Читайте также", "関連記事",
+        "Kelvin", "ſhare", "İnfo", "Share\u212a", "Top Stories -", "(12 replies)", "- Home -",
+    ]
+    texts += _random_texts("shareTWEtomdcRL 1|·-:,'", 2000, 30, seed=9)
+    # Runs of label words in random case between random separators.
+    words = (
+        "related news share this more from read most comments 12 tags top stories sign up "
+        "log in e-mail you may also like follow us on x next article ad home the story"
+    ).split()
+    rng = random.Random(10)
+    for _ in range(6000):
+        picked = [rng.choice(words) for _ in range(rng.randrange(1, 5))]
+        cased = [rng.choice((str.lower, str.upper, str.title))(word) for word in picked]
+        texts.append(rng.choice((" ", " | ", "/", " · ", ": ", "-", "")).join(cased))
+    for text in texts:
+        assert is_label(text) == plain(text), repr(text)
+
+
+def test_wrapped_lines_continue_as_the_plain_rule_says() -> None:
+    def plain(block: Block, line: Line, layout: Layout, cont_indent: int, last: int) -> bool:
+        if not layout.wrapped or (line.bullet and line.bullet not in "-–"):
+            return False
+        wide = bool(line.text[:1]) and bool(_WIDE_START_RE.match(line.text))
+        needed = 2 if wide else 1 + len(line.text.split(" ", 1)[0])
+        full = last + needed > layout.width - 1
+        if line.indent == cont_indent or (block.bullet and line.indent == block.indent + 2):
+            return full
+        return full and block.n_lines == 1 and block.indent < layout.base_indent
+
+    rng = random.Random(11)
+    texts = _random_texts("ab 中-", 400, 20, seed=12) + ["", " ", "word", "中文 字"]
+    for _ in range(20000):
+        block = Block("x", 0, 0, rng.randrange(4), rng.choice(("", "-", "•")))
+        block.n_lines = rng.randrange(1, 3)
+        line = Line(rng.choice(texts), rng.randrange(4), 0, rng.choice(("", "-", "–", "1.")))
+        layout = Layout(rng.choice((0, 20, 40)), rng.randrange(3))
+        cont, last = rng.randrange(4), rng.randrange(45)
+        expected = plain(block, line, layout, cont, last)
+        assert _continues(block, line, layout, cont, last) == expected, (line, layout, last)
+
+
+def test_lowercase_furniture_patterns_match_ascii_as_the_case_blind_ones() -> None:
+    texts = [
+        "We use COOKIES to improve your experience", "Privacy Policy | Terms of Use",
+        "Copyright 2024 Herald. All Rights Reserved.", "(C) 2019 Example Media", "© Herald",
+        "Sign Up for our Newsletter", "Follow Us on X", "Opens in a new window", "12 Comments",
+        "Leave a Reply", "Comments are closed.", "Join the Conversation", "Subscribe to the Post",
+        "Click Here", "Get The App", "ADVERTISEMENT", "Enable JavaScript", "Already a subscriber?",
+        "3 responses to Storm", "Reader comments (4)", "Share on Facebook", "Download our app",
+    ]
+    texts += _random_texts("cokiepryvtmsuNCOKIE (),.1", 3000, 40, seed=13)
+    for text in texts:
+        lowered = text.lower()
+        for blind, cased in zip(_CASE_BLIND_FURNITURE, _LOWERCASE_FURNITURE, strict=True):
+            assert bool(blind.search(text)) == bool(cased.search(lowered)), (blind, text)
+            assert bool(blind.match(text)) == bool(cased.match(lowered)), (blind, text)
+        for hinted in (False, True):
+            verdict = Verdict(text)
+            verdict.judge_furniture(hinted)
+            assert (verdict.furniture, verdict.comments) == _plain_furniture(
+                text, verdict.words, verdict.label, hinted
+            ), repr(text)
+
+
+def _plain_furniture(text: str, words: int, label: bool, hinted: bool) -> tuple[float, bool]:
+    """`Verdict.judge_furniture` with the case-blind patterns only."""
+    lowered = text.lower() if hinted else ""
+    copyright_re, cookie_re, promo_re, comments_re = _CASE_BLIND_FURNITURE
+    furniture = 0.0
+    if (
+        label
+        or hinted
+        and words < 40
+        and _COPYRIGHT_HINTS.search(lowered)
+        and copyright_re.search(text)
+    ):
+        furniture = 2.0
+    elif (
+        hinted and words < 60 and _COOKIE_HINTS.search(lowered) and cookie_re.search(text)
+        or words <= 3
+        and (text[:1].isdecimal() or text[:1] in ".,")
+        and _SOCIAL_COUNT_RE.match(text)
+    ):
+        furniture = 1.5
+    elif (
+        hinted
+        and words <= 12
+        and _PROMO_HINTS.search(lowered)
+        and promo_re.search(text.lstrip("0123456789 "))
+    ):
+        furniture = 1.0
+    comments = (
+        words <= 40
+        and (
+            hinted and words <= 12 and bool(comments_re.match(text.strip(" .:-–—#[]")))
+            or (text[:1].isdecimal() or text[:1] in "oO")
+            and bool(_COUNTED_COMMENTS_RE.match(text))
+        )
+        and _COMMENTS_HINTS.search(lowered or text.lower()) is not None
+    )
+    return furniture, comments
+
+
+def test_ascii_credit_lines_lowercased_match_as_the_case_blind_patterns() -> None:
+    def plain(text: str) -> bool:  # `is_credit_line` with the case-blind patterns only
+        stripped = text.strip()
+        if len(stripped) > 90:
+            return False
+        if (
+            len(stripped) > 24
+            and not ("/" in stripped or "," in stripped or "©" in stripped)
+            and _CREDIT_LINE_HINT_RE.search(stripped[:12].lower()) is None
+        ):
+            return False
+        named_re, comma_re = _CASE_BLIND_CREDIT_LINES
+        return bool(
+            ("/" in stripped and _CREDIT_SLASH_LINE_RE.match(stripped))
+            or named_re.match(stripped)
+            or ("," in stripped and comma_re.match(stripped))
+        )
+
+    texts = [
+        "Photo: Reuters", "PHOTOS BY Jane Doe", "Credit...Anna Moneymaker", "Image … AP",
+        "Al Goldis, Associated Press", "JANE DOE, AP PHOTO", "John Smith, The New York Times",
+        "(c) Getty", "Copyright Herald", "GETTY IMAGES", "Reuters", "AFP", "ap", "Source: X",
+        "Associated Press", "Getty Image", "Фото: ТАСС", "© AFP", "Picture by K", "Ap",
+    ]
+    texts += _random_texts("photgeyimasrcdAPOTGRE: ,.©/", 4000, 30, seed=14)
+    for text in texts:
+        assert is_credit_line(text) == plain(text), repr(text)
+    assert sum(map(is_credit_line, texts)) >= 20
