@@ -21,7 +21,7 @@ from digest.cleaning.captions import (
     is_credit_line,
     starts_like_caption,
 )
-from digest.cleaning.patterns import trie_pattern
+from digest.cleaning.patterns import lowercase_copies, trie_pattern
 from digest.cleaning.reflow import Block
 from digest.cleaning.signals import Signals, measure
 from digest.cleaning.signals import has_lone_mark as _has_lone_mark
@@ -375,15 +375,10 @@ _COUNTED_COMMENTS_RE = re.compile(
 )
 
 
-# The furniture patterns, and copies of them that heed case for lowercased ASCII text:
-# their words are lowercase and none of their letters past ASCII folds to an ASCII
-# one, so these match that text as the others match it in any case; re skips along
-# plain characters much faster than it folds case.
+# The furniture patterns, and copies of them that heed case for lowercased ASCII text
+# (their words are lowercase: see `lowercase_copies`).
 _CASE_BLIND_FURNITURE = (_COPYRIGHT_RE, _COOKIE_RE, _PROMO_RE, _COMMENTS_RE)
-_LOWERCASE_FURNITURE = tuple(
-    re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-    for pattern in _CASE_BLIND_FURNITURE
-)
+_LOWERCASE_FURNITURE = lowercase_copies(*_CASE_BLIND_FURNITURE)
 
 
 # A block once `judge_blocks` has set its verdicts (the same object: one per block).

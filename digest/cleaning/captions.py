@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from digest.cleaning.patterns import lowercase_copies
+
 # A credit at the end of a caption, in the forms agencies and papers print (see
 # `_credit_patterns` for the order they are tried in, each after a cheap test).
 _PAREN_CREDIT_RE = re.compile(
@@ -56,14 +58,9 @@ _CREDIT_COMMA_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 # The named and comma forms, and copies of them that heed case for lowercased ASCII
-# lines: their words are lowercase, they hold no cased class ([A-Z]), and none of their
-# letters past ASCII folds to an ASCII one, so these match such a line as the others
-# match it in any case (re compares plain characters much faster than it folds them).
+# lines (their words are lowercase and they hold no [A-Z]: see `lowercase_copies`).
 _CASE_BLIND_CREDIT_LINES = (_CREDIT_NAMED_LINE_RE, _CREDIT_COMMA_LINE_RE)
-_LOWERCASE_CREDIT_LINES = tuple(
-    re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-    for pattern in _CASE_BLIND_CREDIT_LINES
-)
+_LOWERCASE_CREDIT_LINES = lowercase_copies(*_CASE_BLIND_CREDIT_LINES)
 _CREDIT_WORDS_RE = re.compile(
     r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
     r"via|courtesy|file|handout|credit|stock|agency|news|times|post|wire|associated)\b",
