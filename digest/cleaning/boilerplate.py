@@ -282,16 +282,17 @@ class Verdict:
             )
         self.words = words
 
-    def judge_furniture(self, hinted: bool) -> None:
+    def judge_furniture(self, hinted: bool, case_blind: bool = False) -> None:
         """Set `furniture` and `comments`. `hinted`: whether the lowercased text holds
         one of the furniture words its length calls for (see `_hinted_texts`); without
-        one, none of the patterns below can match."""
+        one, none of the patterns below can match. `case_blind`: skip the lowercase fast
+        path (the tests compare the two)."""
         text, words, label = self.text, self.words, self.label
         lowered = text.lower() if hinted else ""
         # ASCII text goes to the patterns lowercased (see `_LOWERCASE_FURNITURE`).
         probe, (copyright_re, cookie_re, promo_re, comments_re) = (
             (lowered, _LOWERCASE_FURNITURE)
-            if hinted and text.isascii()
+            if hinted and text.isascii() and not case_blind
             else (text, _CASE_BLIND_FURNITURE)
         )
         furniture = 0.0

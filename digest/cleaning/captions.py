@@ -130,8 +130,10 @@ def _has_by(text: str) -> bool:
     return "by" in text or "By" in text or "BY" in text or "bY" in text
 
 
-def is_credit_line(text: str) -> bool:
-    """Whether a whole line is only a photo credit ("Al Goldis, Associated Press")."""
+def is_credit_line(text: str, case_blind: bool = False) -> bool:
+    """Whether a whole line is only a photo credit ("Al Goldis, Associated Press").
+
+    `case_blind`: skip the lowercase fast path (the tests compare the two)."""
     stripped = text.strip()
     if len(stripped) > 90:
         return False
@@ -143,7 +145,7 @@ def is_credit_line(text: str) -> bool:
     ):
         return False
     # ASCII lines meet the named and comma forms lowercased (see `_LOWERCASE_CREDIT_LINES`).
-    if stripped.isascii():
+    if stripped.isascii() and not case_blind:
         probe, (named_re, comma_re) = stripped.lower(), _LOWERCASE_CREDIT_LINES
     else:
         probe, (named_re, comma_re) = stripped, _CASE_BLIND_CREDIT_LINES
