@@ -212,16 +212,20 @@ def chunked(items: Iterable[T], size: int, count: int | None = None, workers: in
     chunks then finishes soon after the others, instead of leaving a core idle for most of a
     full chunk (up to 0.4 s of the page stage at 10,000 articles).
     """
-    left = count if count is not None and workers > 1 else None
+    shrinking = count is not None and workers > 1
+    left = count or 0
+
+    def goal() -> int:
+        return min(size, max(MIN_CHUNK, left // (workers * 2))) if shrinking else size
+
     chunk: list[T] = []
-    goal = size if left is None else min(size, max(MIN_CHUNK, left // (workers * 2)))
+    wanted = goal()
     for item in items:
         chunk.append(item)
-        if len(chunk) >= goal:
+        if len(chunk) >= wanted:
             yield chunk
-            if left is not None:
-                left -= len(chunk)
-                goal = min(size, max(MIN_CHUNK, left // (workers * 2)))
+            left -= len(chunk)
+            wanted = goal()
             chunk = []
     if chunk:
         yield chunk

@@ -7,10 +7,10 @@ A build either replaces the whole site or changes only the files whose bytes dif
 - Incremental (the output exists and matches the last build's manifest): only new and changed
   files are staged. Committing keeps each old file in a backup folder (as a second hard link,
   so readers never miss it) and moves the new one over it, under a journal; if the process dies
-  midway, the next build rolls the journal back first, so the site returns exactly to what it was. Staging and backup folders are flat here
-  (files named by a hash of their path, or by their place in the journal): a day's increment
-  touches hundreds of one-page folders, and making and removing their twins in staging and
-  backup cost more than all the renames.
+  midway, the next build rolls the journal back first, so the site returns exactly to what it
+  was. Staging and backup folders are flat here (files named by a hash of their path, or by
+  their place in the journal): a day's increment touches hundreds of one-page folders, and
+  making and removing their twins in staging and backup cost more than all the renames.
 
 Either way a failed build leaves the output untouched, and nothing outside the output folder
 and its hidden work folder (`.<name>.digest/` beside it) is ever written.
