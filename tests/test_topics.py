@@ -10,6 +10,7 @@ import pytest
 import yaml
 from click.testing import Result
 
+from digest import topics
 from digest.config import Topic, load_config, load_default_topics
 from digest.content import read_articles
 from digest.text import first_paragraph, shorten
@@ -35,6 +36,15 @@ def test_words_fold_case_possessives_and_plurals() -> None:
     assert [fold_word(w) for w in ("Elections", "parties", "Turkey's", "crisis", "virus", "gas", "boxes")] == [
         "election", "party", "turkey", "crisis", "virus", "gas", "boxe"]
     assert tokenize("The U.S. S-400 deal, Erdogan\u2019s plan") == ["the", "u.s", "s-400", "deal", "erdogan", "plan"]
+    assert tokenize("R&D -- rock'n'roll... e.g. A.I.") == ["r&d", "rock'n'roll", "e.g", "a.i"]
+
+
+def test_the_fold_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "FOLD_CACHE_SIZE", 3)
+    cache = topics.FoldCache()
+    assert [cache[word] for word in ("Elections", "parties", "gas", "boxes", "Elections")] == [
+        "election", "party", "gas", "boxe", "election"]
+    assert len(cache) <= 3
 
 
 def test_title_outweighs_body_and_scores_are_shares() -> None:
