@@ -41,6 +41,7 @@ SIZE_RATIO_MIN = 0.25
 _WORD = re.compile(r"\w+")
 _HASH_RUN = functools.partial(hashlib.blake2b, digest_size=8)
 _EMPTY = -1
+_NO_VALUE = 1 << 64  # above every 64-bit shingle
 # larger than any bin value (hash >> 7 < 2**57): a borrowed value never equals an own one
 _ROTATION_STEP = 1 << 57
 
@@ -60,11 +61,14 @@ def shingle(text: str) -> frozenset[int]:
 
 def sketch(shingles: Iterable[int]) -> tuple[int, ...]:
     """One-permutation MinHash sketch: the least hash per bin, empty bins densified by rotation."""
-    bins = [_EMPTY] * BINS
+    # within a bin every value has the same low bits, so the least value has the least `value >> 7`:
+    # compare whole values in the loop (it runs once per shingle) and shift only the 128 winners
+    least = [_NO_VALUE] * BINS
     for value in shingles:
-        slot, rest = value % BINS, value >> 7
-        if bins[slot] == _EMPTY or rest < bins[slot]:
-            bins[slot] = rest
+        slot = value % BINS
+        if value < least[slot]:
+            least[slot] = value
+    bins = [_EMPTY if value == _NO_VALUE else value >> 7 for value in least]
     if all(value == _EMPTY for value in bins):
         return tuple(bins)
     filled = list(bins)
