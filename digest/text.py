@@ -8,7 +8,9 @@ import unicodedata
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`]+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
-_BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")  # runs of lines without a blank line between
+# Runs of lines without a blank line between; a line's characters are taken in one step
+# (possessively: nothing follows that could take them back), not one alternation per character
+_BLOCK = re.compile(r"(?:[^\n]++|\n(?![ \t]*\n))++")
 # Bidi embeddings, overrides and isolates can make text read differently from what it is
 # ("Trojan Source"), and zero-width spaces hide inside words; neither carries meaning in a
 # news text. Zero-width (non-)joiners stay: Persian, Indic scripts and emoji need them.
