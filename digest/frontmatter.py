@@ -186,6 +186,11 @@ _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumpe
 class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Safe dumper (libyaml's when present) writing aware datetimes as plain ISO 8601 with a `T`."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write `&id001` anchors: a curator reads and edits front matter by hand, and a
+        list given twice is clearer written twice (this also skips the per-value alias lookup)."""
+        return True
+
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
     offset = value.utcoffset()

@@ -37,3 +37,10 @@ def test_dump_round_trips_awkward_titles() -> None:
     text = dump_document(meta, "Body\n")
     assert "date: 2026-02-08T00:00:00+00:00\n" in text
     assert split_document(text, "x.md").meta == meta
+
+
+def test_dump_writes_a_shared_list_twice_without_anchors() -> None:
+    tags = ["storm", "coast"]
+    text = dump_document({"title": "T", "tags": tags, "keywords": tags}, "Body\n")
+    assert "&" not in text and "*" not in text
+    assert split_document(text, "x.md").meta == {"title": "T", "tags": tags, "keywords": tags}
