@@ -40,6 +40,7 @@ CONTAINMENT_MIN = 0.8
 SIZE_RATIO_MIN = 0.25
 _WORD = re.compile(r"\w+")
 _HASH_RUN = functools.partial(hashlib.blake2b, digest_size=8)
+_NFKC = functools.partial(unicodedata.normalize, "NFKC")
 _EMPTY = -1
 _NO_VALUE = 1 << 64  # above every 64-bit shingle
 # larger than any bin value (hash >> 7 < 2**57): a borrowed value never equals an own one
@@ -48,7 +49,7 @@ _ROTATION_STEP = 1 << 57
 
 def shingle(text: str) -> frozenset[int]:
     """64-bit hashes of the text's overlapping 4-word runs (the whole text when shorter)."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    words = _WORD.findall(normalize_lines(text).casefold())
     if not words:
         return frozenset()
     runs = zip(*(words[i:] for i in range(SHINGLE_WORDS))) if len(words) >= SHINGLE_WORDS else (words,)
@@ -57,6 +58,16 @@ def shingle(text: str) -> frozenset[int]:
     hashes = map(_HASH_RUN, map(str.encode, map(" ".join, runs)))
     digests = b"".join(map(hashlib.blake2b.digest, hashes))
     return frozenset(struct.unpack(f"<{len(digests) // 8}Q", digests))
+
+
+def normalize_lines(text: str) -> str:
+    """The text in NFKC, normalised line by line.
+
+    A line break never composes with the characters around it, so the result is that of the
+    whole text; but only the few lines holding a compatibility character ("…", "½") are
+    rewritten, where one such character made NFKC rewrite the whole text.
+    """
+    return "\n".join(map(_NFKC, text.split("\n")))
 
 
 def sketch(shingles: Iterable[int]) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import shutil
 import textwrap
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +54,15 @@ def test_shingles_are_the_blake2b_of_each_run() -> None:
 
     assert shingle("One two, three; four FIVE.") == {run_hash("one two three four"), run_hash("two three four five")}
     assert shingle("Straße ﬁve") == {run_hash("strasse five")}
+
+
+def test_lines_normalise_like_the_whole_text() -> None:
+    """NFKC line by line (only lines with compatibility characters change) equals NFKC of the text,
+    also where a combining mark or a Hangul jamo stands next to a line break."""
+    samples = ["Half \u00bd\nwait\u2026\n\ufb01ve", "e\n\u0301a", "\u1100\n\u1161\u11a8", "A\u030a\n\n\u212b",
+               "\uff08x\uff09\n\u0301\u0327", "\u1e9b\u0323\n", "\n", ""]
+    for text in samples:
+        assert duplicates.normalize_lines(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_a_text_is_shingled_once_whatever_its_ends(monkeypatch: pytest.MonkeyPatch) -> None:
