@@ -1,15 +1,15 @@
 """Earlier coverage: for each article, up to five articles on the same subject published no later.
 
 Candidates and their scores come in one pass along the postings of the article's searchable
-terms (`TermIndex.neighbours`: the cosine similarity over terms held by at most MAX_DF
-articles); those below RELATED_SIMILARITY are dropped, and the best five are listed newest
+terms (`TermIndex.neighbours`: the cosine similarity over terms that told articles apart when
+it was published); those below RELATED_SIMILARITY are dropped, and the best five are listed newest
 first. Articles of the same story and near-duplicates are shown elsewhere on the page, so
 they are left out here.
 
 Only articles published at the same time or before count: a reader of an article gets its
-background, and a day's new articles re-render their own pages, not hundreds of old ones (an
-old list changes only when new articles shift the weights of its terms enough to swap its
-fifth pick). Newer articles on the same event reach older pages through the story instead.
+background, and a day's new articles re-render their own pages, not hundreds of old ones: an
+article's terms are weighed as of its publication (`TermIndex`), so its list never changes
+afterwards. Newer articles on the same event reach older pages through the story instead.
 """
 
 from __future__ import annotations

@@ -9,11 +9,16 @@ time at build scale. Weights are multiplied by inverse document frequency; an ar
 strongest terms form a normalised vector, and the dot product of two vectors is the articles'
 cosine similarity. An article's raw terms are found when its file is parsed (`find_terms`,
 in the parse workers) and kept with it, in the build cache too; only the weighing by inverse
-document frequency, which depends on the whole archive, is left to each build's curation.
+document frequency is left to each build's curation.
+
+That weighing is done as of each article's publication (`TermIndex`): a day's new articles
+change no older article's vector, so they change no older article's stories or earlier
+coverage either, and their pages are not rendered again.
 
 Candidates for a comparison come from the postings of an article's strongest terms only, and
-terms held by more than MAX_DF articles get no postings (they tell too little apart), so the
-work grows with the number of articles, never with its square.
+terms held by more than a small share of the archive get no postings (they tell too little
+apart), never more than MAX_DF articles, so the work grows with the number of articles, never
+with its square.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import itemgetter
@@ -38,7 +43,14 @@ LEAD_CHARS = 600
 NAME_WEIGHT = 3.0  # people, places and organisations tell one event from another best
 QUERY_TERMS = 40  # an article looks for neighbours through (at most) its 40 strongest searchable terms
 VECTOR_TERMS = 32  # similarity uses an article's strongest shared terms only (pruned TF-IDF)
-MAX_DF = 64  # terms held by more articles get no postings: they tell too little apart
+# A term held by more than 0.64% of the archive tells too little apart: it gets no postings and
+# is no distinctive name. Bounded below, so that a small archive still finds its few neighbours,
+# and above, so that the work per article stays bounded however large the archive grows.
+MAX_DF = 64
+MIN_DF = 16
+DF_SHARE_ARCHIVE = 10_000  # the archive size from which MAX_DF applies (64 in 10,000)
+OWN_MEMO = 4096  # whole vectors kept as dicts at a time (see `TermIndex.own_weights`)
+WARMUP = 1000  # the oldest articles are weighed together, as of the WARMUP-th (see `TermIndex`)
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
 # names: runs of capitalised words ("Recep Tayyip Erdogan", "Xinhua")
 _NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)*")
@@ -220,85 +232,134 @@ def article_terms(article: Article) -> RawTerms:
 
 
 def weigh_terms(
-    terms: Sequence[str], weights: Sequence[float], idf: dict[str, float], shared: set[str]
-) -> dict[str, float]:
-    """An article's TF-IDF vector, normalised to length 1 and pruned to its VECTOR_TERMS
-    strongest terms that other articles hold too (`shared`), strongest first when pruned."""
-    values = [weight * idf[term] for term, weight in zip(terms, weights)]
+    terms: Sequence[str], weights: Sequence[float], df: Mapping[str, int], count: int
+) -> tuple[dict[str, float], array[float]]:
+    """An article's TF-IDF vector as of a time when `count` articles were published and `df`
+    held each term's document frequency, normalised to length 1: in full (aligned with `terms`),
+    and pruned to its VECTOR_TERMS strongest terms that other articles hold too (only those can
+    match), strongest first when pruned."""
+    values = [weight * math.log((count + 1) / df[term]) for term, weight in zip(terms, weights)]
     # the length counts every term, but only terms other articles share can match
     norm = math.sqrt(sum([value * value for value in values])) or 1.0
-    kept = [(term, value) for term, value in zip(terms, values) if term in shared]
+    full = array("d", [value / norm for value in values])
+    kept = [(term, value) for term, value in zip(terms, full) if df[term] > 1]
     if len(kept) > VECTOR_TERMS:
         # strongest first; the sort is stable, so equal weights keep the article's term order
         kept = sorted(kept, key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
-    return {term: value / norm for term, value in kept}
+    return dict(kept), full
 
 
 @dataclass
 class TermIndex:
-    """TF-IDF vectors of a list of articles (kept in the given order) and postings of their terms."""
+    """Articles' terms weighed as of each article's publication, and postings of their terms.
+
+    Every figure of an article is frozen when it is published: its inverse document
+    frequencies come from the articles published up to then (same-time articles included),
+    and it is only ever compared with those. So a day's new articles leave every older
+    article's stories and earlier coverage as they were, in any later build: old pages stay
+    the same, and a clean build agrees with an incremental one. The similarity of two articles
+    is the dot product of their vectors, each as it was when its article was published.
+
+    The oldest WARMUP articles are weighed together, as of the last of them: a handful of
+    articles tells common words from rare ones badly. So an archive smaller than that is
+    weighed as a whole, as of its newest article.
+    """
 
     articles: Sequence[Article]
-    vectors: list[dict[str, float]]  # term -> tf x idf, normalised to length 1
-    queries: list[list[str]]  # each article's strongest terms that have postings
-    postings: dict[str, list[int]]  # searchable term -> positions of the articles holding it, ascending
+    vectors: list[dict[str, float]]  # pruned vector (see `weigh_terms`), by position
+    queries: list[list[str]]  # each article's strongest terms that were searchable when it was published
+    postings: dict[str, list[int]]  # term -> positions of its (at most MAX_DF) oldest holders, ascending
     times: list[float]  # article timestamps, by position
-    names: list[frozenset[str]]  # each article's distinctive names (held by 2 to MAX_DF articles)
+    names: list[frozenset[str]]  # each article's distinctive names when it was published
     weights: dict[str, list[float]]  # term -> its weight in each article of its postings
+    raw: Sequence[RawTerms] = ()
+    full: list[array[float]] = field(default_factory=list)  # each article's whole vector, aligned with `raw`
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
+    _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None) -> TermIndex:
-        """Index articles; `raw` may give precomputed `article_terms` (same order)."""
+        """Index articles (newest first); `raw` may give precomputed `article_terms` (same order)."""
         raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
         count = len(articles)
-        df = Counter(chain.from_iterable(terms for terms, _ in raw))
-        # smoothed: a term every article holds still counts a little (two articles can match)
-        idf = {term: math.log((count + 1) / n) for term, n in df.items()}
-        shared = {term for term, n in df.items() if n > 1}
-        searchable = {term for term, n in df.items() if 2 <= n <= MAX_DF}
-        vectors = [weigh_terms(*found, idf, shared) for found in raw]
-        queries: list[list[str]] = []
-        names: list[frozenset[str]] = []
-        # postings: every article holding a searchable term, in position order, with the term's
-        # weight there
-        postings: dict[str, list[int]] = {}
-        weights: dict[str, list[float]] = {}
-        for position, vector in enumerate(vectors):
-            useful = [term for term in vector if term in searchable]
-            # strongest first; the sort is stable, so equal weights keep the vector's term order
-            queries.append(sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS])
-            names.append(frozenset([term for term in useful if term[0] == "@"]))
-            for term in useful:
-                holders = postings.get(term)
-                if holders is None:
-                    postings[term], weights[term] = [position], [vector[term]]
-                else:
-                    holders.append(position)
-                    weights[term].append(vector[term])
-        return cls(articles, vectors, queries, postings, [a.date.timestamp() for a in articles], names, weights)
+        times = [a.date.timestamp() for a in articles]
+        index = cls(articles, [{}] * count, [[]] * count, {}, times, [frozenset()] * count, {}, raw,
+                    [array("d")] * count)
+        df: Counter[str] = Counter()
+        waiting: list[int] = []  # positions counted in `df`, not yet weighed: oldest first
+        for first, last in _same_time_runs(times):  # oldest first
+            for position in range(last, first - 1, -1):
+                df.update(raw[position].terms)
+                waiting.append(position)
+            published = count - first  # every article up to this time, the run included
+            if published < WARMUP and first > 0:
+                continue  # a young archive tells common words from rare ones badly: wait
+            for position in waiting:
+                index._place(position, df, published)
+            waiting.clear()
+        postings, weights = index.postings, index.weights
+        for term in [term for term, holders in postings.items() if len(holders) < 2]:
+            del postings[term], weights[term]  # held by one article: never shared
+        for found in (*postings.values(), *weights.values()):
+            found.reverse()  # placed oldest first: now in ascending positions
+        return index
+
+    def _place(self, position: int, df: Mapping[str, int], published: int) -> None:
+        """Weigh an article as of `published` articles with document frequencies `df`, and add
+        it to the postings."""
+        terms, raw_weights = self.raw[position]
+        vector, values = weigh_terms(terms, raw_weights, df, published)
+        self.vectors[position], self.full[position] = vector, values
+        limit = max(MIN_DF, min(MAX_DF, published * MAX_DF // DF_SHARE_ARCHIVE))
+        useful = [term for term in vector if df[term] <= limit]
+        # strongest first; the sort is stable, so equal weights keep the vector's term order
+        self.queries[position] = sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
+        self.names[position] = frozenset([term for term in useful if term[0] == "@"])
+        # every term of the article, also those it holds alone so far: a later article may share
+        # them. A term's oldest MAX_DF holders are all a later article can search (once more
+        # hold it, it tells too little apart), so no list grows longer.
+        postings, weights = self.postings, self.weights
+        for term, value in zip(terms, values):
+            holders = postings.get(term)
+            if holders is None:
+                postings[term], weights[term] = [position], [value]
+            elif len(holders) < MAX_DF:
+                holders.append(position)
+                weights[term].append(value)
+
+    def own_weights(self, position: int) -> dict[str, float]:
+        """An article's whole vector, as a dict (a few thousand remembered: stories compare
+        articles days apart, so the same ones again and again)."""
+        own = self._own.get(position)
+        if own is None:
+            if len(self._own) >= OWN_MEMO:
+                self._own.clear()
+            own = self._own[position] = dict(zip(self.raw[position].terms, self.full[position]))
+        return own
 
     def similarity(self, a: int, b: int) -> float:
-        """Cosine similarity of two indexed articles (remembered: stories and related both ask)."""
+        """Cosine similarity of two indexed articles: the newer one's pruned vector with the older
+        one's whole vector (remembered: stories and related both ask)."""
         pair = (a, b) if a < b else (b, a)
         score = self._similar.get(pair)
         if score is None:
-            first, second = self.vectors[pair[0]], self.vectors[pair[1]]
+            newer, older = self.vectors[pair[0]], self.own_weights(pair[1])
             # fsum is exact: the result does not depend on the (hash) order of the common terms
-            score = self._similar[pair] = math.fsum([first[term] * second[term] for term in first.keys() & second.keys()])
+            score = self._similar[pair] = math.fsum([newer[term] * older[term] for term in newer.keys() & older.keys()])
         return score
 
     def shared_names(self, a: int, b: int) -> int:
-        """How many distinctive names two articles have in common."""
-        return len(self.names[a] & self.names[b])
+        """How many of the newer article's distinctive names the older one holds too."""
+        newer, older = (a, b) if a < b else (b, a)
+        return len(self.names[newer] & self.own_weights(older).keys())
 
     def neighbours(self, position: int, limit: int, start: int = 0) -> list[tuple[int, float]]:
         """Up to `limit` (article, score) pairs, best first: the dot product over this article's
         query terms, summed along their postings in one pass (no pair is compared on its own).
 
-        `start` keeps only articles from that position of the index on. Terms held by more than
-        MAX_DF articles add nothing here, so the score can be a little under the cosine
-        `similarity`; for a small archive (under MAX_DF articles) they are equal.
+        `start` keeps only articles from that position of the index on. Terms that held too
+        little apart when the article was published add nothing here, so the score can be a
+        little under the cosine `similarity`.
         """
         vector = self.vectors[position]
         postings, weights = self.postings, self.weights
@@ -334,6 +395,18 @@ class TermIndex:
         shared.pop(position, None)
         # Counter keeps insertion order (query terms, then positions), so ties are stable
         return [other for other, _ in best_of(shared, limit)]
+
+
+def _same_time_runs(times: Sequence[float]) -> Iterator[tuple[int, int]]:
+    """(first, last) positions of each run of articles sharing a time, oldest run first (the
+    positions are newest first)."""
+    last = len(times) - 1
+    while last >= 0:
+        first = last
+        while first > 0 and times[first - 1] == times[last]:
+            first -= 1
+        yield first, last
+        last = first - 1
 
 
 def best_of(scores: dict[int, T], limit: int) -> list[tuple[int, T]]:
