@@ -2,6 +2,11 @@
 
 `curate` is pure and deterministic: the same articles give the same result in every build. It
 runs inside `collate_site`, before articles are grouped, and the views read its plain results.
+
+An article's story and earlier coverage depend only on the articles published up to it (see
+`terms.TermIndex`), summed up in its as-of key. A build hands its results to the next one (a
+`Memo`, in the build cache): articles whose key is unchanged keep them without a search, so a
+day's increment searches for its new articles only.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ class Duplicate:
     path: str
 
 
+# article id -> (as-of key, id of its story's first article, its earlier coverage)
+Memo = dict[str, tuple[bytes, str, tuple[str, ...]]]
+
+
 @dataclass
 class Curation:
     articles: list[Article]  # published articles, in the given order; duplicates folded away
@@ -36,26 +45,49 @@ class Curation:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related ids
     duplicates: dict[str, tuple[Duplicate, ...]] = field(default_factory=dict)  # original id -> copies
     warnings: list[str] = field(default_factory=list)
+    memo: Memo = field(default_factory=dict, repr=False)  # for the next build
 
 
-def curate(articles: Sequence[Article]) -> Curation:
+def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
     """Fold duplicates into their originals, then find stories and related articles.
 
     `articles` must be newest first (the site's order); positions in that order drive the
-    time windows of stories.
+    time windows of stories. `memo`: the last build's results (`Curation.memo`), reused for
+    articles whose as-of key is unchanged; the result is the same with or without it.
     """
     published, duplicates, warnings = fold_duplicates(articles)
     index = TermIndex.build(published)
-    stories = find_stories(index)
+    position = {article.id: place for place, article in enumerate(published)}
+    leaders, lists = recall(index, position, memo or {})
+    stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
-    related = find_related(index, {member: story.id for member, story in story_of.items()})
-    return Curation(published, stories, story_of, related, duplicates, warnings)
+    related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
+    remembered: Memo = {
+        article.id: (key, story_of[article.id].members[0] if article.id in story_of else article.id,
+                     related.get(article.id, ()))
+        for article, key in zip(published, index.asof)
+    }
+    return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
+
+
+def recall(
+    index: TermIndex, position: dict[str, int], memo: Memo,
+) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
+    """From the last build's memo, the story leader and earlier coverage of every article whose
+    as-of key is unchanged (by position)."""
+    leaders: dict[int, int] = {}
+    lists: dict[int, tuple[str, ...]] = {}
+    for place, (article, key) in enumerate(zip(index.articles, index.asof)):
+        found = memo.get(article.id)
+        if found is not None and found[0] == key:
+            leaders[place], lists[place] = position[found[1]], found[2]
+    return leaders, lists
 
 
 APART_FROM = 20_000  # archives this large are curated in a child process (see `curate_apart`)
 
 
-def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> Curation:
+def curate_apart(articles: Sequence[Article], memo: Memo | None = None, apart_from: int = APART_FROM) -> Curation:
     """`curate`, in a forked child process for a large archive.
 
     Curation's working memory (terms, vectors, postings: several times the articles' own size)
@@ -65,10 +97,10 @@ def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> C
     time (the child copies the pages it touches) than the memory it saves is worth.
     """
     if len(articles) < apart_from:
-        return curate(articles)
+        return curate(articles, memo)
 
     def work() -> tuple[Curation, list[int]]:
-        found = curate(articles)
+        found = curate(articles, memo)
         published = {article.id for article in found.articles}
         kept = [position for position, article in enumerate(articles) if article.id in published]
         return replace(found, articles=[]), kept

@@ -24,13 +24,24 @@ RELATED_CANDIDATES = 12  # best-scoring neighbours looked at (the story may take
 
 
 def find_related(
-    index: TermIndex, story_of: Mapping[str, str], count: int = RELATED_COUNT
+    index: TermIndex, story_of: Mapping[str, str], count: int = RELATED_COUNT,
+    known: Mapping[int, tuple[str, ...]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Article id -> ids of its most similar earlier articles, newest first (articles with none omitted)."""
+    """Article id -> ids of its most similar earlier articles, newest first (articles with none omitted).
+
+    `known`: position -> its list, as an earlier build found it with the same as-of key (see
+    `curation.curate`): not searched again.
+    """
     related: dict[str, tuple[str, ...]] = {}
     articles = index.articles
     starts = first_not_newer(index.times)
+    known = known or {}
     for position, article in enumerate(articles):
+        found = known.get(position)
+        if found is not None:
+            if found:
+                related[article.id] = found
+            continue
         story = story_of.get(article.id)
         picked: list[int] = []
         for other, score in index.neighbours(position, RELATED_CANDIDATES, starts[position]):

@@ -23,6 +23,7 @@ with its square.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
@@ -238,15 +239,29 @@ def weigh_terms(
     held each term's document frequency, normalised to length 1: in full (aligned with `terms`),
     and pruned to its VECTOR_TERMS strongest terms that other articles hold too (only those can
     match), strongest first when pruned."""
-    values = [weight * math.log((count + 1) / df[term]) for term, weight in zip(terms, weights)]
+    held = list(map(df.__getitem__, terms))
+    logs = _logs(count + 1)
+    top = logs[count + 1]
+    # smoothed: a term every article holds still counts a little (two articles can match)
+    values = [weight * (top - logs[n]) for weight, n in zip(weights, held)]
     # the length counts every term, but only terms other articles share can match
     norm = math.sqrt(sum([value * value for value in values])) or 1.0
     full = array("d", [value / norm for value in values])
-    kept = [(term, value) for term, value in zip(terms, full) if df[term] > 1]
+    kept = [(term, value) for term, value, n in zip(terms, full, held) if n > 1]
     if len(kept) > VECTOR_TERMS:
         # strongest first; the sort is stable, so equal weights keep the article's term order
         kept = sorted(kept, key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
     return dict(kept), full
+
+
+_LOGS = [0.0, 0.0]  # math.log(n) by n (index 0 unused), grown as archives need
+
+
+def _logs(upto: int) -> list[float]:
+    """A table of natural logarithms up to `upto`: a list read is cheaper than a call per term."""
+    if len(_LOGS) <= upto:
+        _LOGS.extend(math.log(n) for n in range(len(_LOGS), upto + 1))
+    return _LOGS
 
 
 @dataclass
@@ -274,6 +289,9 @@ class TermIndex:
     weights: dict[str, list[float]]  # term -> its weight in each article of its postings
     raw: Sequence[RawTerms] = ()
     full: list[array[float]] = field(default_factory=list)  # each article's whole vector, aligned with `raw`
+    # each article's as-of key: a hash of every article it was weighed with, so a result computed
+    # for the article holds in any build that gives it the same key (see `curation.curate`)
+    asof: list[bytes] = field(default_factory=list)
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
     _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
@@ -284,24 +302,24 @@ class TermIndex:
         count = len(articles)
         times = [a.date.timestamp() for a in articles]
         index = cls(articles, [{}] * count, [[]] * count, {}, times, [frozenset()] * count, {}, raw,
-                    [array("d")] * count)
+                    [array("d")] * count, [b""] * count)
         df: Counter[str] = Counter()
+        chain = hashlib.blake2b(digest_size=16)
         waiting: list[int] = []  # positions counted in `df`, not yet weighed: oldest first
         for first, last in _same_time_runs(times):  # oldest first
             for position in range(last, first - 1, -1):
                 df.update(raw[position].terms)
+                chain.update(_identity(articles[position]))
                 waiting.append(position)
             published = count - first  # every article up to this time, the run included
             if published < WARMUP and first > 0:
                 continue  # a young archive tells common words from rare ones badly: wait
+            key = chain.digest()
             for position in waiting:
                 index._place(position, df, published)
+                index.asof[position] = key
             waiting.clear()
-        postings, weights = index.postings, index.weights
-        for term in [term for term, holders in postings.items() if len(holders) < 2]:
-            del postings[term], weights[term]  # held by one article: never shared
-        for found in (*postings.values(), *weights.values()):
-            found.reverse()  # placed oldest first: now in ascending positions
+        index._post(df)
         return index
 
     def _place(self, position: int, df: Mapping[str, int], published: int) -> None:
@@ -315,17 +333,24 @@ class TermIndex:
         # strongest first; the sort is stable, so equal weights keep the vector's term order
         self.queries[position] = sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
         self.names[position] = frozenset([term for term in useful if term[0] == "@"])
-        # every term of the article, also those it holds alone so far: a later article may share
-        # them. A term's oldest MAX_DF holders are all a later article can search (once more
-        # hold it, it tells too little apart), so no list grows longer.
+
+    def _post(self, df: Mapping[str, int]) -> None:
+        """Postings of every term two or more articles hold (`df`: the whole archive's), in
+        ascending positions. A term's oldest MAX_DF holders are all a later article can search
+        (once more hold it, it tells too little apart), so no list grows longer."""
         postings, weights = self.postings, self.weights
-        for term, value in zip(terms, values):
-            holders = postings.get(term)
-            if holders is None:
-                postings[term], weights[term] = [position], [value]
-            elif len(holders) < MAX_DF:
-                holders.append(position)
-                weights[term].append(value)
+        for position in range(len(self.raw) - 1, -1, -1):  # oldest first
+            for term, value in zip(self.raw[position].terms, self.full[position]):
+                if df[term] < 2:
+                    continue
+                holders = postings.get(term)
+                if holders is None:
+                    postings[term], weights[term] = [position], [value]
+                elif len(holders) < MAX_DF:
+                    holders.append(position)
+                    weights[term].append(value)
+        for found in (*postings.values(), *weights.values()):
+            found.reverse()
 
     def own_weights(self, position: int) -> dict[str, float]:
         """An article's whole vector, as a dict (a few thousand remembered: stories compare
@@ -395,6 +420,13 @@ class TermIndex:
         shared.pop(position, None)
         # Counter keeps insertion order (query terms, then positions), so ties are stable
         return [other for other, _ in best_of(shared, limit)]
+
+
+def _identity(article: Article) -> bytes:
+    """What an article's as-of key takes from it: its id and its fingerprint (a hash of every
+    field, curation's inputs among them), or those inputs themselves where it has none."""
+    shown = article.fingerprint or repr((article.title, article.summary, article.tags, article.names, article.date))
+    return f"{article.id}\0{shown}\0".encode()
 
 
 def _same_time_runs(times: Sequence[float]) -> Iterator[tuple[int, int]]:

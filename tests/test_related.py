@@ -14,7 +14,7 @@ from pathlib import Path
 from digest.build import build_site
 from digest.config import load_config
 from digest.content import read_articles
-from digest.curation import curate
+from digest.curation import Curation, curate
 from digest.models import Article
 from digest.related import RELATED_COUNT, find_related
 from digest.stories import STORY_CANDIDATES, find_stories
@@ -110,6 +110,27 @@ def test_new_articles_leave_older_stories_and_coverage_alone_even_when_they_rewe
     for story in before.stories:  # old stories keep their members; new articles may only join
         assert after.story_of[story.members[0]].members[: len(story.members)] == story.members
     assert before.related and before.stories
+
+
+def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_the_key_matches() -> None:
+    def results(curation: Curation) -> tuple[object, ...]:
+        return curation.stories, curation.related, curation.memo
+
+    def newest_first(articles: list[Article]) -> list[Article]:
+        return sorted(articles, key=lambda a: a.sort_key)
+
+    last = curate(newest_first(make_archive(1200)))
+    grown = newest_first(make_archive(1260))  # the next days' articles
+    assert results(curate(grown, last.memo)) == results(curate(grown))
+    # an older article edited: the later ones are searched again, and come out the same
+    edited = [dataclasses.replace(a, title=f"{a.title} flood") if a.id == "id-600" else a for a in grown]
+    assert results(curate(edited, last.memo)) == results(curate(edited))
+    # the memo is really used where an article's as-of key matches, and only there (a newer
+    # article is never earlier coverage: only the memo can list it)
+    key, leader, _ = last.memo["id-100"]
+    assert curate(grown, {**last.memo, "id-100": (key, leader, ("id-1199",))}).related["id-100"] == ("id-1199",)
+    stale = {**last.memo, "id-100": (b"another archive", leader, ("id-1199",))}
+    assert curate(grown, stale).related.get("id-100") == curate(grown).related.get("id-100") != ("id-1199",)
 
 
 def test_only_articles_sharing_a_term_are_ever_scored() -> None:
