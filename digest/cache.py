@@ -27,8 +27,8 @@ from .executor import collector_paused
 from .writer import Manifest
 
 # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards; 6: SHA-256 content
-# and file hashes (`content.hash_text`, `writer.hash_bytes`)
-CACHE_FORMAT = 6
+# and file hashes (`content.hash_text`, `writer.hash_bytes`); 7: the curation memo
+CACHE_FORMAT = 7
 ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
 CURATION = "curation.pickle"  # stories and earlier coverage of the last build (`curation.Memo`)

@@ -12,7 +12,9 @@ day's increment searches for its new articles only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .errors import SourceError
 from .executor import run_apart
@@ -33,8 +35,16 @@ class Duplicate:
     path: str
 
 
-# article id -> (as-of key, id of its story's first article, its earlier coverage)
-Memo = dict[str, tuple[bytes, str, tuple[str, ...]]]
+class Remembered(NamedTuple):
+    """What a build found for one article, for the next build (see `curate`)."""
+
+    key: bytes  # its as-of key (`TermIndex.asof`)
+    leader: str  # id of its story's first article (its own id when it starts one)
+    related: tuple[str, ...]  # its earlier coverage
+    vector: array[float]  # its whole term vector (`TermIndex.full`)
+
+
+Memo = dict[str, Remembered]  # article id -> what the last build found for it
 
 
 @dataclass
@@ -56,31 +66,36 @@ def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
     articles whose as-of key is unchanged; the result is the same with or without it.
     """
     published, duplicates, warnings = fold_duplicates(articles)
-    index = TermIndex.build(published)
-    position = {article.id: place for place, article in enumerate(published)}
-    leaders, lists = recall(index, position, memo or {})
+    memo = memo or {}
+
+    def known(article_id: str, key: bytes) -> array[float] | None:
+        found = memo.get(article_id)
+        return found.vector if found is not None and found.key == key else None
+
+    index = TermIndex.build(published, known=known)
+    leaders, lists = recall(index, memo)
     stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
     related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
     remembered: Memo = {
-        article.id: (key, story_of[article.id].members[0] if article.id in story_of else article.id,
-                     related.get(article.id, ()))
-        for article, key in zip(published, index.asof)
+        article.id: Remembered(key, story_of[article.id].members[0] if article.id in story_of else article.id,
+                               related.get(article.id, ()), vector)
+        for article, key, vector in zip(published, index.asof, index.full)
     }
     return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
 
 
-def recall(
-    index: TermIndex, position: dict[str, int], memo: Memo,
-) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
-    """From the last build's memo, the story leader and earlier coverage of every article whose
-    as-of key is unchanged (by position)."""
+def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
+    """The story leader and earlier coverage (by position) of every article the index did not
+    search from: the last build's, found with the same as-of key."""
+    searched = set(index.searched)
+    position = {article.id: place for place, article in enumerate(index.articles)}
     leaders: dict[int, int] = {}
     lists: dict[int, tuple[str, ...]] = {}
-    for place, (article, key) in enumerate(zip(index.articles, index.asof)):
-        found = memo.get(article.id)
-        if found is not None and found[0] == key:
-            leaders[place], lists[place] = position[found[1]], found[2]
+    for place, article in enumerate(index.articles):
+        if place not in searched:
+            found = memo[article.id]
+            leaders[place], lists[place] = position[found.leader], found.related
     return leaders, lists
 
 

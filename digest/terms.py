@@ -30,7 +30,7 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import itemgetter
@@ -40,6 +40,7 @@ from .models import Article
 from .topics import fold_word
 
 T = TypeVar("T", int, float)
+Recall = Callable[[str, bytes], "array[float] | None"]  # (article id, as-of key) -> its known whole vector
 LEAD_CHARS = 600
 NAME_WEIGHT = 3.0  # people, places and organisations tell one event from another best
 QUERY_TERMS = 40  # an article looks for neighbours through (at most) its 40 strongest searchable terms
@@ -292,12 +293,20 @@ class TermIndex:
     # each article's as-of key: a hash of every article it was weighed with, so a result computed
     # for the article holds in any build that gives it the same key (see `curation.curate`)
     asof: list[bytes] = field(default_factory=list)
+    searched: list[int] = field(default_factory=list)  # positions weighed (not known) in this build, oldest first
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
     _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None) -> TermIndex:
-        """Index articles (newest first); `raw` may give precomputed `article_terms` (same order)."""
+    def build(
+        cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None, known: Recall | None = None,
+    ) -> TermIndex:
+        """Index articles (newest first); `raw` may give precomputed `article_terms` (same order).
+
+        `known(article id, as-of key)`: the article's whole vector as an earlier build weighed
+        it with that key, or None. Such an article is not weighed again, nor searched from
+        (`searched` lists the others): its results stand too (see `curation.curate`).
+        """
         raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
         count = len(articles)
         times = [a.date.timestamp() for a in articles]
@@ -316,15 +325,19 @@ class TermIndex:
                 continue  # a young archive tells common words from rare ones badly: wait
             key = chain.digest()
             for position in waiting:
-                index._place(position, df, published)
                 index.asof[position] = key
+                vector = known(articles[position].id, key) if known is not None else None
+                if vector is None:
+                    index._place(position, df, published)
+                    index.searched.append(position)
+                else:
+                    index.full[position] = vector
             waiting.clear()
-        index._post(df)
+        index._post()
         return index
 
     def _place(self, position: int, df: Mapping[str, int], published: int) -> None:
-        """Weigh an article as of `published` articles with document frequencies `df`, and add
-        it to the postings."""
+        """Weigh an article as of `published` articles with document frequencies `df`."""
         terms, raw_weights = self.raw[position]
         vector, values = weigh_terms(terms, raw_weights, df, published)
         self.vectors[position], self.full[position] = vector, values
@@ -334,23 +347,29 @@ class TermIndex:
         self.queries[position] = sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
         self.names[position] = frozenset([term for term in useful if term[0] == "@"])
 
-    def _post(self, df: Mapping[str, int]) -> None:
-        """Postings of every term two or more articles hold (`df`: the whole archive's), in
-        ascending positions. A term's oldest MAX_DF holders are all a later article can search
-        (once more hold it, it tells too little apart), so no list grows longer."""
+    def _post(self) -> None:
+        """Postings of every term some searched article queries, in ascending positions.
+
+        A term's oldest MAX_DF holders are all a later article can search (once more hold it, it
+        tells too little apart), so no list grows longer.
+        """
+        wanted: set[str] = set().union(*(self.queries[position] for position in self.searched))
         postings, weights = self.postings, self.weights
         for position in range(len(self.raw) - 1, -1, -1):  # oldest first
-            for term, value in zip(self.raw[position].terms, self.full[position]):
-                if df[term] < 2:
-                    continue
+            terms = self.raw[position].terms
+            found = wanted.intersection(terms)  # in C: most terms of most articles are no query's
+            if not found:
+                continue
+            values = dict(zip(terms, self.full[position]))
+            for term in found:  # in any order: each list still grows oldest first
                 holders = postings.get(term)
                 if holders is None:
-                    postings[term], weights[term] = [position], [value]
+                    postings[term], weights[term] = [position], [values[term]]
                 elif len(holders) < MAX_DF:
                     holders.append(position)
-                    weights[term].append(value)
-        for found in (*postings.values(), *weights.values()):
-            found.reverse()
+                    weights[term].append(values[term])
+        for held in (*postings.values(), *weights.values()):
+            held.reverse()
 
     def own_weights(self, position: int) -> dict[str, float]:
         """An article's whole vector, as a dict (a few thousand remembered: stories compare

@@ -127,9 +127,9 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
     assert results(curate(edited, last.memo)) == results(curate(edited))
     # the memo is really used where an article's as-of key matches, and only there (a newer
     # article is never earlier coverage: only the memo can list it)
-    key, leader, _ = last.memo["id-100"]
-    assert curate(grown, {**last.memo, "id-100": (key, leader, ("id-1199",))}).related["id-100"] == ("id-1199",)
-    stale = {**last.memo, "id-100": (b"another archive", leader, ("id-1199",))}
+    forged = last.memo["id-100"]._replace(related=("id-1199",))
+    assert curate(grown, {**last.memo, "id-100": forged}).related["id-100"] == ("id-1199",)
+    stale = {**last.memo, "id-100": forged._replace(key=b"another archive")}
     assert curate(grown, stale).related.get("id-100") == curate(grown).related.get("id-100") != ("id-1199",)
 
 
