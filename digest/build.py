@@ -27,7 +27,7 @@ from .cache import BuildCache, OutputState
 from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
 from .content import parse_files, read_body, scan_content, settings_key
-from .curation import curation_inputs
+from .curation import Memo, curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import DaskRunner, WorkRunner, collector_paused, heap_frozen, make_runner, run_chunks
 from .feeds import feed_entries, plan_feed_jobs
@@ -98,6 +98,7 @@ class Builder:
         self.options = options or BuildOptions()
         self.cache = BuildCache(config.cache_dir if self.options.use_cache else None)
         self.entries: dict[str, Entry] | None = None
+        self.memo: Memo | None = None  # the last build's curation results (see `curation.curate`)
         self.state: OutputState | None = None
         self.rendered: Rendered | None = None
         self.pending: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes, key, producer) not yet on disk
@@ -135,7 +136,8 @@ class Builder:
                 articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
-                    site = collate_site(config, articles)
+                    memo = self.memo if self.memo is not None else self.cache.load_curation(settings_key(config))
+                    site = collate_site(config, articles, memo)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
@@ -150,6 +152,9 @@ class Builder:
             new_state.fingerprint = fingerprint
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
+            if site.curation.memo != memo:
+                self.cache.save_curation(settings_key(config), site.curation.memo)
+            self.memo = site.curation.memo
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report

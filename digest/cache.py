@@ -27,10 +27,11 @@ from .executor import collector_paused
 from .writer import Manifest
 
 # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards; 6: SHA-256 content
-# and file hashes (`content.hash_text`, `writer.hash_bytes`)
-CACHE_FORMAT = 6
+# and file hashes (`content.hash_text`, `writer.hash_bytes`); 7: the curation memo
+CACHE_FORMAT = 7
 ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
+CURATION = "curation.pickle"  # stories and earlier coverage of the last build (`curation.Memo`)
 
 
 @dataclass
@@ -113,6 +114,16 @@ class BuildCache:
                 (folder / name).unlink(missing_ok=True)
         (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
         self._shards, self._shards_key = shards, settings_key
+
+    def load_curation(self, settings_key: str) -> dict[str, Any]:
+        """The last build's curation memo (`curation.Memo`) for the same settings, or {}."""
+        payload = self._load(CURATION)
+        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key:
+            return payload[1]
+        return {}
+
+    def save_curation(self, settings_key: str, memo: dict[str, Any]) -> None:
+        self._save(CURATION, (settings_key, memo))
 
     def load_output(self, out_dir: Path) -> OutputState | None:
         payload = self._load(f"output-{_folder_key(out_dir)}.pickle")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Config, Topic
-from .curation import Curation, curate_apart
+from .curation import Curation, Memo, curate_apart
 from .errors import BuildAborted, DigestError, SourceError, display_path
 from .models import Article
 
@@ -90,11 +90,14 @@ def replace_in(items: list[Article], old: Article, new: Article) -> None:
             items[index] = new
 
 
-def collate_site(config: Config, articles: Sequence[Article]) -> Site:
-    """Order and group articles; raise listing every URL or id claimed twice."""
+def collate_site(config: Config, articles: Sequence[Article], memo: Memo | None = None) -> Site:
+    """Order and group articles; raise listing every URL or id claimed twice.
+
+    `memo`: the last build's curation results (`Curation.memo`), to spare searching again.
+    """
     ordered = sorted(articles, key=lambda article: article.sort_key)
     check_unique(ordered)
-    curation = curate_apart(ordered)
+    curation = curate_apart(ordered, memo)
     ordered = curation.articles
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}

@@ -2,12 +2,19 @@
 
 `curate` is pure and deterministic: the same articles give the same result in every build. It
 runs inside `collate_site`, before articles are grouped, and the views read its plain results.
+
+An article's story and earlier coverage depend only on the articles published up to it (see
+`terms.TermIndex`), summed up in its as-of key. A build hands its results to the next one (a
+`Memo`, in the build cache): articles whose key is unchanged keep them without a search, so a
+day's increment searches for its new articles only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .errors import SourceError
 from .executor import run_apart
@@ -28,6 +35,18 @@ class Duplicate:
     path: str
 
 
+class Remembered(NamedTuple):
+    """What a build found for one article, for the next build (see `curate`)."""
+
+    key: bytes  # its as-of key (`TermIndex.asof`)
+    leader: str  # id of its story's first article (its own id when it starts one)
+    related: tuple[str, ...]  # its earlier coverage
+    vector: array[float]  # its whole term vector (`TermIndex.full`)
+
+
+Memo = dict[str, Remembered]  # article id -> what the last build found for it
+
+
 @dataclass
 class Curation:
     articles: list[Article]  # published articles, in the given order; duplicates folded away
@@ -36,26 +55,54 @@ class Curation:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> related ids
     duplicates: dict[str, tuple[Duplicate, ...]] = field(default_factory=dict)  # original id -> copies
     warnings: list[str] = field(default_factory=list)
+    memo: Memo = field(default_factory=dict, repr=False)  # for the next build
 
 
-def curate(articles: Sequence[Article]) -> Curation:
+def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
     """Fold duplicates into their originals, then find stories and related articles.
 
     `articles` must be newest first (the site's order); positions in that order drive the
-    time windows of stories.
+    time windows of stories. `memo`: the last build's results (`Curation.memo`), reused for
+    articles whose as-of key is unchanged; the result is the same with or without it.
     """
     published, duplicates, warnings = fold_duplicates(articles)
-    index = TermIndex.build(published)
-    stories = find_stories(index)
+    memo = memo or {}
+
+    def known(article_id: str, key: bytes) -> array[float] | None:
+        found = memo.get(article_id)
+        return found.vector if found is not None and found.key == key else None
+
+    index = TermIndex.build(published, known=known)
+    leaders, lists = recall(index, memo)
+    stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
-    related = find_related(index, {member: story.id for member, story in story_of.items()})
-    return Curation(published, stories, story_of, related, duplicates, warnings)
+    related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
+    remembered: Memo = {
+        article.id: Remembered(key, story_of[article.id].members[0] if article.id in story_of else article.id,
+                               related.get(article.id, ()), vector)
+        for article, key, vector in zip(published, index.asof, index.full)
+    }
+    return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
+
+
+def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
+    """The story leader and earlier coverage (by position) of every article the index did not
+    search from: the last build's, found with the same as-of key."""
+    searched = set(index.searched)
+    position = {article.id: place for place, article in enumerate(index.articles)}
+    leaders: dict[int, int] = {}
+    lists: dict[int, tuple[str, ...]] = {}
+    for place, article in enumerate(index.articles):
+        if place not in searched:
+            found = memo[article.id]
+            leaders[place], lists[place] = position[found.leader], found.related
+    return leaders, lists
 
 
 APART_FROM = 20_000  # archives this large are curated in a child process (see `curate_apart`)
 
 
-def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> Curation:
+def curate_apart(articles: Sequence[Article], memo: Memo | None = None, apart_from: int = APART_FROM) -> Curation:
     """`curate`, in a forked child process for a large archive.
 
     Curation's working memory (terms, vectors, postings: several times the articles' own size)
@@ -65,10 +112,10 @@ def curate_apart(articles: Sequence[Article], apart_from: int = APART_FROM) -> C
     time (the child copies the pages it touches) than the memory it saves is worth.
     """
     if len(articles) < apart_from:
-        return curate(articles)
+        return curate(articles, memo)
 
     def work() -> tuple[Curation, list[int]]:
-        found = curate(articles)
+        found = curate(articles, memo)
         published = {article.id for article in found.articles}
         kept = [position for position, article in enumerate(articles) if article.id in published]
         return replace(found, articles=[]), kept

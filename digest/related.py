@@ -1,15 +1,15 @@
 """Earlier coverage: for each article, up to five articles on the same subject published no later.
 
 Candidates and their scores come in one pass along the postings of the article's searchable
-terms (`TermIndex.neighbours`: the cosine similarity over terms held by at most MAX_DF
-articles); those below RELATED_SIMILARITY are dropped, and the best five are listed newest
+terms (`TermIndex.neighbours`: the cosine similarity over terms that told articles apart when
+it was published); those below RELATED_SIMILARITY are dropped, and the best five are listed newest
 first. Articles of the same story and near-duplicates are shown elsewhere on the page, so
 they are left out here.
 
 Only articles published at the same time or before count: a reader of an article gets its
-background, and a day's new articles re-render their own pages, not hundreds of old ones (an
-old list changes only when new articles shift the weights of its terms enough to swap its
-fifth pick). Newer articles on the same event reach older pages through the story instead.
+background, and a day's new articles re-render their own pages, not hundreds of old ones: an
+article's terms are weighed as of its publication (`TermIndex`), so its list never changes
+afterwards. Newer articles on the same event reach older pages through the story instead.
 """
 
 from __future__ import annotations
@@ -24,13 +24,24 @@ RELATED_CANDIDATES = 12  # best-scoring neighbours looked at (the story may take
 
 
 def find_related(
-    index: TermIndex, story_of: Mapping[str, str], count: int = RELATED_COUNT
+    index: TermIndex, story_of: Mapping[str, str], count: int = RELATED_COUNT,
+    known: Mapping[int, tuple[str, ...]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Article id -> ids of its most similar earlier articles, newest first (articles with none omitted)."""
+    """Article id -> ids of its most similar earlier articles, newest first (articles with none omitted).
+
+    `known`: position -> its list, as an earlier build found it with the same as-of key (see
+    `curation.curate`): not searched again.
+    """
     related: dict[str, tuple[str, ...]] = {}
     articles = index.articles
     starts = first_not_newer(index.times)
+    known = known or {}
     for position, article in enumerate(articles):
+        found = known.get(position)
+        if found is not None:
+            if found:
+                related[article.id] = found
+            continue
         story = story_of.get(article.id)
         picked: list[int] = []
         for other, score in index.neighbours(position, RELATED_CANDIDATES, starts[position]):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .terms import TermIndex
@@ -40,8 +41,13 @@ def story_id(first_article_id: str) -> str:
     return "story-" + hashlib.blake2b(first_article_id.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def find_stories(index: TermIndex) -> list[Story]:
-    """Cluster the indexed articles into stories (index positions must be newest first)."""
+def find_stories(index: TermIndex, known: Mapping[int, int] | None = None) -> list[Story]:
+    """Cluster the indexed articles into stories (index positions must be newest first).
+
+    `known`: position -> position of its story's first article, for articles whose placing an
+    earlier build found with the same as-of key (see `curation.curate`): not searched again.
+    """
+    known = known or {}
     window = STORY_DAYS * 86400
     # positions are newest first, so timestamps descend; negate them for bisect
     keys = [-time for time in index.times]
@@ -49,6 +55,11 @@ def find_stories(index: TermIndex) -> list[Story]:
     members: dict[int, list[int]] = {}
     count = len(index.articles)
     for position in range(count - 1, -1, -1):  # oldest first
+        leader = known.get(position)
+        if leader is not None:
+            story_of[position] = leader
+            members.setdefault(leader, []).append(position)
+            continue
         time = index.times[position]
         # earlier articles within the window lie at higher positions
         first = bisect_left(keys, -time)

@@ -9,22 +9,28 @@ time at build scale. Weights are multiplied by inverse document frequency; an ar
 strongest terms form a normalised vector, and the dot product of two vectors is the articles'
 cosine similarity. An article's raw terms are found when its file is parsed (`find_terms`,
 in the parse workers) and kept with it, in the build cache too; only the weighing by inverse
-document frequency, which depends on the whole archive, is left to each build's curation.
+document frequency is left to each build's curation.
+
+That weighing is done as of each article's publication (`TermIndex`): a day's new articles
+change no older article's vector, so they change no older article's stories or earlier
+coverage either, and their pages are not rendered again.
 
 Candidates for a comparison come from the postings of an article's strongest terms only, and
-terms held by more than MAX_DF articles get no postings (they tell too little apart), so the
-work grows with the number of articles, never with its square.
+terms held by more than a small share of the archive get no postings (they tell too little
+apart), never more than MAX_DF articles, so the work grows with the number of articles, never
+with its square.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from operator import itemgetter
@@ -34,11 +40,19 @@ from .models import Article
 from .topics import fold_word
 
 T = TypeVar("T", int, float)
+Recall = Callable[[str, bytes], "array[float] | None"]  # (article id, as-of key) -> its known whole vector
 LEAD_CHARS = 600
 NAME_WEIGHT = 3.0  # people, places and organisations tell one event from another best
 QUERY_TERMS = 40  # an article looks for neighbours through (at most) its 40 strongest searchable terms
 VECTOR_TERMS = 32  # similarity uses an article's strongest shared terms only (pruned TF-IDF)
-MAX_DF = 64  # terms held by more articles get no postings: they tell too little apart
+# A term held by more than 0.64% of the archive tells too little apart: it gets no postings and
+# is no distinctive name. Bounded below, so that a small archive still finds its few neighbours,
+# and above, so that the work per article stays bounded however large the archive grows.
+MAX_DF = 64
+MIN_DF = 16
+DF_SHARE_ARCHIVE = 10_000  # the archive size from which MAX_DF applies (64 in 10,000)
+OWN_MEMO = 4096  # whole vectors kept as dicts at a time (see `TermIndex.own_weights`)
+WARMUP = 1000  # the oldest articles are weighed together, as of the WARMUP-th (see `TermIndex`)
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
 # names: runs of capitalised words ("Recep Tayyip Erdogan", "Xinhua")
 _NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)*")
@@ -220,85 +234,176 @@ def article_terms(article: Article) -> RawTerms:
 
 
 def weigh_terms(
-    terms: Sequence[str], weights: Sequence[float], idf: dict[str, float], shared: set[str]
-) -> dict[str, float]:
-    """An article's TF-IDF vector, normalised to length 1 and pruned to its VECTOR_TERMS
-    strongest terms that other articles hold too (`shared`), strongest first when pruned."""
-    values = [weight * idf[term] for term, weight in zip(terms, weights)]
+    terms: Sequence[str], weights: Sequence[float], df: Mapping[str, int], count: int
+) -> tuple[dict[str, float], array[float]]:
+    """An article's TF-IDF vector as of a time when `count` articles were published and `df`
+    held each term's document frequency, normalised to length 1: in full (aligned with `terms`),
+    and pruned to its VECTOR_TERMS strongest terms that other articles hold too (only those can
+    match), strongest first when pruned."""
+    held = list(map(df.__getitem__, terms))
+    logs = _logs(count + 1)
+    top = logs[count + 1]
+    # smoothed: a term every article holds still counts a little (two articles can match)
+    values = [weight * (top - logs[n]) for weight, n in zip(weights, held)]
     # the length counts every term, but only terms other articles share can match
     norm = math.sqrt(sum([value * value for value in values])) or 1.0
-    kept = [(term, value) for term, value in zip(terms, values) if term in shared]
+    full = array("d", [value / norm for value in values])
+    kept = [(term, value) for term, value, n in zip(terms, full, held) if n > 1]
     if len(kept) > VECTOR_TERMS:
         # strongest first; the sort is stable, so equal weights keep the article's term order
         kept = sorted(kept, key=itemgetter(1), reverse=True)[:VECTOR_TERMS]
-    return {term: value / norm for term, value in kept}
+    return dict(kept), full
+
+
+_LOGS = [0.0, 0.0]  # math.log(n) by n (index 0 unused), grown as archives need
+
+
+def _logs(upto: int) -> list[float]:
+    """A table of natural logarithms up to `upto`: a list read is cheaper than a call per term."""
+    if len(_LOGS) <= upto:
+        _LOGS.extend(math.log(n) for n in range(len(_LOGS), upto + 1))
+    return _LOGS
 
 
 @dataclass
 class TermIndex:
-    """TF-IDF vectors of a list of articles (kept in the given order) and postings of their terms."""
+    """Articles' terms weighed as of each article's publication, and postings of their terms.
+
+    Every figure of an article is frozen when it is published: its inverse document
+    frequencies come from the articles published up to then (same-time articles included),
+    and it is only ever compared with those. So a day's new articles leave every older
+    article's stories and earlier coverage as they were, in any later build: old pages stay
+    the same, and a clean build agrees with an incremental one. The similarity of two articles
+    is the dot product of their vectors, each as it was when its article was published.
+
+    The oldest WARMUP articles are weighed together, as of the last of them: a handful of
+    articles tells common words from rare ones badly. So an archive smaller than that is
+    weighed as a whole, as of its newest article.
+    """
 
     articles: Sequence[Article]
-    vectors: list[dict[str, float]]  # term -> tf x idf, normalised to length 1
-    queries: list[list[str]]  # each article's strongest terms that have postings
-    postings: dict[str, list[int]]  # searchable term -> positions of the articles holding it, ascending
+    vectors: list[dict[str, float]]  # pruned vector (see `weigh_terms`), by position
+    queries: list[list[str]]  # each article's strongest terms that were searchable when it was published
+    postings: dict[str, list[int]]  # term -> positions of its (at most MAX_DF) oldest holders, ascending
     times: list[float]  # article timestamps, by position
-    names: list[frozenset[str]]  # each article's distinctive names (held by 2 to MAX_DF articles)
+    names: list[frozenset[str]]  # each article's distinctive names when it was published
     weights: dict[str, list[float]]  # term -> its weight in each article of its postings
+    raw: Sequence[RawTerms] = ()
+    full: list[array[float]] = field(default_factory=list)  # each article's whole vector, aligned with `raw`
+    # each article's as-of key: a hash of every article it was weighed with, so a result computed
+    # for the article holds in any build that gives it the same key (see `curation.curate`)
+    asof: list[bytes] = field(default_factory=list)
+    searched: list[int] = field(default_factory=list)  # positions weighed (not known) in this build, oldest first
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
+    _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None) -> TermIndex:
-        """Index articles; `raw` may give precomputed `article_terms` (same order)."""
+    def build(
+        cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None, known: Recall | None = None,
+    ) -> TermIndex:
+        """Index articles (newest first); `raw` may give precomputed `article_terms` (same order).
+
+        `known(article id, as-of key)`: the article's whole vector as an earlier build weighed
+        it with that key, or None. Such an article is not weighed again, nor searched from
+        (`searched` lists the others): its results stand too (see `curation.curate`).
+        """
         raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
         count = len(articles)
-        df = Counter(chain.from_iterable(terms for terms, _ in raw))
-        # smoothed: a term every article holds still counts a little (two articles can match)
-        idf = {term: math.log((count + 1) / n) for term, n in df.items()}
-        shared = {term for term, n in df.items() if n > 1}
-        searchable = {term for term, n in df.items() if 2 <= n <= MAX_DF}
-        vectors = [weigh_terms(*found, idf, shared) for found in raw]
-        queries: list[list[str]] = []
-        names: list[frozenset[str]] = []
-        # postings: every article holding a searchable term, in position order, with the term's
-        # weight there
-        postings: dict[str, list[int]] = {}
-        weights: dict[str, list[float]] = {}
-        for position, vector in enumerate(vectors):
-            useful = [term for term in vector if term in searchable]
-            # strongest first; the sort is stable, so equal weights keep the vector's term order
-            queries.append(sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS])
-            names.append(frozenset([term for term in useful if term[0] == "@"]))
-            for term in useful:
+        times = [a.date.timestamp() for a in articles]
+        index = cls(articles, [{}] * count, [[]] * count, {}, times, [frozenset()] * count, {}, raw,
+                    [array("d")] * count, [b""] * count)
+        df: Counter[str] = Counter()
+        chain = hashlib.blake2b(digest_size=16)
+        waiting: list[int] = []  # positions counted in `df`, not yet weighed: oldest first
+        for first, last in _same_time_runs(times):  # oldest first
+            for position in range(last, first - 1, -1):
+                df.update(raw[position].terms)
+                chain.update(_identity(articles[position]))
+                waiting.append(position)
+            published = count - first  # every article up to this time, the run included
+            if published < WARMUP and first > 0:
+                continue  # a young archive tells common words from rare ones badly: wait
+            key = chain.digest()
+            for position in waiting:
+                index.asof[position] = key
+                vector = known(articles[position].id, key) if known is not None else None
+                if vector is None:
+                    index._place(position, df, published)
+                    index.searched.append(position)
+                else:
+                    index.full[position] = vector
+            waiting.clear()
+        index._post()
+        return index
+
+    def _place(self, position: int, df: Mapping[str, int], published: int) -> None:
+        """Weigh an article as of `published` articles with document frequencies `df`."""
+        terms, raw_weights = self.raw[position]
+        vector, values = weigh_terms(terms, raw_weights, df, published)
+        self.vectors[position], self.full[position] = vector, values
+        limit = max(MIN_DF, min(MAX_DF, published * MAX_DF // DF_SHARE_ARCHIVE))
+        useful = [term for term in vector if df[term] <= limit]
+        # strongest first; the sort is stable, so equal weights keep the vector's term order
+        self.queries[position] = sorted(useful, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
+        self.names[position] = frozenset([term for term in useful if term[0] == "@"])
+
+    def _post(self) -> None:
+        """Postings of every term some searched article queries, in ascending positions.
+
+        A term's oldest MAX_DF holders are all a later article can search (once more hold it, it
+        tells too little apart), so no list grows longer.
+        """
+        wanted: set[str] = set().union(*(self.queries[position] for position in self.searched))
+        postings, weights = self.postings, self.weights
+        for position in range(len(self.raw) - 1, -1, -1):  # oldest first
+            terms = self.raw[position].terms
+            found = wanted.intersection(terms)  # in C: most terms of most articles are no query's
+            if not found:
+                continue
+            values = dict(zip(terms, self.full[position]))
+            for term in found:  # in any order: each list still grows oldest first
                 holders = postings.get(term)
                 if holders is None:
-                    postings[term], weights[term] = [position], [vector[term]]
-                else:
+                    postings[term], weights[term] = [position], [values[term]]
+                elif len(holders) < MAX_DF:
                     holders.append(position)
-                    weights[term].append(vector[term])
-        return cls(articles, vectors, queries, postings, [a.date.timestamp() for a in articles], names, weights)
+                    weights[term].append(values[term])
+        for held in (*postings.values(), *weights.values()):
+            held.reverse()
+
+    def own_weights(self, position: int) -> dict[str, float]:
+        """An article's whole vector, as a dict (a few thousand remembered: stories compare
+        articles days apart, so the same ones again and again)."""
+        own = self._own.get(position)
+        if own is None:
+            if len(self._own) >= OWN_MEMO:
+                self._own.clear()
+            own = self._own[position] = dict(zip(self.raw[position].terms, self.full[position]))
+        return own
 
     def similarity(self, a: int, b: int) -> float:
-        """Cosine similarity of two indexed articles (remembered: stories and related both ask)."""
+        """Cosine similarity of two indexed articles: the newer one's pruned vector with the older
+        one's whole vector (remembered: stories and related both ask)."""
         pair = (a, b) if a < b else (b, a)
         score = self._similar.get(pair)
         if score is None:
-            first, second = self.vectors[pair[0]], self.vectors[pair[1]]
+            newer, older = self.vectors[pair[0]], self.own_weights(pair[1])
             # fsum is exact: the result does not depend on the (hash) order of the common terms
-            score = self._similar[pair] = math.fsum([first[term] * second[term] for term in first.keys() & second.keys()])
+            score = self._similar[pair] = math.fsum([newer[term] * older[term] for term in newer.keys() & older.keys()])
         return score
 
     def shared_names(self, a: int, b: int) -> int:
-        """How many distinctive names two articles have in common."""
-        return len(self.names[a] & self.names[b])
+        """How many of the newer article's distinctive names the older one holds too."""
+        newer, older = (a, b) if a < b else (b, a)
+        return len(self.names[newer] & self.own_weights(older).keys())
 
     def neighbours(self, position: int, limit: int, start: int = 0) -> list[tuple[int, float]]:
         """Up to `limit` (article, score) pairs, best first: the dot product over this article's
         query terms, summed along their postings in one pass (no pair is compared on its own).
 
-        `start` keeps only articles from that position of the index on. Terms held by more than
-        MAX_DF articles add nothing here, so the score can be a little under the cosine
-        `similarity`; for a small archive (under MAX_DF articles) they are equal.
+        `start` keeps only articles from that position of the index on. Terms that held too
+        little apart when the article was published add nothing here, so the score can be a
+        little under the cosine `similarity`.
         """
         vector = self.vectors[position]
         postings, weights = self.postings, self.weights
@@ -334,6 +439,25 @@ class TermIndex:
         shared.pop(position, None)
         # Counter keeps insertion order (query terms, then positions), so ties are stable
         return [other for other, _ in best_of(shared, limit)]
+
+
+def _identity(article: Article) -> bytes:
+    """What an article's as-of key takes from it: its id and its fingerprint (a hash of every
+    field, curation's inputs among them), or those inputs themselves where it has none."""
+    shown = article.fingerprint or repr((article.title, article.summary, article.tags, article.names, article.date))
+    return f"{article.id}\0{shown}\0".encode()
+
+
+def _same_time_runs(times: Sequence[float]) -> Iterator[tuple[int, int]]:
+    """(first, last) positions of each run of articles sharing a time, oldest run first (the
+    positions are newest first)."""
+    last = len(times) - 1
+    while last >= 0:
+        first = last
+        while first > 0 and times[first - 1] == times[last]:
+            first -= 1
+        yield first, last
+        last = first - 1
 
 
 def best_of(scores: dict[int, T], limit: int) -> list[tuple[int, T]]:

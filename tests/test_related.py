@@ -14,7 +14,8 @@ from pathlib import Path
 from digest.build import build_site
 from digest.config import load_config
 from digest.content import read_articles
-from digest.curation import curate
+from digest.curation import Curation, curate
+from digest.models import Article
 from digest.related import RELATED_COUNT, find_related
 from digest.stories import STORY_CANDIDATES, find_stories
 from digest.terms import TermIndex, extract_terms, find_names
@@ -76,6 +77,60 @@ def test_a_newer_article_leaves_older_lists_alone_and_same_time_articles_list_ea
     after = find_related(TermIndex.build(sorted([newer, *articles, *twins], key=lambda a: a.sort_key)), {})
     assert after.pop("id-9")
     assert after == before
+
+
+def make_archive(count: int, start: int = 0) -> list[Article]:
+    """`count` articles, one every six hours, on 97 subjects in 179 places, two in a row in each
+    place: each word is held by a dozen articles or fewer, so stories and earlier coverage exist."""
+    subjects = [f"subject{n}x" for n in range(97)]
+    places = [f"Place{n}z" for n in range(179)]
+    articles = []
+    for number in range(start, start + count):
+        subject, place = subjects[number % 97], places[(number // 2) % 179]
+        articles.append(make_article(number, f"{subject} talks in {place} about {subjects[number % 11]}",
+                                     f"Officials in {place} and Harbor{number % 23}q met over {subject}.",
+                                     hours=6 * number))
+    return articles
+
+
+def test_new_articles_leave_older_stories_and_coverage_alone_even_when_they_reweigh_every_term() -> None:
+    """Weights are frozen as of each article's publication: a day's new articles change no old page,
+    and a clean build of the larger archive gives the old articles the same curation."""
+    old = make_archive(1200)
+    # a burst of new articles on old subjects and places: under archive-wide weights they would
+    # make "place0z" and its like common, and reshuffle the older lists that use them
+    new = [make_article(5000 + i, f"subject{i % 5}x in Place{i % 4}z again, Place{(i + 1) % 4}z too",
+                        f"Officials in Place{i % 4}z and Harbor{i % 3}q met over subject{i % 5}x.",
+                        hours=6 * 1200 + i) for i in range(120)]
+    before = curate(sorted(old, key=lambda a: a.sort_key))
+    after = curate(sorted([*old, *new], key=lambda a: a.sort_key))
+    new_ids = {article.id for article in new}
+    assert any(set(after.related.get(article.id, ())) - new_ids for article in new)  # they do meet the old
+    assert {mine: theirs for mine, theirs in after.related.items() if mine not in new_ids} == before.related
+    for story in before.stories:  # old stories keep their members; new articles may only join
+        assert after.story_of[story.members[0]].members[: len(story.members)] == story.members
+    assert before.related and before.stories
+
+
+def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_the_key_matches() -> None:
+    def results(curation: Curation) -> tuple[object, ...]:
+        return curation.stories, curation.related, curation.memo
+
+    def newest_first(articles: list[Article]) -> list[Article]:
+        return sorted(articles, key=lambda a: a.sort_key)
+
+    last = curate(newest_first(make_archive(1200)))
+    grown = newest_first(make_archive(1260))  # the next days' articles
+    assert results(curate(grown, last.memo)) == results(curate(grown))
+    # an older article edited: the later ones are searched again, and come out the same
+    edited = [dataclasses.replace(a, title=f"{a.title} flood") if a.id == "id-600" else a for a in grown]
+    assert results(curate(edited, last.memo)) == results(curate(edited))
+    # the memo is really used where an article's as-of key matches, and only there (a newer
+    # article is never earlier coverage: only the memo can list it)
+    forged = last.memo["id-100"]._replace(related=("id-1199",))
+    assert curate(grown, {**last.memo, "id-100": forged}).related["id-100"] == ("id-1199",)
+    stale = {**last.memo, "id-100": forged._replace(key=b"another archive")}
+    assert curate(grown, stale).related.get("id-100") == curate(grown).related.get("id-100") != ("id-1199",)
 
 
 def test_only_articles_sharing_a_term_are_ever_scored() -> None:
