@@ -152,9 +152,8 @@ class Builder:
             new_state.fingerprint = fingerprint
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
-            if site.curation.memo != memo:
-                self.cache.save_curation(settings_key(config), site.curation.memo)
             self.memo = site.curation.memo
+            self.cache.save_curation(settings_key(config), _memo_by_month(site))
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report
@@ -423,6 +422,16 @@ def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
         return html
 
     return body_html
+
+
+def _memo_by_month(site: Site) -> dict[str, Memo]:
+    """The curation memo in shards by the articles' month: a day's increment changes one."""
+    memo = site.curation.memo
+    shards: dict[str, Memo] = {}
+    for article in site.articles:
+        day = article.day
+        shards.setdefault(f"{day.year}-{day.month:02d}", {})[article.id] = memo[article.id]
+    return shards
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

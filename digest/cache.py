@@ -1,4 +1,5 @@
-"""The persistent build cache in `.digest-cache/`: parsed articles and what the output holds.
+"""The persistent build cache in `.digest-cache/`: parsed articles, the last curation, and what
+the output holds.
 
 Everything in it can be thrown away (`digest build --no-cache`, or deleting the folder); it only
 saves work. Entries are keyed so that a stale entry can never be used: articles by file
@@ -7,7 +8,8 @@ folder, and all of it by digest's version.
 
 Articles are kept in `ARTICLE_SHARDS` files, a content folder's files all in the same one, and a
 build rewrites only the files whose entries changed: a day's new articles (one folder) rewrite
-one file, not all 10,000 entries.
+one file, not all 10,000 entries. The curation memo (`curation.Memo`) is sharded the same way,
+by the articles' month.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .writer import Manifest
 CACHE_FORMAT = 7
 ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
-CURATION = "curation.pickle"  # stories and earlier coverage of the last build (`curation.Memo`)
+CURATION = "curation"  # the folder of the curation memo's shards (`curation.Memo`)
 
 
 @dataclass
@@ -48,9 +50,10 @@ class BuildCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        # what the article shards hold on disk, as last loaded or saved: unchanged ones are kept
-        self._shards: dict[str, dict[str, Any]] = {}
-        self._shards_key: str | None = None
+        # what each sharded store's shards hold on disk, as last loaded or saved: unchanged ones
+        # are kept
+        self._shards: dict[str, dict[str, dict[str, Any]]] = {}
+        self._shards_key: dict[str, str] = {}
 
     def _path(self, name: str) -> Path | None:
         return self.folder / name if self.folder else None
@@ -83,8 +86,27 @@ class BuildCache:
 
     def load_articles(self, settings_key: str) -> dict[str, Any]:
         """path -> (mtime_ns, size, Article | None, warnings) for the same settings."""
-        self._shards, self._shards_key = {}, settings_key
-        folder = self._path(ARTICLES)
+        return self._load_shards(ARTICLES, settings_key)
+
+    def save_articles(self, settings_key: str, entries: dict[str, Any]) -> None:
+        """Rewrite the shards whose entries differ from what they hold; remove emptied ones."""
+        self._save_shards(ARTICLES, settings_key, _group_by_shard(entries))
+        if self.folder is not None:
+            (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
+
+    def load_curation(self, settings_key: str) -> dict[str, Any]:
+        """The last build's curation memo (`curation.Memo`) for the same settings, or {}."""
+        return self._load_shards(CURATION, settings_key)
+
+    def save_curation(self, settings_key: str, shards: dict[str, dict[str, Any]]) -> None:
+        """The curation memo in shards (by month: an increment changes the newest one only)."""
+        self._save_shards(CURATION, settings_key, {f"{name}.pickle": shard for name, shard in shards.items()})
+
+    def _load_shards(self, store: str, settings_key: str) -> dict[str, Any]:
+        """Every entry of a sharded store saved with the same settings (remembering each shard)."""
+        self._shards[store] = {}
+        self._shards_key[store] = settings_key
+        folder = self._path(store)
         if folder is None or not folder.is_dir():
             return {}
         entries: dict[str, Any] = {}
@@ -92,38 +114,27 @@ class BuildCache:
             for name in sorted(os.listdir(folder)):
                 if not name.endswith(".pickle") or name.startswith("."):  # temporary files start with a dot
                     continue
-                payload = self._load(f"{ARTICLES}/{name}")
+                payload = self._load(f"{store}/{name}")
                 if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key \
                         and isinstance(payload[1], dict):
-                    self._shards[name] = payload[1]
+                    self._shards[store][name] = payload[1]
                     entries.update(payload[1])
         return entries
 
-    def save_articles(self, settings_key: str, entries: dict[str, Any]) -> None:
+    def _save_shards(self, store: str, settings_key: str, shards: dict[str, dict[str, Any]]) -> None:
         """Rewrite the shards whose entries differ from what they hold; remove emptied ones."""
         if self.folder is None:
             return
-        shards = _group_by_shard(entries)
-        same_settings = settings_key == self._shards_key
+        same_settings = settings_key == self._shards_key.get(store)
+        known = self._shards.get(store, {})
         for name, shard in shards.items():
-            if not (same_settings and _same_entries(self._shards.get(name), shard)):
-                self._save(f"{ARTICLES}/{name}", (settings_key, shard))
-        folder = self.folder / ARTICLES
+            if not (same_settings and _same_entries(known.get(name), shard)):
+                self._save(f"{store}/{name}", (settings_key, shard))
+        folder = self.folder / store
         for name in os.listdir(folder) if folder.is_dir() else ():
             if name.endswith(".pickle") and name not in shards:
                 (folder / name).unlink(missing_ok=True)
-        (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
-        self._shards, self._shards_key = shards, settings_key
-
-    def load_curation(self, settings_key: str) -> dict[str, Any]:
-        """The last build's curation memo (`curation.Memo`) for the same settings, or {}."""
-        payload = self._load(CURATION)
-        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key:
-            return payload[1]
-        return {}
-
-    def save_curation(self, settings_key: str, memo: dict[str, Any]) -> None:
-        self._save(CURATION, (settings_key, memo))
+        self._shards[store], self._shards_key[store] = shards, settings_key
 
     def load_output(self, out_dir: Path) -> OutputState | None:
         payload = self._load(f"output-{_folder_key(out_dir)}.pickle")

@@ -77,11 +77,15 @@ def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
     stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
     related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
-    remembered: Memo = {
-        article.id: Remembered(key, story_of[article.id].members[0] if article.id in story_of else article.id,
-                               related.get(article.id, ()), vector)
-        for article, key, vector in zip(published, index.asof, index.full)
-    }
+    searched = set(index.searched)
+    remembered: Memo = {}
+    for place, (article, key, vector) in enumerate(zip(published, index.asof, index.full)):
+        if place not in searched:  # the very entry: the cache sees it is unchanged
+            remembered[article.id] = memo[article.id]
+        else:
+            story = story_of.get(article.id)
+            leader = story.members[0] if story is not None else article.id
+            remembered[article.id] = Remembered(key, leader, related.get(article.id, ()), vector)
     return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
 
 
