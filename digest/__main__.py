@@ -1,5 +1,5 @@
 """`python -m digest` runs the command line."""
 
-from digest.cli import run
+from digest.program import run
 
 run()

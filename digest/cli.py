@@ -246,7 +246,10 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
 def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, executor: str | None,
           no_cache: bool, timings: bool, no_search: bool) -> None:
     """Build the site from content/ into site/."""
-    from .build import BuildOptions, build_site
+    from .executor import collector_paused
+
+    with collector_paused():  # long-lived objects and no garbage to find (see program.py)
+        from .build import BuildOptions, build_site
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,
                               search=False if no_search else None)
