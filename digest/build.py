@@ -421,10 +421,14 @@ def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
 
 
 def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
+    """Body HTML by article, from the first cache that has it, else rendered now; either way it
+    ends up in the first cache, which the build keeps for the next one (`OutputState.html`)."""
     def body_html(article: Article) -> str:
         for cache in caches:
             html = cache.get(article.body_hash)
             if html is not None:
+                if cache is not caches[0]:
+                    caches[0][article.body_hash] = html  # carried on, or the next build renders it again
                 return html
         html = caches[0][article.body_hash] = render_markdown(read_body(article))
         return html
