@@ -247,7 +247,9 @@ def weigh_terms(
     values = [weight * (top - logs[n]) for weight, n in zip(weights, held)]
     # the length counts every term, but only terms other articles share can match
     norm = math.sqrt(sum([value * value for value in values])) or 1.0
-    full = array("d", [value / norm for value in values])
+    # single precision: plenty to rank by, and half the memory of the vectors the build cache keeps
+    # (`curation.Memo`); every comparison reads these very values, remembered or made anew
+    full = array("f", [value / norm for value in values])
     kept = [(term, value) for term, value, n in zip(terms, full, held) if n > 1]
     if len(kept) > VECTOR_TERMS:
         # strongest first; the sort is stable, so equal weights keep the article's term order
@@ -311,7 +313,7 @@ class TermIndex:
         count = len(articles)
         times = [a.date.timestamp() for a in articles]
         index = cls(articles, [{}] * count, [[]] * count, {}, times, [frozenset()] * count, {}, raw,
-                    [array("d")] * count, [b""] * count)
+                    [array("f")] * count, [b""] * count)
         df: Counter[str] = Counter()
         chain = hashlib.blake2b(digest_size=16)
         waiting: list[int] = []  # positions counted in `df`, not yet weighed: oldest first
