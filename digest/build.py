@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
+from importlib import import_module
 from pathlib import Path
 
 from . import __version__, urls
@@ -519,6 +520,8 @@ def write_feeds(site: Site, site_key: str, writer: SiteWriter, body_html: Callab
             stale.append((job, key))
         count += job.feeds
     there = stale[: len(stale) // 2] if apart and len(stale) >= FEEDS_APART else []
+    if there:
+        import_module("digest.feeds.syndication")  # feedgen and lxml: imported once, before the fork
     wait = start_apart(lambda: [job.render() for job, _ in there]) if there else None
     try:
         here = [job.render() for job, _ in stale[len(there):]]
