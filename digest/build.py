@@ -142,7 +142,7 @@ class Builder:
                 clock.lap("load")
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
                     memo = self.memo if self.memo is not None else self.cache.load_curation(settings_key(config))
-                    site = collate_site(config, articles, memo)
+                    site = collate_site(config, articles, memo if self.cache.folder is not None else None)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
@@ -157,8 +157,9 @@ class Builder:
             new_state.fingerprint = fingerprint
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
-            self.memo = site.curation.memo
-            self.cache.save_curation(settings_key(config), _memo_by_month(site))
+            if self.cache.folder is not None:
+                self.memo = site.curation.memo
+                self.cache.save_curation(settings_key(config), _memo_by_month(site))
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report

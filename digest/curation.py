@@ -63,30 +63,39 @@ def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
 
     `articles` must be newest first (the site's order); positions in that order drive the
     time windows of stories. `memo`: the last build's results (`Curation.memo`), reused for
-    articles whose as-of key is unchanged; the result is the same with or without it.
+    articles whose as-of key is unchanged, and this build's are returned for the next (the result
+    is the same with or without it); None: no memo at all, neither read nor made (a build without
+    a cache, where it would only cost time and memory).
     """
     published, duplicates, warnings = fold_duplicates(articles)
-    memo = memo or {}
+    last = memo or {}
 
     def known(article_id: str, key: bytes) -> array[float] | None:
-        found = memo.get(article_id)
+        found = last.get(article_id)
         return found.vector if found is not None and found.key == key else None
 
-    index = TermIndex.build(published, known=known)
-    leaders, lists = recall(index, memo)
+    index = TermIndex.build(published, known=known if last else None)
+    leaders, lists = recall(index, last)
     stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
     related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
+    remembered = remember(index, story_of, related, last) if memo is not None else {}
+    return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
+
+
+def remember(index: TermIndex, story_of: dict[str, Story], related: dict[str, tuple[str, ...]], last: Memo) -> Memo:
+    """This build's memo: the last one's very entries where they stand (the cache then sees
+    their shard is unchanged), new ones for the articles searched from."""
     searched = set(index.searched)
-    remembered: Memo = {}
-    for place, (article, key, vector) in enumerate(zip(published, index.asof, index.full)):
-        if place not in searched:  # the very entry: the cache sees it is unchanged
-            remembered[article.id] = memo[article.id]
+    memo: Memo = {}
+    for place, (article, key, vector) in enumerate(zip(index.articles, index.asof, index.full)):
+        if place not in searched:
+            memo[article.id] = last[article.id]
         else:
             story = story_of.get(article.id)
             leader = story.members[0] if story is not None else article.id
-            remembered[article.id] = Remembered(key, leader, related.get(article.id, ()), vector)
-    return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
+            memo[article.id] = Remembered(key, leader, related.get(article.id, ()), vector)
+    return memo
 
 
 def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:

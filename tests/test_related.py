@@ -119,12 +119,13 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
     def newest_first(articles: list[Article]) -> list[Article]:
         return sorted(articles, key=lambda a: a.sort_key)
 
-    last = curate(newest_first(make_archive(1200)))
+    last = curate(newest_first(make_archive(1200)), {})  # {}: no memo yet, but make one
     grown = newest_first(make_archive(1260))  # the next days' articles
-    assert results(curate(grown, last.memo)) == results(curate(grown))
+    assert results(curate(grown, last.memo)) == results(curate(grown, {}))
     # an older article edited: the later ones are searched again, and come out the same
     edited = [dataclasses.replace(a, title=f"{a.title} flood") if a.id == "id-600" else a for a in grown]
-    assert results(curate(edited, last.memo)) == results(curate(edited))
+    assert results(curate(edited, last.memo)) == results(curate(edited, {}))
+    assert curate(grown).memo == {} and curate(grown).related == curate(grown, {}).related  # None: no memo
     # the memo is really used where an article's as-of key matches, and only there (a newer
     # article is never earlier coverage: only the memo can list it)
     forged = last.memo["id-100"]._replace(related=("id-1199",))
