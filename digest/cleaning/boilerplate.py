@@ -23,7 +23,7 @@ from digest.cleaning.captions import (
 )
 from digest.cleaning.patterns import lowercase_copies, trie_pattern
 from digest.cleaning.reflow import Block
-from digest.cleaning.signals import Signals, measure
+from digest.cleaning.signals import Signals, has_wide, measure
 from digest.cleaning.signals import has_lone_mark as _has_lone_mark
 
 # Section labels and furniture lines news pages print around articles, in the
@@ -265,8 +265,12 @@ class Verdict:
         self._meta: bool | None = None
         self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
-        if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
+        if text.count(" ") < _PROSE_MIN_WORDS - 1 and (
+            text.isascii() or spaced and not has_wide(text)
+        ):
             # Too short to be prose: count words without measuring the rest (menus).
+            # (Past ASCII, as `measure` counts them: a lone space between each two, and
+            # none of the wide characters it counts as half a word each.)
             words = text.count(" ") + 1 if spaced and text else len(text.split())
             if words and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
