@@ -23,7 +23,7 @@ from digest.cleaning.captions import (
 )
 from digest.cleaning.patterns import lowercase_copies, trie_pattern
 from digest.cleaning.reflow import Block
-from digest.cleaning.signals import Signals, measure
+from digest.cleaning.signals import Signals, has_wide, measure
 from digest.cleaning.signals import has_lone_mark as _has_lone_mark
 
 # Section labels and furniture lines news pages print around articles, in the
@@ -265,8 +265,12 @@ class Verdict:
         self._meta: bool | None = None
         self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
-        if text.isascii() and text.count(" ") < _PROSE_MIN_WORDS - 1:
+        if text.count(" ") < _PROSE_MIN_WORDS - 1 and (
+            text.isascii() or spaced and not has_wide(text)
+        ):
             # Too short to be prose: count words without measuring the rest (menus).
+            # (Past ASCII, as `measure` counts them: a lone space between each two, and
+            # none of the wide characters it counts as half a word each.)
             words = text.count(" ") + 1 if spaced and text else len(text.split())
             if words and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
@@ -288,25 +292,21 @@ class Verdict:
         one, none of the patterns below can match. `case_blind`: skip the lowercase fast
         path (the tests compare the two)."""
         text, words, label = self.text, self.words, self.label
-        lowered = text.lower() if hinted else ""
+        if not hinted:  # most texts: only a label, a count or a comments heading is left
+            self._judge_unhinted()
+            return
+        lowered = text.lower()
         # ASCII text goes to the patterns lowercased (see `_LOWERCASE_FURNITURE`).
         probe, (copyright_re, cookie_re, promo_re, comments_re) = (
             (lowered, _LOWERCASE_FURNITURE)
-            if hinted and text.isascii() and not case_blind
+            if text.isascii() and not case_blind
             else (text, _CASE_BLIND_FURNITURE)
         )
         furniture = 0.0
-        if (
-            label
-            or hinted
-            and words < 40
-            and _COPYRIGHT_HINTS.search(lowered)
-            and copyright_re.search(probe)
-        ):
+        if label or words < 40 and _COPYRIGHT_HINTS.search(lowered) and copyright_re.search(probe):
             furniture = 2.0
         elif (
-            hinted
-            and words < 60
+            words < 60
             and _COOKIE_HINTS.search(lowered)
             and cookie_re.search(probe)
             or words <= 3
@@ -315,8 +315,7 @@ class Verdict:
         ):
             furniture = 1.5
         elif (
-            hinted
-            and words <= 12
+            words <= 12
             and _PROMO_HINTS.search(lowered)
             and promo_re.search(probe.lstrip("0123456789 "))
         ):
@@ -326,11 +325,32 @@ class Verdict:
         self.comments = (
             words <= 40
             and (
-                hinted and words <= 12 and bool(comments_re.match(probe.strip(" .:-–—#[]")))
+                words <= 12
+                and bool(comments_re.match(probe.strip(" .:-–—#[]")))
                 or (text[:1].isdecimal() or text[:1] in "oO")
                 and bool(_COUNTED_COMMENTS_RE.match(text))
             )
-            and _COMMENTS_HINTS.search(lowered or text.lower()) is not None
+            and _COMMENTS_HINTS.search(lowered) is not None
+        )
+
+    def _judge_unhinted(self) -> None:
+        """`judge_furniture` for a text without a furniture word: the tests that need
+        none (a label, a social count, a counted comments heading)."""
+        text, words = self.text, self.words
+        initial = text[:1]
+        if self.label:
+            self.furniture = 2.0
+        elif (
+            words <= 3 and (initial.isdecimal() or initial in ".,") and _SOCIAL_COUNT_RE.match(text)
+        ):
+            self.furniture = 1.5
+        else:
+            self.furniture = 0.0
+        self.comments = (
+            words <= 40
+            and (initial.isdecimal() or initial in "oO")
+            and bool(_COUNTED_COMMENTS_RE.match(text))
+            and _COMMENTS_HINTS.search(text.lower()) is not None
         )
 
     @property

@@ -44,7 +44,8 @@ _LYNX_META_RE = re.compile(r"^(?:IFRAME:|#\S)")
 _BULLET_RE = re.compile(r"^(?P<bullet>[•*+□◦▪■●○·►▸‣‧∙]|\d{1,3}[.)](?=\s))\s+(?P<rest>\S.*)$")
 # Openings that can never start a bullet: the line is plain text.
 _PLAIN_OPENERS = frozenset("\"'“‘«([{@$€£&%!?.,:;")
-_EMPTY_BULLET_RE = re.compile(r"^[•*+□◦▪■●○·►▸‣‧∙]$")
+# The marks `_BULLET_RE` takes, each a single character: a line of one alone is empty.
+_BULLET_MARKS = frozenset("•*+□◦▪■●○·►▸‣‧∙")
 _DASH_BULLET_RE = re.compile(r"^[-–]\s+(?P<rest>\S.*)$")
 
 
@@ -154,13 +155,15 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     lead = text[0]
     if lead.isalpha() or lead in _PLAIN_OPENERS:
         return _new_line(Line, (text, indent, width, "", ""))  # the common case: no bullet
-    if _EMPTY_BULLET_RE.match(text):
+    if text in _BULLET_MARKS:
         return Line("", indent, width, marker="furniture")
     bullet = ""
-    match = _BULLET_RE.match(text)
+    # (A bullet opens with a mark or a digit, a dashed item with a dash: most other
+    # lines are ruled out by their first character.)
+    match = _BULLET_RE.match(text) if lead in _BULLET_MARKS or lead.isdecimal() else None
     if match:
         bullet, text = match.group("bullet"), match.group("rest")
-    else:
+    elif lead in "-–":
         dash = _DASH_BULLET_RE.match(text)
         # "- Subhead -" is an AFP-style subheading, not a list item.
         if dash and not text.rstrip().endswith("-"):

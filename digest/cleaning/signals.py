@@ -218,6 +218,11 @@ def has_lone_mark(text: str) -> bool:
     return _SPACED_MARK_RE.search(text) is not None
 
 
+def has_wide(text: str) -> bool:
+    """Whether `text` holds a character `measure` counts as half a word (CJK)."""
+    return _WIDE_RE.search(text) is not None
+
+
 def _is_western(text: str) -> bool:
     """Whether `text` fits the Windows Western code page (Latin letters, curly quotes,
     dashes): a fast way to rule out other scripts."""
