@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from importlib import import_module
 from pathlib import Path
 
 from . import __version__, urls
@@ -30,10 +29,8 @@ from .config import Config
 from .content import parse_files, read_body, scan_content, settings_key
 from .curation import Memo, curation_inputs
 from .errors import BuildAborted, DigestError
-from .executor import (
-    DaskRunner, WorkRunner, collector_paused, heap_frozen, make_runner, run_chunks, start_apart,
-)
-from .feeds import FeedJob, feed_entries, plan_feed_jobs
+from .executor import DaskRunner, WorkRunner, collector_paused, heap_frozen, make_runner, run_chunks
+from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
@@ -46,8 +43,6 @@ from .writer import MARKER, SiteWriter, build_lock, recover
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Entry = tuple[int, int, "Article | None", list[str]]  # mtime_ns, size, article (None: draft), warnings
-FEEDS_APART = 4  # stale feed jobs (a feed in three formats each) worth a child process of their own
-FEEDS_APART_PAGES = 2000  # ... when fewer pages than this are rendered alongside
 
 
 @dataclass
@@ -234,8 +229,7 @@ class Builder:
             def write_the_rest() -> float:
                 """Feeds, assets and the sitemap; the seconds that took."""
                 started = time.perf_counter()
-                report.feeds = write_feeds(site, site_key, writer, body_html, report,
-                                           apart=len(todo) < FEEDS_APART_PAGES)
+                report.feeds = write_feeds(site, site_key, writer, body_html, report)
                 copy_assets(config, writer)
                 write_seo_files(jobs, views, writer)
                 return time.perf_counter() - started
@@ -507,32 +501,19 @@ def feed_article_ids(site: Site) -> set[str]:
 
 
 def write_feeds(site: Site, site_key: str, writer: SiteWriter, body_html: Callable[[Article], str],
-                report: BuildReport, apart: bool = False) -> int:
-    """Every feed (and the OPML list of them): re-rendered only when what it shows changed.
-
-    `apart`: render half of the stale ones in a forked child meanwhile (worth it when the page
-    workers have little left to do, as in a day's increment: otherwise they keep the cores busy).
-    """
+                report: BuildReport) -> int:
+    """Every feed (and the OPML list of them): re-rendered only when what it shows changed."""
     count = 0
-    stale: list[tuple[FeedJob, str]] = []
     for job in plan_feed_jobs(site, body_html):
         key = make_key(site_key, "feeds", job.key)
-        if not all(writer.keep(route.path, key, job.producer) for route in job.routes):
-            stale.append((job, key))
-        count += job.feeds
-    there = stale[: len(stale) // 2] if apart and len(stale) >= FEEDS_APART else []
-    if there:
-        import_module("digest.feeds.syndication")  # feedgen and lxml: imported once, before the fork
-    wait = start_apart(lambda: [job.render() for job, _ in there]) if there else None
-    try:
-        here = [job.render() for job, _ in stale[len(there):]]
-    finally:
-        rendered = wait() if wait is not None else []  # the child is waited for, come what may
-    for (job, key), files in zip(stale, [*rendered, *here]):
-        for route, data in files:
+        if all(writer.keep(route.path, key, job.producer) for route in job.routes):
+            count += job.feeds
+            continue
+        for route, data in job.render():
             if route.path not in writer.producers:
                 writer.write(route.path, data, job.producer, key)
             report.rendered += 1
+        count += job.feeds
     return count
 
 

@@ -131,28 +131,16 @@ def run_apart(func: Callable[[], R]) -> R:
     unreturned memory that the page workers, forked later, would each copy. Without fork
     (Windows), `func` runs here.
     """
-    return start_apart(func)()
-
-
-def start_apart(func: Callable[[], R]) -> Callable[[], R]:
-    """Start `func` in a forked child process (as `run_apart`); return a function that waits for
-    its result. Meanwhile this process is free to do other work."""
     global _apart
     if not hasattr(os, "fork"):
-        result = func()
-        return lambda: result
+        return func()
     _apart = func
-    runner = LocalRunner(1)  # forks the child now: it sees `_apart`
-    _apart = None
-    future = runner.pool.submit(_call_apart)
-
-    def wait() -> R:
-        try:
-            return future.result()
-        finally:
-            runner.close()
-
-    return wait
+    runner = LocalRunner(1)
+    try:
+        return runner.pool.submit(_call_apart).result()
+    finally:
+        runner.close()
+        _apart = None
 
 
 def _call_apart() -> Any:

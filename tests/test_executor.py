@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-import os
-
-import pytest
-
-from digest.executor import MIN_CHUNK, WorkRunner, chunk_size, chunked, run_chunks, start_apart
+from digest.executor import MIN_CHUNK, WorkRunner, chunk_size, chunked, run_chunks
 
 
 def test_chunks_keep_every_item_in_order() -> None:
@@ -35,15 +31,3 @@ def test_one_process_keeps_fixed_chunks() -> None:
 def test_run_chunks_flattens_results_in_order() -> None:
     results = list(run_chunks(WorkRunner(), lambda chunk: [item * 2 for item in chunk], iter(range(600)), 600))
     assert results == [item * 2 for item in range(600)]
-
-
-def test_start_apart_runs_in_a_child_while_this_process_works_and_passes_errors_back() -> None:
-    seen = [1, 2, 3]
-    wait = start_apart(lambda: (os.getpid(), sum(seen)))  # the child sees what we hold: nothing sent
-    here = sum(n * n for n in range(1000))  # meanwhile, this process works on
-    pid, total = wait()
-    assert total == 6 and here == 332833500
-    assert pid != os.getpid() or not hasattr(os, "fork")
-    failing = start_apart(lambda: 1 // 0)
-    with pytest.raises(ZeroDivisionError):
-        failing()
