@@ -32,7 +32,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise, repeat
+from itertools import chain, compress, pairwise, repeat
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
@@ -359,17 +359,16 @@ class TermIndex:
         postings, weights = self.postings, self.weights
         for position in range(len(self.raw) - 1, -1, -1):  # oldest first
             terms = self.raw[position].terms
-            found = wanted.intersection(terms)  # in C: most terms of most articles are no query's
-            if not found:
-                continue
-            values = dict(zip(terms, self.full[position]))
-            for term in found:  # in any order: each list still grows oldest first
+            # filtered in C: most terms of most articles are no query's, or their lists are full
+            for term, value in compress(zip(terms, self.full[position]), map(wanted.__contains__, terms)):
                 holders = postings.get(term)
                 if holders is None:
-                    postings[term], weights[term] = [position], [values[term]]
-                elif len(holders) < MAX_DF:
-                    holders.append(position)
-                    weights[term].append(values[term])
+                    postings[term], weights[term] = [position], [value]
+                    continue
+                holders.append(position)
+                weights[term].append(value)
+                if len(holders) == MAX_DF:
+                    wanted.discard(term)
         for held in (*postings.values(), *weights.values()):
             held.reverse()
 
