@@ -11,8 +11,8 @@ day's increment searches for its new articles only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -83,7 +83,9 @@ def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
     return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
 
 
-def remember(index: TermIndex, story_of: dict[str, Story], related: dict[str, tuple[str, ...]], last: Memo) -> Memo:
+def remember(
+    index: TermIndex, story_of: dict[str, Story], related: dict[str, tuple[str, ...]], last: Memo,
+) -> Memo:
     """This build's memo: the last one's very entries where they stand (the cache then sees
     their shard is unchanged), new ones for the articles searched from."""
     searched = set(index.searched)
@@ -127,14 +129,23 @@ def curate_apart(articles: Sequence[Article], memo: Memo | None = None, apart_fr
     if len(articles) < apart_from:
         return curate(articles, memo)
 
+    last = memo or {}
+
     def work() -> tuple[Curation, list[int]]:
         found = curate(articles, memo)
         published = {article.id for article in found.articles}
         kept = [position for position, article in enumerate(articles) if article.id in published]
-        return replace(found, articles=[]), kept
+        # only the memo's new entries travel back: the others are this process's own already
+        fresh = {key: entry for key, entry in found.memo.items() if last.get(key) is not entry}
+        return replace(found, articles=[], memo=fresh), kept
 
     found, kept = run_apart(work)
-    return replace(found, articles=[articles[position] for position in kept])
+    published = [articles[position] for position in kept]
+    if memo is None:
+        return replace(found, articles=published)
+    fresh = found.memo
+    remembered = {article.id: fresh[article.id] if article.id in fresh else last[article.id] for article in published}
+    return replace(found, articles=published, memo=remembered)
 
 
 def curation_inputs(article: Article) -> tuple[object, ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from digest.build import build_site
 from digest.config import load_config
 from digest.content import read_articles
-from digest.curation import Curation, curate
+from digest.curation import Curation, curate, curate_apart
 from digest.models import Article
 from digest.related import RELATED_COUNT, find_related
 from digest.stories import STORY_CANDIDATES, find_stories
@@ -112,13 +112,15 @@ def test_new_articles_leave_older_stories_and_coverage_alone_even_when_they_rewe
     assert before.related and before.stories
 
 
+def results(curation: Curation) -> tuple[object, ...]:
+    return curation.stories, curation.related, curation.memo
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: a.sort_key)
+
+
 def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_the_key_matches() -> None:
-    def results(curation: Curation) -> tuple[object, ...]:
-        return curation.stories, curation.related, curation.memo
-
-    def newest_first(articles: list[Article]) -> list[Article]:
-        return sorted(articles, key=lambda a: a.sort_key)
-
     last = curate(newest_first(make_archive(1200)), {})  # {}: no memo yet, but make one
     grown = newest_first(make_archive(1260))  # the next days' articles
     assert results(curate(grown, last.memo)) == results(curate(grown, {}))
@@ -132,6 +134,16 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
     assert curate(grown, {**last.memo, "id-100": forged}).related["id-100"] == ("id-1199",)
     stale = {**last.memo, "id-100": forged._replace(key=b"another archive")}
     assert curate(grown, stale).related.get("id-100") == curate(grown).related.get("id-100") != ("id-1199",)
+
+
+def test_curation_apart_gives_the_same_memo_and_keeps_the_last_builds_entries() -> None:
+    last = curate(newest_first(make_archive(1200)), {})
+    grown = newest_first(make_archive(1260))
+    here, apart = curate(grown, last.memo), curate_apart(grown, last.memo, apart_from=0)
+    assert results(apart) == results(here)
+    # the very entries of the last memo where they stand: the cache then keeps their shards
+    assert all(apart.memo[key] is entry for key, entry in last.memo.items())
+    assert curate_apart(grown, None, apart_from=0).memo == {}
 
 
 def test_only_articles_sharing_a_term_are_ever_scored() -> None:
