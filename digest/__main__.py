@@ -1,5 +1,5 @@
 """`python -m digest` runs the command line."""
 
-from digest.program import run
+from digest.cli import run
 
 run()

@@ -130,9 +130,9 @@ def leave_at_once() -> None:
 
     A finished build still holds millions of objects (articles, pages, the collated site) that
     the teardown would free one by one for a process about to end: about 0.2 s at 10,000
-    articles, and more the larger the archive. By now every file is committed, the worker pools are shut
-    down and nothing waits on exit handlers; only our own output needs flushing. Under a test
-    runner (CliRunner) `main` is called without `program`, and returns as usual.
+    articles, and more the larger the archive. By now every file is committed, the worker pools
+    are shut down and nothing waits on exit handlers; only our own output needs flushing. Under a
+    test runner (CliRunner) `main` is called without `program`, and returns as usual.
     """
     if click.get_current_context().obj.get("program"):
         sys.stdout.flush()
@@ -246,10 +246,7 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
 def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, executor: str | None,
           no_cache: bool, timings: bool, no_search: bool) -> None:
     """Build the site from content/ into site/."""
-    from .executor import collector_paused
-
-    with collector_paused():  # long-lived objects and no garbage to find (see program.py)
-        from .build import BuildOptions, build_site
+    from .build import BuildOptions, build_site
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,
                               search=False if no_search else None)
