@@ -136,8 +136,7 @@ class Builder:
                 articles, report.parsed, runner = self.load_articles(stats, report)
                 clock.lap("load")
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
-                    memo = self.memo if self.memo is not None else self.cache.load_curation(settings_key(config))
-                    site = collate_site(config, articles, memo if self.cache.folder is not None else None)
+                    site = collate_site(config, articles, self.last_memo())
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
@@ -158,6 +157,15 @@ class Builder:
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report
+
+    def last_memo(self) -> Memo | None:
+        """The last build's curation memo ({} when there is none yet); None without a cache,
+        where none is kept."""
+        if self.cache.folder is None:
+            return None
+        if self.memo is None:
+            self.memo = self.cache.load_curation(settings_key(self.config))
+        return self.memo
 
     def load_articles(
         self, stats: list[tuple[str, int, int]], report: BuildReport,

@@ -88,7 +88,7 @@ def remember(
 ) -> Memo:
     """This build's memo: the last one's very entries where they stand (the cache then sees
     their shard is unchanged), new ones for the articles searched from."""
-    searched = set(index.searched)
+    searched = index.searched
     memo: Memo = {}
     for place, (article, key, vector) in enumerate(zip(index.articles, index.asof, index.full)):
         if place not in searched:
@@ -103,7 +103,7 @@ def remember(
 def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
     """The story leader and earlier coverage (by position) of every article the index did not
     search from: the last build's, found with the same as-of key."""
-    searched = set(index.searched)
+    searched = index.searched
     position = {article.id: place for place, article in enumerate(index.articles)}
     leaders: dict[int, int] = {}
     lists: dict[int, tuple[str, ...]] = {}

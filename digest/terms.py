@@ -295,7 +295,7 @@ class TermIndex:
     # each article's as-of key: a hash of every article it was weighed with, so a result computed
     # for the article holds in any build that gives it the same key (see `curation.curate`)
     asof: list[bytes] = field(default_factory=list)
-    searched: list[int] = field(default_factory=list)  # positions weighed (not known) in this build, oldest first
+    searched: set[int] = field(default_factory=set)  # positions weighed in this build (not known)
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
     _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
@@ -307,7 +307,7 @@ class TermIndex:
 
         `known(article id, as-of key)`: the article's whole vector as an earlier build weighed
         it with that key, or None. Such an article is not weighed again, nor searched from
-        (`searched` lists the others): its results stand too (see `curation.curate`).
+        (`searched` holds the others): its results stand too (see `curation.curate`).
         """
         raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
         count = len(articles)
@@ -331,7 +331,7 @@ class TermIndex:
                 vector = known(articles[position].id, key) if known is not None else None
                 if vector is None:
                     index._place(position, df, published)
-                    index.searched.append(position)
+                    index.searched.add(position)
                 else:
                     index.full[position] = vector
             waiting.clear()
