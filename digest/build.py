@@ -29,20 +29,32 @@ from .config import Config
 from .content import parse_files, read_body, scan_content, settings_key
 from .curation import Memo, curation_inputs
 from .errors import BuildAborted, DigestError
-from .executor import DaskRunner, WorkRunner, collector_paused, heap_frozen, make_runner, run_chunks
+from .executor import (
+    Apart,
+    DaskRunner,
+    WorkRunner,
+    available_cpus,
+    collector_paused,
+    heap_frozen,
+    make_runner,
+    run_chunks,
+)
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
-from .staging import Plan, render_planned, set_plan
 from .search import is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
+from .staging import Plan, render_planned, set_plan
 from .views import ViewBuilder
-from .writer import MARKER, SiteWriter, build_lock, recover
+from .writer import MARKER, SiteWriter, StagedFile, build_lock, recover, stage_file
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Entry = tuple[int, int, "Article | None", list[str]]  # mtime_ns, size, article (None: draft), warnings
+# The feeds go apart (`Builder.start_feeds_apart`) when at most this many of the bodies they show
+# are new: each costs the child a Markdown render that the article's page also does.
+FEEDS_APART_MISSING = 200
 
 
 @dataclass
@@ -222,7 +234,10 @@ class Builder:
         site_key = make_key(__version__, repr(config), bundle.digest, site_view)
         writer = SiteWriter(config.output_dir, state.manifest if state else None)
         progress = self.options.progress or _no_progress
+        apart: Apart[StagedFeeds] | None = None
+        old_html = state.html if state else {}
         try:
+            apart = self.start_feeds_apart(site, site_key, writer, state)
             jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
             report.pages = len(jobs)
             todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
@@ -232,12 +247,16 @@ class Builder:
             todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
             clock.lap("plan")
             feed_html: dict[str, str] = {}
-            body_html = _body_html_source(feed_html, state.html if state else {})
 
             def write_the_rest() -> float:
                 """Feeds, assets and the sitemap; the seconds that took."""
                 started = time.perf_counter()
-                report.feeds = write_feeds(site, site_key, writer, body_html, report)
+                if apart is not None:
+                    staged = apart.result()
+                    feed_html.update(staged.html)
+                    report.feeds = record_feeds(writer, staged, report)
+                else:
+                    report.feeds = record_feeds(writer, stage_feeds(site, site_key, writer, old_html, feed_html), report)
                 copy_assets(config, writer)
                 write_seo_files(jobs, views, writer)
                 return time.perf_counter() - started
@@ -245,13 +264,14 @@ class Builder:
             # The feeds need the body HTML of the articles they show, which those articles' pages
             # bring back. Once the last of them is back, this process writes the feeds while the
             # workers render the other pages, instead of after them while the workers sit idle.
+            # (With the feeds apart, they are written once every page is done.)
             awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
             rest_seconds: float | None = None
             for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):
                 if html is not None and job.article is not None:
                     feed_html[job.article.body_hash] = html
                     awaited.discard(job.article.body_hash)
-                if not awaited and rest_seconds is None:
+                if not awaited and rest_seconds is None and apart is None:
                     rest_seconds = write_the_rest()
                 if done % 200 == 0 or done == len(todo):
                     progress("pages", done, len(todo))
@@ -269,12 +289,29 @@ class Builder:
                 writer.commit()
             clock.lap("commit")
         except BaseException:
+            if apart is not None:
+                apart.cancel()
             writer.abort()
             raise
         report.written = len(writer.changed)
         report.removed = len(writer.removed())
         self.rendered = Rendered(site, views, bundle, site_key)
         return OutputState(manifest=writer.manifest, html=feed_html)
+
+    def start_feeds_apart(
+        self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None,
+    ) -> Apart[StagedFeeds] | None:
+        """Start rendering the feeds in a forked child, to run beside planning and pages; None
+        when that does not pay: one core, an explicit executor, or few of the feeds' bodies
+        known from the last build (the child would render again what the pages render)."""
+        if state is None or self.options.executor not in (None, "auto") or available_cpus() < 2:
+            return None
+        known = state.html
+        missing = sum(1 for id_ in feed_article_ids(site) if site.articles[site.index[id_]].body_hash not in known)
+        if missing > FEEDS_APART_MISSING:
+            return None
+
+        return Apart(functools.partial(stage_feeds, site, site_key, writer, known, {}))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -508,21 +545,56 @@ def feed_article_ids(site: Site) -> set[str]:
     return ids
 
 
-def write_feeds(site: Site, site_key: str, writer: SiteWriter, body_html: Callable[[Article], str],
-                report: BuildReport) -> int:
-    """Every feed (and the OPML list of them): re-rendered only when what it shows changed."""
-    count = 0
+@dataclass(frozen=True)
+class StagedFeeds:
+    """What `stage_feeds` did, for `record_feeds` to account for in the build's writer."""
+
+    # per feed job: producer, key, the paths kept from the last build, the files staged
+    jobs: list[tuple[str, str, list[str], list[StagedFile]]]
+    feeds: int  # feed files in the site, kept or made
+    rendered: int  # feed files made
+    html: dict[str, str]  # body HTML made or carried on (see `_body_html_source`)
+
+
+def stage_feeds(
+    site: Site, site_key: str, writer: SiteWriter, old_html: dict[str, str], new_html: dict[str, str],
+) -> StagedFeeds:
+    """Every feed (and the OPML list of them) re-rendered into the staging folder only when what
+    it shows changed. Reads the writer, never records in it: this may run in a forked child.
+    Body HTML comes from `new_html`, else `old_html` (the last build's), else is rendered; either
+    way it ends up in `new_html`."""
+    body_html = _body_html_source(new_html, old_html)
+    done: list[tuple[str, str, list[str], list[StagedFile]]] = []
+    feeds = rendered = 0
+    previous = writer.previous
     for job in plan_feed_jobs(site, body_html):
         key = make_key(site_key, "feeds", job.key)
-        if all(writer.keep(route.path, key, job.producer) for route in job.routes):
-            count += job.feeds
-            continue
-        for route, data in job.render():
-            if route.path not in writer.producers:
-                writer.write(route.path, data, job.producer, key)
-            report.rendered += 1
-        count += job.feeds
-    return count
+        feeds += job.feeds
+        kept: list[str] = []
+        for route in job.routes:  # as `writer.keep` would, stopping at the first file to make
+            old = previous.get(route.path)
+            if old is None or old[0] != key:
+                break
+            kept.append(route.path)
+        staged: list[StagedFile] = []
+        if len(kept) < len(job.routes):
+            for route, data in job.render():
+                if route.path not in kept:
+                    staged.append(stage_file(writer.staging, previous, route.path, data, writer.flat))
+                rendered += 1
+        done.append((job.producer, key, kept, staged))
+    return StagedFeeds(done, feeds, rendered, new_html)
+
+
+def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -> int:
+    """Record what `stage_feeds` kept and staged in the writer; the number of feed files."""
+    for producer, key, kept, files in staged.jobs:
+        for path in kept:
+            writer.keep(path, key, producer)
+        for file in files:
+            writer.record_staged(file, producer, key)
+    report.rendered += staged.rendered
+    return staged.feeds
 
 
 def write_seo_files(jobs: list[PageJob], views: ViewBuilder, writer: SiteWriter) -> None:

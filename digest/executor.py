@@ -13,7 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import DigestError
 
@@ -120,32 +120,53 @@ def _finished(result: R) -> Future[R]:
     return future
 
 
-_apart: Callable[[], Any] | None = None  # what `run_apart`'s child runs (it inherits this)
+_apart: Callable[[], Any] | None = None  # what an `Apart` child runs (it inherits this)
 
 
-def run_apart(func: Callable[[], R]) -> R:
-    """Run `func` in a forked child process and return its (picklable) result.
+class Apart(Generic[R]):
+    """`func` running in a forked child process from now on; `result()` waits for what it
+    returns (picklable). Without fork (Windows), `func` runs here, on the first `result()`.
 
     The child inherits everything `func` reads, so nothing is sent to it; what it allocates on
     the way dies with it, instead of staying behind in this process's heap as freed but
-    unreturned memory that the page workers, forked later, would each copy. Without fork
-    (Windows), `func` runs here.
+    unreturned memory that the page workers, forked later, would each copy.
     """
-    global _apart
-    if not hasattr(os, "fork"):
-        return func()
-    _apart = func
-    runner = LocalRunner(1)
-    try:
-        return runner.pool.submit(_call_apart).result()
-    finally:
-        runner.close()
-        _apart = None
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        global _apart
+        self.func = func
+        self.runner: LocalRunner | None = None
+        self.future: Future[R] | None = None
+        if hasattr(os, "fork"):
+            _apart = func
+            try:
+                self.runner = LocalRunner(1)  # the child is forked here, inheriting `_apart`
+                self.future = self.runner.pool.submit(_call_apart)
+            finally:
+                _apart = None
+
+    def result(self) -> R:
+        if self.future is None or self.runner is None:
+            return self.func()
+        try:
+            return self.future.result()
+        finally:
+            self.runner.close()
+
+    def cancel(self) -> None:
+        """Stop waiting for the child (the build failed before it needed the result)."""
+        if self.runner is not None:
+            self.runner.close()
+
+
+def run_apart(func: Callable[[], R]) -> R:
+    """Run `func` in a forked child process and return its (picklable) result (see `Apart`)."""
+    return Apart(func).result()
 
 
 def _call_apart() -> Any:
     if _apart is None:
-        raise RuntimeError("run_apart's child has nothing to run")
+        raise RuntimeError("an Apart child has nothing to run")
     return _apart()
 
 
@@ -176,12 +197,17 @@ class DaskRunner(WorkRunner):
         self.client.close()
 
 
+def available_cpus() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def make_runner(spec: str | None, items: int) -> WorkRunner:
     """`None`/`auto`: local processes when there is enough work; `serial`; `local[:N]`; `dask://HOST:PORT`."""
     spec = (spec or "auto").strip()
     if spec.startswith("dask://"):
         return DaskRunner("tcp://" + spec.removeprefix("dask://"))
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cpus = available_cpus()
     if spec == "serial":
         return WorkRunner()
     if spec == "auto":  # this process helps: one worker fewer than cores

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import build as build_module
 from digest.build import BuildOptions, build_site
 from digest.config import load_config
 from digest.executor import LocalRunner, heap_frozen, run_chunks
@@ -84,6 +85,26 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, change: Callable[[
     report = build(root)
     assert not report.unchanged  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
+
+
+@pytest.mark.parametrize("executor", ["serial", "auto"])
+def test_feeds_made_apart_or_in_process_equal_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: str,
+) -> None:
+    """An increment renders its feeds in a forked child beside the pages (auto, two cores), or
+    in this process (serial): the same bytes either way."""
+    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    started: list[object] = []
+    real = build_module.Apart
+    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(func) or real(func))
+    root = make_root(tmp_path)
+    build(root)
+    add_article(root)
+    edit_body(root)
+    report = build(root, executor=executor)
+    assert len(started) == (1 if executor == "auto" else 0)
+    assert tree_bytes(root / "site") == clean_build(root)
+    assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
 
 
 def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
