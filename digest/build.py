@@ -145,9 +145,9 @@ class Builder:
             state = self.state or self.cache.load_output(config.output_dir)
             runner: WorkRunner | None = None
             try:
-                articles, report.parsed, runner = self.load_articles(stats, report)
-                clock.lap("load")
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
+                    articles, report.parsed, runner = self.load_articles(stats, report)
+                    clock.lap("load")
                     site = collate_site(config, articles, self.last_memo())
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)

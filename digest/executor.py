@@ -56,6 +56,10 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if _frozen_depth:
+            # inside `heap_frozen` what was made here lives as long: hide it now, or the first
+            # collection after enabling walks all of it (70 ms for 10,000 cached articles)
+            gc.freeze()
         if enabled:
             gc.enable()
 

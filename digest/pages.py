@@ -34,9 +34,10 @@ from .views import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PageJob:
-    """One page to render: route, template, key, and a function building its views."""
+    """One page to render: route, template, key, and a function building its views.
+    (Not frozen: one is made for every page on every build, and a frozen init costs twice.)"""
 
     route: urls.Route
     template: str
@@ -50,11 +51,15 @@ class PageJob:
 
 def make_key(*parts: object) -> str:
     """Hash the parts a page is made from (strings, numbers, tuples of them)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+    return _hash_key(repr(parts))
+
+
+def _hash_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
-    return tuple(article.fingerprint for article in articles)
+    return tuple([article.fingerprint for article in articles])  # a list first: faster than a generator
 
 
 def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
@@ -303,34 +308,36 @@ def month_neighbours(topic: str, months: list[tuple[int, int]], place: int) -> t
     return tuple(found)
 
 
-def curation_key(site: Site, article: Article) -> tuple[object, ...]:
-    """What an article page shows from curation: its story's other articles and its folded copies."""
-    curation = site.curation
-    story = curation.story_of.get(article.id)
-    members = tuple(
-        site.articles[site.index[member]].fingerprint for member in story.members if member != article.id
-    ) if story else ()
-    return members, curation.duplicates.get(article.id, ())
-
-
 def plan_article_pages(
     site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
 ) -> Iterator[PageJob]:
     """One page per article (or only those ids); its key covers the article, neighbours and related."""
+    curation = site.curation
+    related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
+    fingerprint_of = {article.id: article.fingerprint for article in site.articles}
+    prefix = f"{site_key}\0article\0"
     for edition in site.editions:
         siblings = edition.articles
+        prints = [article.fingerprint for article in siblings]
+        last = len(siblings) - 1
         for position, article in enumerate(siblings):
             if only is not None and article.id not in only:
                 continue
-            related = related_articles(site, article)
-            previous = siblings[position - 1].fingerprint if position > 0 else None
-            following = siblings[position + 1].fingerprint if position + 1 < len(siblings) else None
+            id_ = article.id
+            related = related_of.get(id_, ())[:RELATED_COUNT]
+            story = story_of.get(id_)
+            members = [fingerprint_of[member] for member in story.members if member != id_] if story else ()
+            # one string of fingerprints (hex, so "," and NUL cannot occur in them), hashed
+            # directly: this runs for every article of the site on every build
+            key = _hash_key(
+                f"{prefix}{prints[position]}\0{prints[position - 1] if position else None}\0"
+                f"{prints[position + 1] if position < last else None}\0{','.join(fingerprint_of[i] for i in related)}"
+                f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}"
+            )
 
-            def context(article: Article = article, related: list[Article] = related) -> dict[str, Any]:
-                return article_context(site, views, article, related)
-            yield PageJob(urls.article(article.day, article.slug), "article.html",
-                          make_key(site_key, "article", article.fingerprint, previous, following,
-                                   fingerprints(related), curation_key(site, article)),
+            def context(article: Article = article, related: Sequence[str] = related) -> dict[str, Any]:
+                return article_context(site, views, article, [site.articles[site.index[i]] for i in related])
+            yield PageJob(urls.article(article.day, article.slug), "article.html", key,
                           context, article.path, article, lastmod=article.updated)
 
 
