@@ -115,6 +115,7 @@ class Builder:
         self.rendered: Rendered | None = None
         self.pending: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes, key, producer) not yet on disk
         self.stale_feeds: set[str] = set()  # ids of articles whose feeds await `flush`
+        self.inputs_saved = True  # whether the cache holds `entries` and `memo` (see `save_inputs`)
 
     def build(self, prime: bool = False) -> BuildReport:
         """A full (incremental where possible) build into the output folder.
@@ -163,12 +164,22 @@ class Builder:
             new_state.fingerprint = fingerprint
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
-            if self.cache.folder is not None:
-                self.memo = site.curation.memo
-                self.cache.save_curation(settings_key(config), _memo_by_month(site))
+            self.save_inputs(site)
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report
+
+    def save_inputs(self, site: Site) -> None:
+        """Cache the articles this build read and the curation memo it made (once per build):
+        the next build starts from them."""
+        if self.inputs_saved or self.entries is None:
+            return
+        self.inputs_saved = True
+        key = settings_key(self.config)
+        self.cache.save_articles(key, self.entries)
+        if self.cache.folder is not None:
+            self.memo = site.curation.memo
+            self.cache.save_curation(key, _memo_by_month(site))
 
     def last_memo(self) -> Memo | None:
         """The last build's curation memo ({} when there is none yet); None without a cache,
@@ -214,7 +225,7 @@ class Builder:
                 errors += exc.errors
             raise BuildAborted(errors)
         self.entries = entries
-        self.cache.save_articles(key, entries)
+        self.inputs_saved = False  # see `save_inputs`
         articles = []
         for _, _, article, notes in (entries[path] for path, _, _ in stats):
             report.warnings.extend(notes)
@@ -277,6 +288,8 @@ class Builder:
                     progress("pages", done, len(todo))
             report.rendered += len(todo)
             if rest_seconds is None:
+                if apart is not None:
+                    self.save_inputs(site)  # while the feeds' child may still be at work
                 rest_seconds = write_the_rest()
             clock.lap("pages", excluding=rest_seconds)
             clock.record("feeds", rest_seconds)
