@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from . import seo, urls
@@ -64,29 +65,29 @@ def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
 
 def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
     """When what a page lists last changed: its newest article correction or publication."""
-    return newest(article.updated for article in articles)
+    return newest(map(_UPDATED, articles))
 
 
-def related_articles(site: Site, article: Article, count: int = RELATED_COUNT) -> list[Article]:
-    """Earlier coverage found once per build (see `related.py`), newest first."""
-    ids = site.curation.related.get(article.id, ())[:count]
-    return [site.articles[site.index[other]] for other in ids]
+_UPDATED = attrgetter("updated")
 
 
 def chart_key(views: ViewBuilder, articles: Sequence[Article],
               window: tuple[dt.date, dt.date] | None = None) -> tuple[object, ...]:
-    """What a chart over `articles` (newest first) shows: its window and each article in it."""
+    """What a chart over `articles` (newest first) shows: its window and how many articles each
+    day has of each primary topic (as day numbers: cheap to hash for every topic page)."""
     window = window or views.chart_window()
     if window is None:
         return ()
     start, end = window
-    shown = []
+    counts: dict[tuple[int, str], int] = {}
     for article in articles:
-        if article.day < start:
+        day = article.day
+        if day < start:
             break
-        if article.day <= end:
-            shown.append((article.day, article.topics[:1]))
-    return (window, tuple(shown))
+        if day <= end:
+            shown = (day.toordinal(), article.topics[0] if article.topics else "")
+            counts[shown] = counts.get(shown, 0) + 1
+    return (start.toordinal(), end.toordinal(), tuple(counts.items()))
 
 
 def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
@@ -94,6 +95,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     config = site.config
     link = views.linker.link
     editions = site.editions
+    site_updated = updated_of(site.articles)
     home_ld = seo.json_ld(seo.website(
         name=config.title, description=config.description, url=config.base_url, language=config.language,
         search_url=views.linker.absolute(urls.search().url) if views.search else "",
@@ -195,22 +197,24 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     yield PageJob(urls.archive(), "archive.html",
                   make_key(site_key, "archive", tuple((y, mo, c) for y, mo, _, c in month_counts),
                            chart_key(views, site.articles)),
-                  archive_context, "archive", lastmod=updated_of(site.articles))
+                  archive_context, "archive", lastmod=site_updated)
 
-    yield from plan_topic_pages(site, views, site_key)
+    yield from plan_topic_pages(site, views, site_key, site_updated)
     if views.search:
         yield PageJob(urls.search(), "search.html", make_key(site_key, "search"), lambda: {
             "page": views.meta(f"Search — {config.title}", f"Search every article of {config.title}.",
                                urls.search().url, current="search"),
             "search": SearchView(link(urls.search_bundle().url), link("/")),
-        }, "search", lastmod=updated_of(site.articles))
+        }, "search", lastmod=site_updated)
     yield PageJob(urls.not_found(), "404.html", make_key(site_key, "404"), lambda: {
         "page": views.meta(f"Page not found — {config.title}", "This page does not exist.", "",
                            robots="noindex"),
     }, "404", sitemap=False)
 
 
-def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
+def plan_topic_pages(
+    site: Site, views: ViewBuilder, site_key: str, site_updated: dt.datetime | None,
+) -> Iterator[PageJob]:
     """Topic index, each topic's front page, and its month pages (stable: a new day adds, never renumbers)."""
     config = site.config
     link = views.linker.link
@@ -293,7 +297,7 @@ def plan_topic_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[
         "topics": frozen_links,
         "topic_descriptions": descriptions,
         "subscribe": views.subscribe(),  # its feeds follow from the config and the topics listed
-    }, "topics", lastmod=updated_of(site.articles))
+    }, "topics", lastmod=site_updated)
 
 
 def month_neighbours(topic: str, months: list[tuple[int, int]], place: int) -> tuple[tuple[str, str], ...]:
@@ -331,7 +335,7 @@ def plan_article_pages(
             # directly: this runs for every article of the site on every build
             key = _hash_key(
                 f"{prefix}{prints[position]}\0{prints[position - 1] if position else None}\0"
-                f"{prints[position + 1] if position < last else None}\0{','.join(fingerprint_of[i] for i in related)}"
+                f"{prints[position + 1] if position < last else None}\0{','.join(map(fingerprint_of.__getitem__, related))}"
                 f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}"
             )
 
