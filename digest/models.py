@@ -58,7 +58,7 @@ class Article:
         day = self.day
         return f"/{day.year:04d}/{day.month:02d}/{day.day:02d}/{self.slug}/"
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[float, str, str]:
         """Newest first, then by title, then by file: a total, stable order."""
         return (-self.date.timestamp(), self.title.casefold(), self.rel_path)
