@@ -248,11 +248,11 @@ class Builder:
         apart: Apart[StagedFeeds] | None = None
         old_html = state.html if state else {}
         try:
-            apart = self.start_feeds_apart(site, site_key, writer, state)
+            in_feeds = feed_article_ids(site)
+            apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds)
             jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
             report.pages = len(jobs)
             todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
-            in_feeds = feed_article_ids(site)
             # the pages of articles the feeds show first: the feeds can then be written (below)
             # while the workers render the rest
             todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
@@ -312,7 +312,7 @@ class Builder:
         return OutputState(manifest=writer.manifest, html=feed_html)
 
     def start_feeds_apart(
-        self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None,
+        self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
     ) -> Apart[StagedFeeds] | None:
         """Start rendering the feeds in a forked child, to run beside planning and pages; None
         when that does not pay: one core, an explicit executor, or few of the feeds' bodies
@@ -320,7 +320,7 @@ class Builder:
         if state is None or self.options.executor not in (None, "auto") or available_cpus() < 2:
             return None
         known = state.html
-        missing = sum(1 for id_ in feed_article_ids(site) if site.articles[site.index[id_]].body_hash not in known)
+        missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known)
         if missing > FEEDS_APART_MISSING:
             return None
 
