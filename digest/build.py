@@ -20,16 +20,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
 from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
-from .content import parse_files, read_body, scan_content, settings_key
+from .content import Parsed, parse_files, read_body, scan_content, settings_key
 from .curation import Memo, curation_inputs
 from .errors import BuildAborted, DigestError
 from .executor import (
+    PARALLEL_THRESHOLD,
     Apart,
     DaskRunner,
     WorkRunner,
@@ -196,7 +198,13 @@ class Builder:
         """Articles for every content file: remembered when the file is unchanged, else parsed."""
         config = self.config
         key = settings_key(config)
-        cached = self.entries if self.entries is not None else self.cache.load_articles(key)
+        early = self.start_early_parse(stats, key)
+        try:
+            cached = self.entries if self.entries is not None else self.cache.load_articles(key)
+        except BaseException:
+            if early is not None:
+                early.cancel()
+            raise
         entries: dict[str, Entry] = {}
         to_parse: list[Path] = []
         for path, mtime, size in stats:
@@ -205,13 +213,23 @@ class Builder:
                 entries[path] = hit
             else:
                 to_parse.append(Path(path))
+        sizes = {path: (mtime, size) for path, mtime, size in stats} if to_parse else {}
+        parsed: list[Parsed] = []
+        if early is not None:
+            with collector_paused():
+                # a result for a file the cache turned out to hold is dropped: its entry stands
+                wanted = {str(path) for path in to_parse}
+                parsed = [result for result in early.result() if result[0] in wanted]
+            done = {result[0] for result in parsed}
+            to_parse = [path for path in to_parse if str(path) not in done]
         runner = make_runner(self.options.executor, len(to_parse)) if to_parse else None
         errors: list[DigestError] = []
-        if to_parse:
-            sizes = {path: (mtime, size) for path, mtime, size in stats}
+        if to_parse or parsed:
             parse = functools.partial(parse_files, config)
             with collector_paused():  # the articles live until the build ends
-                for path, article, notes, error in run_chunks(runner or WorkRunner(), parse, to_parse, len(to_parse)):
+                for path, article, notes, error in chain(
+                    parsed, run_chunks(runner or WorkRunner(), parse, to_parse, len(to_parse)),
+                ):
                     if error is not None:
                         errors.append(error)
                     else:
@@ -231,7 +249,21 @@ class Builder:
             report.warnings.extend(notes)
             if article is not None:
                 articles.append(article)
-        return articles, len(to_parse), runner
+        return articles, len(to_parse) + len(parsed), runner
+
+    def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[list[Parsed]] | None:
+        """Parse the files the build cache does not hold in a forked child, while this process
+        reads the cache (a day's new articles: both take a few tenths of a second); None when
+        the cache is already in memory, or there is none, or too much to parse for one child."""
+        if self.entries is not None or self.options.executor not in (None, "auto") or available_cpus() < 2:
+            return None
+        seen = self.cache.load_stats(key)
+        if not seen:
+            return None
+        fresh = [Path(path) for path, mtime, size in stats if seen.get(path) != (mtime, size)]
+        if not fresh or len(fresh) >= PARALLEL_THRESHOLD:  # many: the parse pool's work
+            return None
+        return Apart(functools.partial(parse_files, self.config, fresh))
 
     def render_site(
         self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,

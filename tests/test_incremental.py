@@ -88,23 +88,49 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, change: Callable[[
 
 
 @pytest.mark.parametrize("executor", ["serial", "auto"])
-def test_feeds_made_apart_or_in_process_equal_a_clean_build(
+def test_work_done_apart_or_in_process_equals_a_clean_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: str,
 ) -> None:
-    """An increment renders its feeds in a forked child beside the pages (auto, two cores), or
-    in this process (serial): the same bytes either way."""
+    """An increment parses its new files in a forked child while the cache is read, and renders
+    its feeds in another beside the pages (auto, two cores), or does both in this process
+    (serial): the same bytes either way."""
     monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
-    started: list[object] = []
+    started: list[str] = []
     real = build_module.Apart
-    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(func) or real(func))
+    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(func.func.__name__) or real(func))
     root = make_root(tmp_path)
     build(root)
     add_article(root)
     edit_body(root)
     report = build(root, executor=executor)
-    assert len(started) == (1 if executor == "auto" else 0)
+    assert started == (["parse_files", "stage_feeds"] if executor == "auto" else [])
+    assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
+
+
+def test_an_early_parse_from_a_stale_stats_file_still_equals_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stats file (which files the cache holds) disagreeing with the cache either way: files
+    parsed early that the cache holds keep their cached entry, and files it lacks are parsed."""
+    import pickle
+
+    from digest.cache import STATS
+
+    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    root = make_root(tmp_path)
+    build(root)
+    cache = load_config(root).cache_dir
+    stamp, (key, seen) = pickle.loads((cache / STATS).read_bytes())
+    paths = sorted(seen)
+    stale = {path: (0, 0) if n % 2 else value for n, (path, value) in enumerate(sorted(seen.items()))}
+    (cache / STATS).write_bytes(pickle.dumps((stamp, (key, stale))))
+    next(iter(sorted((cache / "articles").glob("*.pickle")))).unlink()  # a shard lost
+    add_article(root)
+    report = build(root)
+    assert 1 <= report.parsed < len(paths)  # type: ignore[attr-defined]
+    assert tree_bytes(root / "site") == clean_build(root)
 
 
 def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
