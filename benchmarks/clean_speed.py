@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import digest.cleaning.lines
 from digest.cleaning import DateReference, clean_text, decode_capture
 
 
@@ -25,6 +26,12 @@ def default_inputs() -> Path:
     shared = os.environ.get("DIGEST_SHARED")
     base = Path(shared) if shared else Path(__file__).resolve().parents[1] / ".." / "shared"
     return base / "extraction-dev" / "inputs" / "dev"
+
+
+def cleaner_build() -> str:
+    """Which cleaner runs: the mypyc-compiled one (an opt-in install) or the .py files."""
+    compiled = digest.cleaning.lines.__file__.endswith((".so", ".pyd"))
+    return "compiled (mypyc)" if compiled else "pure Python"
 
 
 def time_runs(captures: list[bytes], runs: int) -> list[tuple[float, float]]:
@@ -55,10 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     timings = time_runs(captures, args.runs)
     cpu = statistics.median(t[0] for t in timings)
     wall = statistics.median(t[1] for t in timings)
+    print(f"cleaner: {cleaner_build()} ({digest.cleaning.lines.__file__})")
     print(
         f"{len(captures)} captures, {args.runs} runs: median {cpu:.3f}s CPU "
         f"= {len(captures) / cpu:.0f} captures/s on one core "
-        f"(wall {wall:.3f}s = {len(captures) / wall:.0f}/s)"
+        f"(wall {wall:.3f}s = {len(captures) / wall:.0f}/s); "
+        f"range {len(captures) / max(t[0] for t in timings):.0f}"
+        f"-{len(captures) / min(t[0] for t in timings):.0f}/s"
     )
     return 0
 

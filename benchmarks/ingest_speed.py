@@ -20,8 +20,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Appended, not prepended: an installed digest (such as the compiled build) comes first;
+# a checkout that is not installed still runs.
+sys.path.append(str(ROOT))
 
+import digest.cleaning.lines  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.ingest import IngestOptions, find_captures, ingest  # noqa: E402
 
@@ -44,6 +47,8 @@ def main() -> int:
         seconds = time.process_time() - started
         rates.append(len(captures) / seconds)
         shutil.rmtree(scratch)
+    compiled = digest.cleaning.lines.__file__.endswith((".so", ".pyd"))
+    print(f"cleaner: {'compiled (mypyc)' if compiled else 'pure Python'} ({digest.cleaning.lines.__file__})")
     print(f"{len(captures)} captures from {folder}: {len(report.outcomes)} articles, {len(report.errors)} errors")
     print(f"ingest: {statistics.median(rates):.0f} captures/s on one core (median of {args.runs}; "
           f"{min(rates):.0f}-{max(rates):.0f})")

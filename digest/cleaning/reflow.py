@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from digest.cleaning.lines import Layout, Line
 
 if TYPE_CHECKING:
+    from digest.cleaning.boilerplate import Verdict
     from digest.cleaning.signals import Signals
 
 _WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uff60"
@@ -47,6 +48,20 @@ class Block:
         "below",
         "title_terms",
     )
+    # Declared for the type checker (and mypyc, which makes them native attributes);
+    # `judge_blocks` and `metadata` set them.
+    verdict: Verdict
+    key: str
+    words: int
+    prose: bool
+    template: bool
+    repeats: int
+    furniture: float
+    label: bool
+    comments: bool
+    below: list[int] | None
+    # `metadata.title_terms`: () once a block is known not to be a headline.
+    title_terms: tuple[float, float, bool] | tuple[()] | None
 
     def __init__(
         self,
