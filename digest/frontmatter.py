@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from .errors import SourceError
 
-from .errors import SourceError, brief
+if TYPE_CHECKING:
+    import yaml
 
 FENCE = "---"
 # Limits that keep a broken or hostile file from exhausting the parser: libyaml recurses in C
@@ -28,41 +28,6 @@ _HINTS = (
                                          "lists and dates only"),
     ("unacceptable character", "remove it (editors often show it as nothing or as a box)"),
 )
-
-try:  # the C loader is ten times faster; fall back when libyaml is missing
-    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover
-    _Base = yaml.SafeLoader
-
-
-class _BadValue(yaml.YAMLError):
-    """A value YAML parsed but Python cannot hold (an impossible date)."""
-
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.problem = message
-        self.problem_mark = mark
-
-
-class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """The safe loader, with impossible timestamps reported where they stand."""
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
-    except (ValueError, OverflowError) as exc:
-        value = loader.construct_scalar(node)  # type: ignore[arg-type]
-        raise _BadValue(f"{brief(value)} is not a real date ({exc}); write e.g. 2026-02-08T09:30:00+00:00",
-                        node.start_mark) from None
-    except (AttributeError, TypeError):  # `!!timestamp` on something that is no date at all
-        value = loader.construct_scalar(node)  # type: ignore[arg-type]
-        raise _BadValue(f"{brief(value)} is not a date; write e.g. 2026-02-08T09:30:00+00:00",
-                        node.start_mark) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
 
 @dataclass(frozen=True)
 class Document:
@@ -89,11 +54,13 @@ def split_document(text: str, path: str | Path) -> Document:
     fence_start, body_start = closing
     source = text[first_end + 1 : fence_start]
     check_shape(source, path)
+    from . import yamlcodec  # PyYAML only now (see `yamlcodec`)
+
     try:
-        meta = yaml.load(source, Loader=_Loader) if source.strip() else {}
-    except _BadValue as exc:
+        meta = yamlcodec.load(source) if source.strip() else {}
+    except yamlcodec.BadValue as exc:
         raise SourceError(path, 2 + exc.problem_mark.line, exc.problem) from None
-    except yaml.YAMLError as exc:
+    except yamlcodec.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         position = getattr(exc, "position", None)  # a ReaderError (bad character) has no mark
         line = 2 + (mark.line if mark is not None else source[: position or 0].count("\n"))
@@ -180,33 +147,9 @@ def find_key_line(text: str, key: str) -> int | None:
     return None
 
 
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
-    """Safe dumper (libyaml's when present) writing aware datetimes as plain ISO 8601 with a `T`."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        """Never write `&id001` anchors: a curator reads and edits front matter by hand, and a
-        list given twice is clearer written twice (this also skips the per-value alias lookup)."""
-        return True
-
-
-def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
-    offset = value.utcoffset()
-    if offset is not None and offset % dt.timedelta(minutes=1):
-        # YAML offsets are hours and minutes; an old local mean time (-07:04:20) would not read back
-        value = value.astimezone(dt.timezone.utc)
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
-
-
-_Dumper.add_representer(dt.datetime, _represent_datetime)
-
-
 def dump_document(meta: dict[str, Any], body: str) -> str:
     """Write front matter with a YAML library (never by hand), then the body."""
-    header = yaml.dump(
-        meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
-        default_flow_style=False,
-    )
+    from . import yamlcodec  # PyYAML only now (see `yamlcodec`)
+
+    header = yamlcodec.dump(meta)
     return f"{FENCE}\n{header}{FENCE}\n\n{body.strip()}\n"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from slugify import slugify
-
 from .errors import DigestError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -15,6 +13,8 @@ MAX_SLUG = 80
 
 def make_slug(text: str, fallback: str = "article") -> str:
     """Turn a title into a short, safe, ASCII slug; never empty."""
+    from slugify import slugify  # here: a build that names no new file need not load it (10 ms)
+
     slug = slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True)
     return slug or fallback
 

@@ -44,3 +44,15 @@ def test_dump_writes_a_shared_list_twice_without_anchors() -> None:
     text = dump_document({"title": "T", "tags": tags, "keywords": tags}, "Body\n")
     assert "&" not in text and "*" not in text
     assert split_document(text, "x.md").meta == {"title": "T", "tags": tags, "keywords": tags}
+
+
+def test_an_impossible_value_error_pickles_back_from_a_worker() -> None:
+    """Parse errors travel back from worker processes, and tools such as tblib (which Dask
+    installs) pickle an error's `__context__` too: the YAML error it came from must pickle."""
+    import pickle
+
+    from digest.yamlcodec import BadValue
+
+    error = pickle.loads(pickle.dumps(BadValue("2026-02-30 is not a real date", object())))
+    assert isinstance(error, BadValue)
+    assert error.problem == "2026-02-30 is not a real date"

@@ -15,7 +15,6 @@ from ..collate import Site
 from ..models import Article
 from .entries import FeedMaker, FeedSpec, absolutise, feed_entries, plan_feed_specs, xml_safe
 from .jsonfeed import render_json_feed
-from .opml import render_opml
 
 __all__ = ["FeedJob", "absolutise", "feed_entries", "plan_feed_jobs", "render_feeds", "xml_safe"]
 
@@ -47,6 +46,8 @@ def plan_feed_jobs(site: Site, body_html: Callable[[Article], str]) -> list[Feed
         return [(feed.route("rss"), rss), (feed.route("atom"), atom), (feed.route("json"), render_json_feed(feed))]
 
     def render_list() -> Files:
+        from .opml import render_opml  # ElementTree loads only when the list is rendered
+
         main = [maker.make(spec, with_entries=False) for spec in specs if spec.topic is None]
         topics = [maker.make(spec, with_entries=False) for spec in specs if spec.topic is not None]
         return [(urls.opml(), render_opml(site.config.title, main, topics))]
