@@ -72,7 +72,7 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
     offset = value.utcoffset()
     if offset is not None and offset % dt.timedelta(minutes=1):
         # YAML offsets are hours and minutes; an old local mean time (-07:04:20) would not read back
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
