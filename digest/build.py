@@ -17,7 +17,7 @@ import functools
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -118,6 +118,7 @@ class Builder:
         self.pending: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes, key, producer) not yet on disk
         self.stale_feeds: set[str] = set()  # ids of articles whose feeds await `flush`
         self.inputs_saved = True  # whether the cache holds `entries` and `memo` (see `save_inputs`)
+        self.fresh_html: dict[str, str] = {}  # body HTML of the files this build parsed early
 
     def build(self, prime: bool = False) -> BuildReport:
         """A full (incremental where possible) build into the output folder.
@@ -198,6 +199,7 @@ class Builder:
         """Articles for every content file: remembered when the file is unchanged, else parsed."""
         config = self.config
         key = settings_key(config)
+        self.fresh_html = {}
         early = self.start_early_parse(stats, key)
         try:
             cached = self.entries if self.entries is not None else self.cache.load_articles(key)
@@ -219,7 +221,8 @@ class Builder:
             with collector_paused():
                 # a result for a file the cache turned out to hold is dropped: its entry stands
                 wanted = {str(path) for path in to_parse}
-                parsed = [result for result in early.result() if result[0] in wanted]
+                found, self.fresh_html = early.result()
+                parsed = [result for result in found if result[0] in wanted]
             done = {result[0] for result in parsed}
             to_parse = [path for path in to_parse if str(path) not in done]
         runner = make_runner(self.options.executor, len(to_parse)) if to_parse else None
@@ -251,7 +254,7 @@ class Builder:
                 articles.append(article)
         return articles, len(to_parse) + len(parsed), runner
 
-    def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[list[Parsed]] | None:
+    def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[Early] | None:
         """Parse the files the build cache does not hold in a forked child, while this process
         reads the cache (a day's new articles: both take a few tenths of a second); None when
         the cache is already in memory, or there is none, or too much to parse for one child."""
@@ -263,7 +266,7 @@ class Builder:
         fresh = [Path(path) for path, mtime, size in stats if seen.get(path) != (mtime, size)]
         if not fresh or len(fresh) >= PARALLEL_THRESHOLD:  # many: the parse pool's work
             return None
-        return Apart(functools.partial(parse_files, self.config, fresh))
+        return Apart(functools.partial(parse_and_render, self.config, fresh))
 
     def render_site(
         self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,
@@ -299,7 +302,8 @@ class Builder:
                     feed_html.update(staged.html)
                     report.feeds = record_feeds(writer, staged, report)
                 else:
-                    report.feeds = record_feeds(writer, stage_feeds(site, site_key, writer, old_html, feed_html), report)
+                    staged = stage_feeds(site, site_key, writer, feed_html, old_html, self.fresh_html)
+                    report.feeds = record_feeds(writer, staged, report)
                 copy_assets(config, writer)
                 write_seo_files(jobs, views, writer)
                 return time.perf_counter() - started
@@ -351,12 +355,12 @@ class Builder:
         known from the last build (the child would render again what the pages render)."""
         if state is None or self.options.executor not in (None, "auto") or available_cpus() < 2:
             return None
-        known = state.html
-        missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known)
+        known, fresh = state.html, self.fresh_html
+        missing = sum(1 for id_ in in_feeds if (body := site.articles[site.index[id_]].body_hash) not in known
+                      and body not in fresh)
         if missing > FEEDS_APART_MISSING:
             return None
-
-        return Apart(functools.partial(stage_feeds, site, site_key, writer, known, {}))
+        return Apart(functools.partial(stage_feeds, site, site_key, writer, {}, known, fresh))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -378,7 +382,8 @@ class Builder:
             return
         if runner is not None:
             runner.close()  # the loading pool was forked before the plan existed
-        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, writer.flat))
+        set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, writer.flat,
+                      self.fresh_html))
         explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
         pool = make_runner(self.options.executor, len(todo)) if explicit or len(todo) >= 200 else WorkRunner()
         try:
@@ -506,6 +511,18 @@ def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
     return (card, article.id, article.day, article.slug, article.date, article.topics, curation_inputs(article))
 
 
+Early = tuple[list[Parsed], dict[str, str]]  # parsed files, and their bodies' HTML by body hash
+
+
+def parse_and_render(config: Config, paths: Sequence[Path]) -> Early:
+    """Parse content files and render their bodies: the early parse's work (see
+    `Builder.start_early_parse`). Their pages and feed entries need that HTML later, and both
+    are made in busier processes than the one this runs in."""
+    parsed = parse_files(config, paths)
+    html = {article.body_hash: render_markdown(read_body(article)) for _, article, _, _ in parsed if article is not None}
+    return parsed, html
+
+
 def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
     """Body HTML by article, from the first cache that has it, else rendered now; either way it
     ends up in the first cache, which the build keeps for the next one (`OutputState.html`)."""
@@ -602,13 +619,13 @@ class StagedFeeds:
 
 
 def stage_feeds(
-    site: Site, site_key: str, writer: SiteWriter, old_html: dict[str, str], new_html: dict[str, str],
+    site: Site, site_key: str, writer: SiteWriter, new_html: dict[str, str], *known_html: dict[str, str],
 ) -> StagedFeeds:
     """Every feed (and the OPML list of them) re-rendered into the staging folder only when what
     it shows changed. Reads the writer, never records in it: this may run in a forked child.
-    Body HTML comes from `new_html`, else `old_html` (the last build's), else is rendered; either
-    way it ends up in `new_html`."""
-    body_html = _body_html_source(new_html, old_html)
+    Body HTML comes from `new_html`, else `known_html` (the last build's, the early parse's),
+    else is rendered; either way it ends up in `new_html`."""
+    body_html = _body_html_source(new_html, *known_html)
     done: list[tuple[str, str, list[str], list[StagedFile]]] = []
     feeds = rendered = 0
     previous = writer.previous

@@ -11,8 +11,8 @@ body's HTML where a feed will need it. The main process alone commits the stagin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import read_body
@@ -32,6 +32,7 @@ class Plan:
     staging: Path
     previous: Manifest
     flat: bool = False  # the staging folder's layout (`writer.staged_path`)
+    known_html: Mapping[str, str] = field(default_factory=dict)  # body hash -> HTML rendered already
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def render_planned(positions: Sequence[int]) -> list[Staged]:
         context = job.context()
         html = None
         if job.article is not None:
-            html = render_markdown(read_body(job.article))
+            html = plan.known_html.get(job.article.body_hash) or render_markdown(read_body(job.article))
             context["body_html"] = html
         data = renderer.render(job.template, **context)
         keep = html if job.article is not None and job.article.id in plan.feed_ids else None

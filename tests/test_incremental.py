@@ -103,7 +103,7 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     add_article(root)
     edit_body(root)
     report = build(root, executor=executor)
-    assert started == (["parse_files", "stage_feeds"] if executor == "auto" else [])
+    assert started == (["parse_and_render", "stage_feeds"] if executor == "auto" else [])
     assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
