@@ -218,6 +218,7 @@ class Builder:
         sizes = {path: (mtime, size) for path, mtime, size in stats} if to_parse else {}
         parsed: list[Parsed] = []
         if early is not None:
+            self.last_memo()  # read now, while the early parse may still be at work
             with collector_paused():
                 # a result for a file the cache turned out to hold is dropped: its entry stands
                 wanted = {str(path) for path in to_parse}
