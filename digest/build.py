@@ -301,10 +301,9 @@ class Builder:
                 if apart is not None:
                     staged = apart.result()
                     feed_html.update(staged.html)
-                    report.feeds = record_feeds(writer, staged, report)
                 else:
                     staged = stage_feeds(site, site_key, writer, feed_html, old_html, self.fresh_html)
-                    report.feeds = record_feeds(writer, staged, report)
+                report.feeds = record_feeds(writer, staged, report)
                 copy_assets(config, writer)
                 write_seo_files(jobs, views, writer)
                 return time.perf_counter() - started
@@ -629,21 +628,19 @@ def stage_feeds(
     body_html = _body_html_source(new_html, *known_html)
     done: list[tuple[str, str, list[str], list[StagedFile]]] = []
     feeds = rendered = 0
-    previous = writer.previous
     for job in plan_feed_jobs(site, body_html):
         key = make_key(site_key, "feeds", job.key)
         feeds += job.feeds
         kept: list[str] = []
         for route in job.routes:  # as `writer.keep` would, stopping at the first file to make
-            old = previous.get(route.path)
-            if old is None or old[0] != key:
+            if not writer.unchanged(route.path, key):
                 break
             kept.append(route.path)
         staged: list[StagedFile] = []
         if len(kept) < len(job.routes):
             for route, data in job.render():
                 if route.path not in kept:
-                    staged.append(stage_file(writer.staging, previous, route.path, data, writer.flat))
+                    staged.append(stage_file(writer.staging, writer.previous, route.path, data, writer.flat))
                 rendered += 1
         done.append((job.producer, key, kept, staged))
     return StagedFeeds(done, feeds, rendered, new_html)

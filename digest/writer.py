@@ -121,13 +121,17 @@ class SiteWriter:
             )
         self.producers[rel_path] = producer
 
+    def unchanged(self, rel_path: str, key: str) -> bool:
+        """Whether the last build made this file from the same key (nothing is recorded)."""
+        old = self.previous.get(rel_path)
+        return old is not None and old[0] == key and bool(key)
+
     def keep(self, rel_path: str, key: str, producer: str = "") -> bool:
         """Keep the file from the last build if its page key is unchanged; False: render it."""
-        old = self.previous.get(rel_path)
-        if old is None or old[0] != key or not key:
+        if not self.unchanged(rel_path, key):
             return False
         self._claim(rel_path, producer)
-        self.manifest[rel_path] = old
+        self.manifest[rel_path] = self.previous[rel_path]
         return True
 
     def keep_file(self, rel_path: str) -> None:
