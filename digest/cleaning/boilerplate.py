@@ -236,6 +236,7 @@ class Verdict:
 
     __slots__ = (
         "_caption",
+        "_credit_line",
         "_dateline",
         "_meta",
         "_signals",
@@ -260,6 +261,7 @@ class Verdict:
         self.shape = _shape(text)
         self._signals: Signals | None = None
         self._caption: bool | None = None
+        self._credit_line: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
         self._meta: bool | None = None
@@ -364,8 +366,18 @@ class Verdict:
     def caption(self) -> bool:
         """A photo caption or credit."""
         if self._caption is None:
-            self._caption = is_caption_text(self.text, self.words)
+            # (`is_caption_text`, with the credit-line test `meta` shares.)
+            self._caption = self.words <= _CAPTION_TEXT_MAX_WORDS and (
+                self.credit_line or _is_other_caption(self.text)
+            )
         return self._caption
+
+    @property
+    def credit_line(self) -> bool:
+        """A whole line that is only a photo credit (see `is_credit_line`)."""
+        if self._credit_line is None:
+            self._credit_line = is_credit_line(self.text)
+        return self._credit_line
 
     @property
     def dateline(self) -> bool:
@@ -378,7 +390,7 @@ class Verdict:
     def meta(self) -> bool:
         """A byline, date line, credit or read-time badge: metadata, never body."""
         if self._meta is None:
-            self._meta = self.dateline or (self.words <= 25 and is_credit_line(self.text))
+            self._meta = self.dateline or (self.words <= 25 and self.credit_line)
         return self._meta
 
     @property
@@ -511,14 +523,16 @@ def is_label(text: str) -> bool:
 def is_caption_text(text: str, words: int) -> bool:
     """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ...",
     and image alt text printed twice in a row ("Pamela WilsonPamela Wilson")."""
-    if words > 70:
-        return False
+    return words <= _CAPTION_TEXT_MAX_WORDS and (is_credit_line(text) or _is_other_caption(text))
+
+
+_CAPTION_TEXT_MAX_WORDS = 70
+
+
+def _is_other_caption(text: str) -> bool:
+    """`is_caption_text` but for a whole-line credit (which `Verdict` caches)."""
     return (
-        is_credit_line(text)
-        or is_credit_label(text)
-        or starts_like_caption(text)
-        or has_credit(text)
-        or is_doubled(text)
+        is_credit_label(text) or starts_like_caption(text) or has_credit(text) or is_doubled(text)
     )
 
 

@@ -13,7 +13,6 @@ from digest.cleaning.bylines import (
     is_name_line,
     is_read_time,
 )
-from digest.cleaning.captions import is_credit_line
 from digest.cleaning.patterns import hint_text, trie_pattern
 
 __all__ = [
@@ -114,7 +113,7 @@ def _weigh_title(
     words = signals.words
     following = [judged[other] for other in substantive_below(judged, index)]
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
-    if following and _is_photo_credit_line(following[0].text):
+    if following and _is_photo_credit_line(following[0]):
         # A caption with its credit on the next line -- unless a byline or date
         # follows the credit, for then it belongs to a picture under the headline.
         if not any(nxt.dateline for nxt in following[1:]):
@@ -233,10 +232,11 @@ def substantive_below(judged: list[Judged], index: int) -> list[int]:
     return found
 
 
-def _is_photo_credit_line(text: str) -> bool:
+def _is_photo_credit_line(item: Judged) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(_PHOTO_CREDIT_RE.search(text))
+    # (Whether it is a credit line at all is judged once per text.)
+    return item.verdict.credit_line and bool(_PHOTO_CREDIT_RE.search(item.text))
 
 
 def _body_script(judged: list[Judged], index: int) -> str:
