@@ -258,7 +258,9 @@ class Verdict:
         # Told once, for the key and the word count (see `measure`).
         self._spaced = spaced = is_single_spaced(text)
         self.key = fold_text(text, spaced)
-        self.shape = _shape(text)
+        # (Its spaces, counted once: the shape, the short-text test and the word count.)
+        spaces = text.count(" ")
+        self.shape = _shape(text, spaces)
         self._signals: Signals | None = None
         self._caption: bool | None = None
         self._credit_line: bool | None = None
@@ -267,14 +269,13 @@ class Verdict:
         self._meta: bool | None = None
         self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
-        if text.count(" ") < _PROSE_MIN_WORDS - 1 and (
-            text.isascii() or spaced and not has_wide(text)
-        ):
+        if spaces < _PROSE_MIN_WORDS - 1 and (text.isascii() or spaced and not has_wide(text)):
             # Too short to be prose: count words without measuring the rest (menus).
             # (Past ASCII, as `measure` counts them: a lone space between each two, and
             # none of the wide characters it counts as half a word each.)
-            words = text.count(" ") + 1 if spaced and text else len(text.split())
-            if words and _has_lone_mark(text):
+            words = spaces + 1 if spaced and text else len(text.split())
+            # (A mark stands alone between two spaces: most menu entries have fewer.)
+            if words and spaces >= 2 and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
             self.prose = False
         else:
@@ -602,9 +603,10 @@ def fold_text(text: str, spaced: bool | None = None) -> str:
     return folded if spaced else " ".join(folded.split())
 
 
-def _shape(text: str) -> str:
-    """A line's template: short lines only, digits and capitalised words abstracted."""
-    if len(text) > 80 or text.count(" ") > 8:
+def _shape(text: str, spaces: int = -1) -> str:
+    """A line's template: short lines only, digits and capitalised words abstracted.
+    `spaces`: how many plain spaces `text` holds, when known."""
+    if len(text) > 80 or (spaces if spaces >= 0 else text.count(" ")) > 8:
         return ""
     # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
     if text.isascii():
