@@ -132,7 +132,8 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if first in _RULE_MARKS and _RULE_RE.match(stripped):
+    # (A rule ends in a mark too: "* Menu" and "...and more" are ruled out unsearched.)
+    if first in _RULE_MARKS and stripped[-1] in _RULE_MARKS and _RULE_RE.match(stripped):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
