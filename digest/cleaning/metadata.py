@@ -42,15 +42,15 @@ _PROMO_RE = re.compile(
 # Plain lowercase substrings without which `_URL_RE` and `_PROMO_RE` cannot match (see
 # `patterns.hint_text`), as one case-sensitive pattern each: many times quicker to search
 # for than the case-blind patterns of many branches.
-_URL_HINTS = re.compile(trie_pattern(("://", "www.", ".com", ".org", ".net", ".htm")))
-_PROMO_HINTS = re.compile(
-    trie_pattern(
-        (
-            *("opens in ", "follow ", "subscribe", "sign up", "newsletter", "email this"),
-            *("share ", "click ", "download", "install", "get ", "trust", "advertis"),
-        )
-    )
+_URL_HINT_WORDS = ("://", "www.", ".com", ".org", ".net", ".htm")
+_PROMO_HINT_WORDS = (
+    *("opens in ", "follow ", "subscribe", "sign up", "newsletter", "email this"),
+    *("share ", "click ", "download", "install", "get ", "trust", "advertis"),
 )
+_URL_HINTS = re.compile(trie_pattern(_URL_HINT_WORDS))
+_PROMO_HINTS = re.compile(trie_pattern(_PROMO_HINT_WORDS))
+# Either kind: most texts hold neither, which one search tells.
+_VETO_HINTS = re.compile(trie_pattern((*_URL_HINT_WORDS, *_PROMO_HINT_WORDS)))
 _CRUMB_MARKS = "»›>"
 
 
@@ -188,8 +188,11 @@ def _is_vetoed(text: str) -> bool:
     """A link, a promotion, a list of tags or a breadcrumb trail: never a headline. (The
     case-blind patterns run only on text that holds the substrings they need.)"""
     lowered = hint_text(text)
-    url = lowered is None or _URL_HINTS.search(lowered) is not None
-    promo = lowered is None or _PROMO_HINTS.search(lowered) is not None
+    if lowered is not None and _VETO_HINTS.search(lowered) is None:
+        url = promo = False
+    else:
+        url = lowered is None or _URL_HINTS.search(lowered) is not None
+        promo = lowered is None or _PROMO_HINTS.search(lowered) is not None
     crumb = any(map(text.__contains__, _CRUMB_MARKS))
     return bool(
         (url and _URL_RE.search(text))
