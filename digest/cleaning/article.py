@@ -200,8 +200,10 @@ def _find_tags(header: list[Judged], footer: list[Judged]) -> tuple[str, ...]:
     """Tags from a "Tags:" line or list, or a bullet list of short terms under the body."""
     for zone in (footer, header):
         for index, item in enumerate(zone):
+            if item.words > 40:  # (a paragraph: no need to match it)
+                continue
             match = _TAG_LABEL_RE.match(item.text.strip(" •*-"))
-            if match is None or item.words > 40:
+            if match is None:
                 continue
             rest = match.group("rest").strip()
             if rest and "," in rest:

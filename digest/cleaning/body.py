@@ -23,7 +23,8 @@ _LEAD_LINK_RE = re.compile(r"^(?P<label>[^\W\d_][\w ’'-]{1,25}?)\s?:\s*(?P<res
 _LEAD_LINK_COLON = 28  # its colon comes within this many characters (checked first)
 _AFP_SUBHEAD_RE = re.compile(r"^[-–—]\s*(?P<text>.+?)\s*[-–—]$")
 # Line openings Markdown would read as syntax: lists, headings, quotes, rules, fences.
-_MARKDOWN_START_RE = re.compile(r"^(?:(\d{1,9})([.)])(?=\s|$)|([#>*+=|~`-]))")
+_MARKDOWN_MARKS = "#>*+=|~`-"
+_MARKDOWN_START_RE = re.compile(rf"^(?:(\d{{1,9}})([.)])(?=\s|$)|([{_MARKDOWN_MARKS}]))")
 _HEADLINE_WORDS_RE = re.compile(r"[^\W\d_]+")
 _LOOKAHEAD = 12  # blocks searched below a subheading for the text it leads into
 _LIST_ITEM_RE = re.compile(r"^(?:- |\d{1,9}\. )")
@@ -213,6 +214,10 @@ def join_blocks(blocks: list[str]) -> str:
 
 def escape_markdown_start(text: str) -> str:
     """Backslash-escape a line opening that Markdown would read as syntax."""
+    first = text[:1]
+    # (`\d` is a decimal digit: most lines open with neither one nor a mark.)
+    if not first.isdecimal() and first not in _MARKDOWN_MARKS:
+        return text
     match = _MARKDOWN_START_RE.match(text)
     if match is None:
         return text

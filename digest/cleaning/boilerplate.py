@@ -236,6 +236,7 @@ class Verdict:
 
     __slots__ = (
         "_caption",
+        "_credit_line",
         "_dateline",
         "_meta",
         "_signals",
@@ -257,22 +258,24 @@ class Verdict:
         # Told once, for the key and the word count (see `measure`).
         self._spaced = spaced = is_single_spaced(text)
         self.key = fold_text(text, spaced)
-        self.shape = _shape(text)
+        # (Its spaces, counted once: the shape, the short-text test and the word count.)
+        spaces = text.count(" ")
+        self.shape = _shape(text, spaces)
         self._signals: Signals | None = None
         self._caption: bool | None = None
+        self._credit_line: bool | None = None
         self._dateline: bool | None = None
         self._teaser: bool | None = None
         self._meta: bool | None = None
         self.title_veto: bool | None = None  # set by metadata.could_be_title when first asked
         self.label = label = is_label(text)
-        if text.count(" ") < _PROSE_MIN_WORDS - 1 and (
-            text.isascii() or spaced and not has_wide(text)
-        ):
+        if spaces < _PROSE_MIN_WORDS - 1 and (text.isascii() or spaced and not has_wide(text)):
             # Too short to be prose: count words without measuring the rest (menus).
             # (Past ASCII, as `measure` counts them: a lone space between each two, and
             # none of the wide characters it counts as half a word each.)
-            words = text.count(" ") + 1 if spaced and text else len(text.split())
-            if words and _has_lone_mark(text):
+            words = spaces + 1 if spaced and text else len(text.split())
+            # (A mark stands alone between two spaces: most menu entries have fewer.)
+            if words and spaces >= 2 and _has_lone_mark(text):
                 words -= len(_LONE_MARK_RE.findall(text))
             self.prose = False
         else:
@@ -364,8 +367,18 @@ class Verdict:
     def caption(self) -> bool:
         """A photo caption or credit."""
         if self._caption is None:
-            self._caption = is_caption_text(self.text, self.words)
+            # (`is_caption_text`, with the credit-line test `meta` shares.)
+            self._caption = self.words <= _CAPTION_TEXT_MAX_WORDS and (
+                self.credit_line or _is_other_caption(self.text)
+            )
         return self._caption
+
+    @property
+    def credit_line(self) -> bool:
+        """A whole line that is only a photo credit (see `is_credit_line`)."""
+        if self._credit_line is None:
+            self._credit_line = is_credit_line(self.text)
+        return self._credit_line
 
     @property
     def dateline(self) -> bool:
@@ -378,7 +391,7 @@ class Verdict:
     def meta(self) -> bool:
         """A byline, date line, credit or read-time badge: metadata, never body."""
         if self._meta is None:
-            self._meta = self.dateline or (self.words <= 25 and is_credit_line(self.text))
+            self._meta = self.dateline or (self.words <= 25 and self.credit_line)
         return self._meta
 
     @property
@@ -511,14 +524,16 @@ def is_label(text: str) -> bool:
 def is_caption_text(text: str, words: int) -> bool:
     """Photo captions and credits: "... (Photo by X / AFP)", "Credit...", "FILE PHOTO: ...",
     and image alt text printed twice in a row ("Pamela WilsonPamela Wilson")."""
-    if words > 70:
-        return False
+    return words <= _CAPTION_TEXT_MAX_WORDS and (is_credit_line(text) or _is_other_caption(text))
+
+
+_CAPTION_TEXT_MAX_WORDS = 70
+
+
+def _is_other_caption(text: str) -> bool:
+    """`is_caption_text` but for a whole-line credit (which `Verdict` caches)."""
     return (
-        is_credit_line(text)
-        or is_credit_label(text)
-        or starts_like_caption(text)
-        or has_credit(text)
-        or is_doubled(text)
+        is_credit_label(text) or starts_like_caption(text) or has_credit(text) or is_doubled(text)
     )
 
 
@@ -588,9 +603,10 @@ def fold_text(text: str, spaced: bool | None = None) -> str:
     return folded if spaced else " ".join(folded.split())
 
 
-def _shape(text: str) -> str:
-    """A line's template: short lines only, digits and capitalised words abstracted."""
-    if len(text) > 80 or text.count(" ") > 8:
+def _shape(text: str, spaces: int = -1) -> str:
+    """A line's template: short lines only, digits and capitalised words abstracted.
+    `spaces`: how many plain spaces `text` holds, when known."""
+    if len(text) > 80 or (spaces if spaces >= 0 else text.count(" ")) > 8:
         return ""
     # Capitalised words become "A", digit runs "0"; lowercase words stay themselves.
     if text.isascii():

@@ -60,6 +60,9 @@ _CREDIT_COMMA_LINE_RE = re.compile(
 # The named and comma forms, and copies of them that heed case for lowercased ASCII
 # lines (their words are lowercase and they hold no [A-Z]: see `lowercase_copies`).
 _CASE_BLIND_CREDIT_LINES = (_CREDIT_NAMED_LINE_RE, _CREDIT_COMMA_LINE_RE)
+# What a lowercased ASCII line `_CREDIT_NAMED_LINE_RE` matches can open with (its ASCII
+# words' initials and the parenthesis): other lines need not try it.
+_NAMED_CREDIT_INITIALS = frozenset("pifcsgra(")
 _LOWERCASE_CREDIT_LINES = lowercase_copies(*_CASE_BLIND_CREDIT_LINES)
 _CREDIT_WORDS_RE = re.compile(
     r"\b(?:ap|afp|reuters|getty|images?|photo|photos|epa|shutterstock|istock|press|pool|"
@@ -147,11 +150,13 @@ def is_credit_line(text: str, case_blind: bool = False) -> bool:
     # ASCII lines meet the named and comma forms lowercased (see `_LOWERCASE_CREDIT_LINES`).
     if stripped.isascii() and not case_blind:
         probe, (named_re, comma_re) = stripped.lower(), _LOWERCASE_CREDIT_LINES
+        named = probe[:1] in _NAMED_CREDIT_INITIALS
     else:
         probe, (named_re, comma_re) = stripped, _CASE_BLIND_CREDIT_LINES
+        named = True
     return bool(
         ("/" in stripped and _CREDIT_SLASH_LINE_RE.match(stripped))
-        or named_re.match(probe)
+        or (named and named_re.match(probe))
         or ("," in stripped and comma_re.match(probe))
     )
 

@@ -127,12 +127,14 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
     which rare characters the capture may hold (by default: all)."""
     raw = raw.rstrip()
     stripped = raw.lstrip()
-    indent = len(raw) - len(stripped)
-    width = display_width(raw) if scan.wide and not raw.isascii() else len(raw)
+    length = len(raw)
+    indent = length - len(stripped)
+    width = display_width(raw) if scan.wide and not raw.isascii() else length
     if not stripped:
         return Line("", indent, width)
     first = stripped[0]
-    if first in _RULE_MARKS and _RULE_RE.match(stripped):
+    # (A rule ends in a mark too: "* Menu" and "...and more" are ruled out unsearched.)
+    if first in _RULE_MARKS and stripped[-1] in _RULE_MARKS and _RULE_RE.match(stripped):
         return Line("", indent, width, marker="rule")
     if indent > 0 and first in "#I" and _LYNX_META_RE.match(stripped):
         return Line("", indent, width, marker="furniture")
@@ -149,9 +151,11 @@ def parse_line(raw: str, scan: _Scan = _ALL_RARE) -> Line:
             text = _IMAGE_TOKEN_RE.sub(" ", text)
     if "  " in text or scan.odd_spaces and any(map(text.__contains__, scan.odd_spaces)):
         text = _SPACES_RE.sub(" ", text)
-    text = text.strip()
-    if not text:
-        return Line("", indent, width, marker="furniture")
+    # (Unchanged, the text is the stripped line: nothing to strip, and not empty.)
+    if text is not stripped:
+        text = text.strip()
+        if not text:
+            return Line("", indent, width, marker="furniture")
     lead = text[0]
     if lead.isalpha() or lead in _PLAIN_OPENERS:
         return _new_line(Line, (text, indent, width, "", ""))  # the common case: no bullet

@@ -13,7 +13,6 @@ from digest.cleaning.bylines import (
     is_name_line,
     is_read_time,
 )
-from digest.cleaning.captions import is_credit_line
 from digest.cleaning.patterns import hint_text, trie_pattern
 
 __all__ = [
@@ -43,15 +42,15 @@ _PROMO_RE = re.compile(
 # Plain lowercase substrings without which `_URL_RE` and `_PROMO_RE` cannot match (see
 # `patterns.hint_text`), as one case-sensitive pattern each: many times quicker to search
 # for than the case-blind patterns of many branches.
-_URL_HINTS = re.compile(trie_pattern(("://", "www.", ".com", ".org", ".net", ".htm")))
-_PROMO_HINTS = re.compile(
-    trie_pattern(
-        (
-            *("opens in ", "follow ", "subscribe", "sign up", "newsletter", "email this"),
-            *("share ", "click ", "download", "install", "get ", "trust", "advertis"),
-        )
-    )
+_URL_HINT_WORDS = ("://", "www.", ".com", ".org", ".net", ".htm")
+_PROMO_HINT_WORDS = (
+    *("opens in ", "follow ", "subscribe", "sign up", "newsletter", "email this"),
+    *("share ", "click ", "download", "install", "get ", "trust", "advertis"),
 )
+_URL_HINTS = re.compile(trie_pattern(_URL_HINT_WORDS))
+_PROMO_HINTS = re.compile(trie_pattern(_PROMO_HINT_WORDS))
+# Either kind: most texts hold neither, which one search tells.
+_VETO_HINTS = re.compile(trie_pattern((*_URL_HINT_WORDS, *_PROMO_HINT_WORDS)))
 _CRUMB_MARKS = "»›>"
 
 
@@ -114,7 +113,7 @@ def _weigh_title(
     words = signals.words
     following = [judged[other] for other in substantive_below(judged, index)]
     meta_at = next((n for n, nxt in enumerate(following) if is_byline_or_date(nxt)), -1)
-    if following and _is_photo_credit_line(following[0].text):
+    if following and _is_photo_credit_line(following[0]):
         # A caption with its credit on the next line -- unless a byline or date
         # follows the credit, for then it belongs to a picture under the headline.
         if not any(nxt.dateline for nxt in following[1:]):
@@ -189,8 +188,11 @@ def _is_vetoed(text: str) -> bool:
     """A link, a promotion, a list of tags or a breadcrumb trail: never a headline. (The
     case-blind patterns run only on text that holds the substrings they need.)"""
     lowered = hint_text(text)
-    url = lowered is None or _URL_HINTS.search(lowered) is not None
-    promo = lowered is None or _PROMO_HINTS.search(lowered) is not None
+    if lowered is not None and _VETO_HINTS.search(lowered) is None:
+        url = promo = False
+    else:
+        url = lowered is None or _URL_HINTS.search(lowered) is not None
+        promo = lowered is None or _PROMO_HINTS.search(lowered) is not None
     crumb = any(map(text.__contains__, _CRUMB_MARKS))
     return bool(
         (url and _URL_RE.search(text))
@@ -233,10 +235,11 @@ def substantive_below(judged: list[Judged], index: int) -> list[int]:
     return found
 
 
-def _is_photo_credit_line(text: str) -> bool:
+def _is_photo_credit_line(item: Judged) -> bool:
     """A credit naming a photographer ("Al Goldis, Associated Press"), not a bare
     agency name (which also stands under headlines as the source)."""
-    return is_credit_line(text) and bool(_PHOTO_CREDIT_RE.search(text))
+    # (Whether it is a credit line at all is judged once per text.)
+    return item.verdict.credit_line and bool(_PHOTO_CREDIT_RE.search(item.text))
 
 
 def _body_script(judged: list[Judged], index: int) -> str:

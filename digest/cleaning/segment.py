@@ -131,7 +131,8 @@ def find_numbered_runs(judged: list[Judged]) -> set[int]:
     expected = 1
     for index, item in enumerate(judged):
         bullet = item.bullet
-        match = _NUMBER_RE.match(bullet) if bullet else None  # most blocks have none
+        # (Most blocks have no bullet; a number's ends in "." or ")".)
+        match = _NUMBER_RE.match(bullet) if bullet and bullet[-1] in ".)" else None
         if match is None:
             if run and index - run[-1] > _NUMBERED_GAP:
                 _keep_run(judged, run, found)

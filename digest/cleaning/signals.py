@@ -273,6 +273,9 @@ def words_of(text: str) -> list[str]:
     for piece in text.split():
         if piece.isalnum():
             found.append(piece)
+        elif piece[:-1].isalnum() and not piece[-1].isalnum() and piece[-1] != "_":
+            # A word and a mark that is no word character ("said," "it."): the word.
+            found.append(piece[:-1])
         else:
             found += words.findall(piece)
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+from digest.cleaning.body import _MARKDOWN_START_RE, escape_markdown_start
 from digest.cleaning.boilerplate import (
     _CASE_BLIND_FURNITURE,
     _GLUE_RE,
@@ -20,10 +21,24 @@ from digest.cleaning.boilerplate import (
     is_single_spaced,
 )
 from digest.cleaning.bylines import is_name_line
-from digest.cleaning.captions import _glued_credit_hint, is_credit_line
+from digest.cleaning.captions import (
+    _CASE_BLIND_CREDIT_LINES,
+    _NAMED_CREDIT_INITIALS,
+    _glued_credit_hint,
+    is_credit_line,
+)
 from digest.cleaning.decode import _CONTROL_RE, _has_controls
-from digest.cleaning.lines import Layout, Line, parse_line
-from digest.cleaning.metadata import _CRUMB_RE, _PROMO_RE, _URL_RE, _is_vetoed, is_comma_list
+from digest.cleaning.lines import _RULE_RE, Layout, Line, parse_line
+from digest.cleaning.metadata import (
+    _CRUMB_RE,
+    _PROMO_HINTS,
+    _PROMO_RE,
+    _URL_HINTS,
+    _URL_RE,
+    _VETO_HINTS,
+    _is_vetoed,
+    is_comma_list,
+)
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
 from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
@@ -270,3 +285,41 @@ def test_ascii_credit_lines_lowercased_match_as_the_case_blind_patterns() -> Non
     for text in texts:
         assert is_credit_line(text) == is_credit_line(text, case_blind=True), repr(text)
     assert sum(map(is_credit_line, texts)) >= 20
+
+
+def test_words_with_a_mark_after_them_are_the_words_the_pattern_finds() -> None:
+    alphabet = "ab1_'’,.“”-é٣²中 \u0301"
+    for text in _random_texts(alphabet, 20000, 12, seed=21):
+        pattern = _WORD_RE if "_" in text else re.compile(r"\w+(?:['’]\w+)*")
+        expected = [word for piece in text.split() for word in pattern.findall(piece)]
+        assert words_of(text) == expected, repr(text)
+
+
+def test_markdown_openings_are_escaped_as_the_pattern_alone_finds_them() -> None:
+    for text in _random_texts("1٣²#>*+=|~`-. )ax", 20000, 6, seed=22):
+        match = _MARKDOWN_START_RE.match(text)
+        if match is None:
+            expected = text
+        elif match.group(1):
+            expected = f"{match.group(1)}\\{match.group(2)}{text[match.end() :]}"
+        else:
+            expected = "\\" + text
+        assert escape_markdown_start(text) == expected, repr(text)
+
+
+def test_rule_lines_and_named_credits_are_found_as_by_the_patterns_alone() -> None:
+    for raw in _random_texts("━─—–_=*~#.·•- a\t", 20000, 9, seed=23):
+        stripped = raw.strip()
+        if stripped and _RULE_RE.match(stripped):
+            assert parse_line(raw).marker == "rule", repr(raw)
+    named = _CASE_BLIND_CREDIT_LINES[0]
+    for text in ["Photo: AP", "(Copyright Herald)", "(© Reuters)", "Getty Images", "AFP", "ap", "Reuters"]:
+        assert named.match(text) and text.lower()[:1] in _NAMED_CREDIT_INITIALS, text
+        assert is_credit_line(text), text
+
+
+def test_the_title_veto_hints_hold_every_url_and_promotion_hint() -> None:
+    for text in ["see www.x.org", "Follow us", "ADVERTISEMENT", "get the app", "plain words"]:
+        lowered = text.lower()
+        either = bool(_URL_HINTS.search(lowered) or _PROMO_HINTS.search(lowered))
+        assert bool(_VETO_HINTS.search(lowered)) == either, text
