@@ -88,6 +88,12 @@ class BuildOptions:
     # readers back meanwhile, so no reader gets a mix of old and new pages
     commit_guard: Callable[[], AbstractContextManager[object]] = nullcontext
 
+    @property
+    def forks_apart(self) -> bool:
+        """Whether the build may hand work to forked children of its own (its early parse and
+        its feeds): only when left to choose its executor, with a second core to run them."""
+        return self.executor in (None, "auto") and available_cpus() > 1
+
 
 @dataclass
 class Rendered:
@@ -168,6 +174,7 @@ class Builder:
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
             self.save_inputs(site)
+            self.fresh_html = {}  # used by this build's pages and feeds only
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report
@@ -259,7 +266,7 @@ class Builder:
         """Parse the files the build cache does not hold in a forked child, while this process
         reads the cache (a day's new articles: both take a few tenths of a second); None when
         the cache is already in memory, or there is none, or too much to parse for one child."""
-        if self.entries is not None or self.options.executor not in (None, "auto") or available_cpus() < 2:
+        if self.entries is not None or not self.options.forks_apart:
             return None
         seen = self.cache.load_stats(key)
         if not seen:
@@ -353,7 +360,7 @@ class Builder:
         """Start rendering the feeds in a forked child, to run beside planning and pages; None
         when that does not pay: one core, an explicit executor, or few of the feeds' bodies
         known from the last build (the child would render again what the pages render)."""
-        if state is None or self.options.executor not in (None, "auto") or available_cpus() < 2:
+        if state is None or not self.options.forks_apart:
             return None
         known, fresh = state.html, self.fresh_html
         missing = sum(1 for id_ in in_feeds if (body := site.articles[site.index[id_]].body_hash) not in known

@@ -91,10 +91,11 @@ class BuildCache:
 
     def save_articles(self, settings_key: str, entries: dict[str, Any]) -> None:
         """Rewrite the shards whose entries differ from what they hold; remove emptied ones."""
-        self._save_shards(ARTICLES, settings_key, _group_by_shard(entries))
+        changed = self._save_shards(ARTICLES, settings_key, _group_by_shard(entries))
         if self.folder is not None:
             (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
-            self._save(STATS, (settings_key, {path: (entry[0], entry[1]) for path, entry in entries.items()}))
+            if changed or not (self.folder / STATS).exists():  # it follows the shards
+                self._save(STATS, (settings_key, {path: (entry[0], entry[1]) for path, entry in entries.items()}))
 
     def load_stats(self, settings_key: str) -> dict[str, tuple[int, int]]:
         """path -> (mtime_ns, size) of every file the article cache holds, read without the
@@ -131,20 +132,25 @@ class BuildCache:
                     entries.update(payload[1])
         return entries
 
-    def _save_shards(self, store: str, settings_key: str, shards: dict[str, dict[str, Any]]) -> None:
-        """Rewrite the shards whose entries differ from what they hold; remove emptied ones."""
+    def _save_shards(self, store: str, settings_key: str, shards: dict[str, dict[str, Any]]) -> bool:
+        """Rewrite the shards whose entries differ from what they hold; remove emptied ones.
+        True when any shard was written or removed."""
         if self.folder is None:
-            return
+            return False
         same_settings = settings_key == self._shards_key.get(store)
         known = self._shards.get(store, {})
+        changed = False
         for name, shard in shards.items():
             if not (same_settings and _same_entries(known.get(name), shard)):
                 self._save(f"{store}/{name}", (settings_key, shard))
+                changed = True
         folder = self.folder / store
         for name in os.listdir(folder) if folder.is_dir() else ():
             if name.endswith(".pickle") and name not in shards:
                 (folder / name).unlink(missing_ok=True)
+                changed = True
         self._shards[store], self._shards_key[store] = shards, settings_key
+        return changed
 
     def load_output(self, out_dir: Path) -> OutputState | None:
         payload = self._load(f"output-{_folder_key(out_dir)}.pickle")
