@@ -17,6 +17,7 @@ import functools
 import gc
 import hashlib
 import time
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -550,9 +551,11 @@ def _memo_by_month(site: Site) -> dict[str, Memo]:
     """The curation memo in shards by the articles' month: a day's increment changes one."""
     memo = site.curation.memo
     shards: dict[str, Memo] = {}
-    for article in site.articles:
-        day = article.day
-        shards.setdefault(f"{day.year}-{day.month:02d}", {})[article.id] = memo[article.id]
+    for edition in site.editions:  # every article, in the site's order: a month's name once per day
+        day = edition.day
+        shard = shards.setdefault(f"{day.year}-{day.month:02d}", {})
+        for article in edition.articles:
+            shard[article.id] = memo[article.id]
     return shards
 
 
@@ -592,8 +595,13 @@ def _fingerprint(config: Config, bundle: TemplateBundle, stats: list[tuple[str, 
         for path in sorted((folder / "assets").rglob("*")) if (folder / "assets").is_dir() else ():
             if path.is_file():
                 hasher.update(repr((str(path), *_stat(path))).encode())
-    for entry in stats:
-        hasher.update(repr(entry).encode())
+    if stats:
+        # the paths as one string and the numbers as arrays: a repr and an update per file
+        # cost a build with nothing to do ~25 ms at 10,000 files
+        paths, mtimes, sizes = zip(*stats)
+        hasher.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+        hasher.update(array("q", mtimes).tobytes())
+        hasher.update(array("q", sizes).tobytes())
     return hasher.hexdigest()
 
 

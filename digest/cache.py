@@ -175,14 +175,16 @@ class BuildCache:
 def _group_by_shard(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Entries by the shard file they belong in: the one their content folder hashes to."""
     shards: dict[str, dict[str, Any]] = {}
-    names: dict[str, str] = {}  # content folder -> shard file
+    folder, shard = None, {}
+    # the entries come in path order, so a folder's files follow each other: its shard is
+    # looked up once per folder, not once per file (this runs on every build)
     for path, entry in entries.items():
-        folder = os.path.dirname(path)
-        name = names.get(folder)
-        if name is None:
-            digest = hashlib.blake2b(folder.encode(), digest_size=4).digest()
-            name = names[folder] = f"{int.from_bytes(digest, 'big') % ARTICLE_SHARDS:02d}.pickle"
-        shards.setdefault(name, {})[path] = entry
+        head = path.rpartition(os.sep)[0]
+        if head != folder:
+            folder = head
+            digest = hashlib.blake2b(folder.encode("utf-8", "surrogateescape"), digest_size=4).digest()
+            shard = shards.setdefault(f"{int.from_bytes(digest, 'big') % ARTICLE_SHARDS:02d}.pickle", {})
+        shard[path] = entry
     return shards
 
 

@@ -7,6 +7,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import urls
+
 if TYPE_CHECKING:
     from .terms import RawTerms
 
@@ -55,8 +57,7 @@ class Article:
     @functools.cached_property
     def url(self) -> str:
         """Site-relative URL of the article page."""
-        day = self.day
-        return f"/{day.year:04d}/{day.month:02d}/{day.day:02d}/{self.slug}/"
+        return urls.article_url(self.day, self.slug)
 
     @functools.cached_property
     def sort_key(self) -> tuple[float, str, str]:

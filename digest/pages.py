@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -88,6 +88,18 @@ def chart_key(views: ViewBuilder, articles: Sequence[Article],
             shown = (day.toordinal(), article.topics[0] if article.topics else "")
             counts[shown] = counts.get(shown, 0) + 1
     return (start.toordinal(), end.toordinal(), tuple(counts.items()))
+
+
+def topic_chart_key(window: tuple[dt.date, dt.date] | None,
+                    counts: Iterable[Mapping[dt.date, int]]) -> tuple[object, ...]:
+    """What a topic's chart over `window` shows (`ViewBuilder.topic_chart`): the window and the
+    topic's articles per day in it, from counts per day the planning has made anyway (by month)."""
+    if window is None:
+        return ()
+    start, end = window
+    shown = tuple((day.toordinal(), count) for by_day in counts for day, count in by_day.items()
+                  if start <= day <= end)
+    return (start.toordinal(), end.toordinal(), shown)
 
 
 def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
@@ -220,6 +232,7 @@ def plan_topic_pages(
     link = views.linker.link
     per_page = config.items_per_page
     latest_day = site.editions[0].day if site.editions else None
+    chart_window = views.chart_window()
     topic_links = []
     for topic in config.topics:
         articles = site.by_topic.get(topic.slug, [])
@@ -227,8 +240,17 @@ def plan_topic_pages(
             continue
         topic_links.append(Link(topic.name, link(urls.topic(topic.slug).url), f"{len(articles):,}"))
         months: dict[tuple[int, int], list[Article]] = {}
+        per_day: dict[tuple[int, int], dict[dt.date, int]] = {}  # month -> the topic's articles per day
         for article in articles:
-            months.setdefault((article.day.year, article.day.month), []).append(article)
+            day = article.day
+            month_key = (day.year, day.month)
+            items = months.get(month_key)
+            if items is None:
+                items = months[month_key] = []
+                per_day[month_key] = {}
+            items.append(article)
+            counts = per_day[month_key]
+            counts[day] = counts.get(day, 0) + 1
         month_counts = tuple((y, m, len(items)) for (y, m), items in months.items())
         month_links = tuple(
             Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), f"{count:,}")
@@ -248,7 +270,7 @@ def plan_topic_pages(
             }
         yield PageJob(route, "topic.html",
                       make_key(site_key, "topic", topic.slug, fingerprints(articles[:per_page]), month_counts,
-                               chart_key(views, articles)),
+                               topic_chart_key(chart_window, per_day.values())),
                       topic_context, f"topic {topic.slug}", lastmod=updated_of(articles[:per_page]))
         keys = list(months)  # newest first
         for place, ((year, month), items) in enumerate(months.items()):
@@ -285,7 +307,7 @@ def plan_topic_pages(
                 yield PageJob(page_route, "topic.html",
                               make_key(site_key, "topic-month", topic.slug, year, month, number, len(chunks),
                                        fingerprints(chunk), around,
-                                       chart_key(views, items, window) if number == 1 else ()),
+                                       topic_chart_key(window, [per_day[(year, month)]]) if number == 1 else ()),
                               month_context, f"topic {topic.slug} {year}-{month:02d} p{number}",
                               lastmod=updated_of(chunk))
     descriptions = {t.name: t.description for t in config.topics}
@@ -341,7 +363,7 @@ def plan_article_pages(
 
             def context(article: Article = article, related: Sequence[str] = related) -> dict[str, Any]:
                 return article_context(site, views, article, [site.articles[site.index[i]] for i in related])
-            yield PageJob(urls.article(article.day, article.slug), "article.html", key,
+            yield PageJob(urls.article_page(article.url), "article.html", key,
                           context, article.path, article, lastmod=article.updated)
 
 

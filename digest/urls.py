@@ -31,7 +31,18 @@ def _day_path(day: dt.date) -> str:
 
 
 def article(day: dt.date, slug: str) -> Route:
-    return _page(f"/{_day_path(day)}/{slug}/")
+    return _page(article_url(day, slug))
+
+
+def article_url(day: dt.date, slug: str) -> str:
+    """An article page's URL (`Article.url` keeps it: see `article_page`)."""
+    return f"/{_day_path(day)}/{slug}/"
+
+
+def article_page(url: str) -> Route:
+    """The route of an article page from its URL (`Article.url`), without formatting it again:
+    planning does this for every article of the site on every build."""
+    return _page(url)
 
 
 def edition(day: dt.date) -> Route:
