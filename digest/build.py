@@ -18,7 +18,8 @@ import gc
 import hashlib
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -322,7 +323,8 @@ class Builder:
             # (With the feeds apart, they are written once every page is done.)
             awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
             rest_seconds: float | None = None
-            for done, (job, html) in enumerate(self.render_pages(todo, bundle, in_feeds, writer, runner), start=1):
+            pages = self.render_pages(todo, bundle, in_feeds, writer, runner, ChainMap(self.fresh_html, old_html))
+            for done, (job, html) in enumerate(pages, start=1):
                 if html is not None and job.article is not None:
                     feed_html[job.article.body_hash] = html
                     awaited.discard(job.article.body_hash)
@@ -372,9 +374,11 @@ class Builder:
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
-        runner: WorkRunner | None,
+        runner: WorkRunner | None, known_html: Mapping[str, str],
     ) -> Iterator[tuple[PageJob, str | None]]:
         """Render pages into the writer; yield each job with its body HTML when a feed needs it.
+        `known_html`: bodies' HTML by hash rendered already (the early parse's, the last build's
+        feeds'), not rendered again.
 
         On this machine, worker processes forked after planning render and stage the files
         themselves; on a Dask cluster the views travel with the tasks and the bytes come back.
@@ -391,7 +395,7 @@ class Builder:
         if runner is not None:
             runner.close()  # the loading pool was forked before the plan existed
         set_plan(Plan(todo, bundle, frozenset(in_feeds), writer.staging, writer.previous, writer.flat,
-                      self.fresh_html))
+                      known_html))
         explicit = self.options.executor not in (None, "auto")  # a pool only pays for itself on many pages
         pool = make_runner(self.options.executor, len(todo)) if explicit or len(todo) >= 200 else WorkRunner()
         try:

@@ -14,67 +14,29 @@ so which path an article takes never shows in the site.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
-
-import mistune
-from mistune.renderers.html import HTMLRenderer
-from mistune.util import escape as escape_text
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .text import neutralise_text
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "/", "#", "./", "../")
-_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+#.-]{0,29}")
+if TYPE_CHECKING:
+    from .saferender import SafeRenderer
 
 
-class SafeRenderer(HTMLRenderer):
-    """HTMLRenderer that refuses unsafe link targets and never embeds images."""
+@functools.cache
+def _mistune_parts() -> tuple[Callable[[str], Any], SafeRenderer]:
+    """The mistune function and a renderer for the fast path's links, made on first use."""
+    from .saferender import SafeRenderer, make_renderer
 
-    def __init__(self) -> None:
-        super().__init__(escape=True, allow_harmful_protocols=False)
-
-    def link(self, text: str, url: str, title: str | None = None) -> str:
-        if not is_safe_url(url):
-            return text
-        attributes = f' title="{mistune.escape(title)}"' if title else ""
-        rel = "" if url.startswith(("/", "#", ".")) else ' rel="nofollow noopener"'
-        return f'<a href="{self.safe_url(url)}"{attributes}{rel}>{text}</a>'
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        label = text or "image"
-        if not is_safe_url(url):
-            return label
-        return f'<a class="image-link" href="{self.safe_url(url)}" rel="nofollow noopener">[Image: {label}]</a>'
-
-    def block_code(self, code: str, info: str | None = None) -> str:
-        # The info string is captured text too: only a plain language name becomes a class
-        # ("~~~javascript:alert(1)" must not put a script address inside a tag).
-        language = info.split(None, 1)[0] if info and info.strip() else ""
-        attribute = f' class="language-{language}"' if _LANGUAGE.fullmatch(language) else ""
-        return f"<pre><code{attribute}>{escape_text(code)}</code></pre>\n"
-
-    def block_html(self, html: str) -> str:
-        return f"<p>{mistune.escape(html.strip())}</p>\n"
-
-    def inline_html(self, html: str) -> str:
-        return mistune.escape(html)
+    return make_renderer(), SafeRenderer()
 
 
-def is_safe_url(url: str) -> bool:
-    """Whether a link target can be followed without running code."""
-    compact = "".join(url.split()).lower()
-    return compact.startswith(SAFE_SCHEMES) or ":" not in compact.split("/", 1)[0]
+def render_with_mistune(text: str) -> str:
+    """mistune's HTML for a document (what `render_fast` must equal where it answers)."""
+    return str(_mistune_parts()[0](text))
 
-
-def make_renderer() -> Any:
-    """Build the site's mistune function: escape=True, tables and strikethrough on."""
-    return mistune.create_markdown(
-        escape=True, renderer=SafeRenderer(), plugins=["strikethrough", "table"]
-    )
-
-
-_mistune = make_renderer()
-_renderer = SafeRenderer()
 
 # Any of these characters sends a document to mistune: escapes, code, underscores, HTML,
 # entities, strikethrough, tables, and carriage returns, tabs or NULs. (Tested one by one with
@@ -115,9 +77,9 @@ def _render_inline(text: str) -> str | None:
         out.append(before)
         url = match.group(3)
         if match.group(1):
-            out.append(_renderer.image(label, url))
+            out.append(_mistune_parts()[1].image(label, url))
         else:
-            out.append(_renderer.link(label, url))
+            out.append(_mistune_parts()[1].link(label, url))
         position = match.end()
     rest = _render_plain_or_emphasis(text[position:])
     if rest is None:
@@ -200,4 +162,4 @@ def render_markdown(text: str) -> str:
     """Render an article body to HTML (control and bidi-override characters removed first)."""
     text = neutralise_text(text)
     fast = render_fast(text)
-    return fast if fast is not None else str(_mistune(text))
+    return fast if fast is not None else render_with_mistune(text)
