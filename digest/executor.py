@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
+import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import DigestError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,6 +92,10 @@ class LocalRunner(WorkRunner):
         self.helps = helps
         self.workers = workers + (1 if helps else 0)  # processes working, for chunk sizes
         self.forked = workers
+        # (imported here: a build that starts no pool, such as a day's increment, never loads them)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         # Forked workers share the parent's memory until they write to it, and the garbage
@@ -119,12 +126,11 @@ class LocalRunner(WorkRunner):
 
 def _finished(result: R) -> Future[R]:
     """A future already holding `result` (a chunk this process ran itself)."""
+    from concurrent.futures import Future
+
     future: Future[R] = Future()
     future.set_result(result)
     return future
-
-
-_apart: Callable[[], Any] | None = None  # what an `Apart` child runs (it inherits this)
 
 
 class Apart(Generic[R]):
@@ -133,45 +139,77 @@ class Apart(Generic[R]):
 
     The child inherits everything `func` reads, so nothing is sent to it; what it allocates on
     the way dies with it, instead of staying behind in this process's heap as freed but
-    unreturned memory that the page workers, forked later, would each copy.
+    unreturned memory that the page workers, forked later, would each copy. A bare fork and a
+    pipe, not a one-worker pool: the child starts at once (no pool to start, no first task to
+    wait for) and a build that needs no pool never imports `multiprocessing`.
     """
 
     def __init__(self, func: Callable[[], R]) -> None:
-        global _apart
         self.func = func
-        self.runner: LocalRunner | None = None
-        self.future: Future[R] | None = None
+        self.pid = 0
+        self.reader = -1
         if hasattr(os, "fork"):
-            _apart = func
-            try:
-                self.runner = LocalRunner(1)  # the child is forked here, inheriting `_apart`
-                self.future = self.runner.pool.submit(_call_apart)
-            finally:
-                _apart = None
+            reader, writer = os.pipe()
+            self.pid = os.fork()
+            if self.pid == 0:
+                os.close(reader)
+                _run_child(func, writer)  # never returns
+            os.close(writer)
+            self.reader = reader
 
     def result(self) -> R:
-        if self.future is None or self.runner is None:
+        if not self.pid:
             return self.func()
-        try:
-            return self.future.result()
-        finally:
-            self.runner.close()
+        reader, self.reader = self.reader, -1  # the stream below owns it now
+        with os.fdopen(reader, "rb") as stream:
+            data = stream.read()  # until the child exits
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise RuntimeError(f"a forked child process died without a result (wait status {status})")
+        done, value = pickle.loads(data)
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
-        """Stop waiting for the child (the build failed before it needed the result)."""
-        if self.runner is not None:
-            self.runner.close()
+        """Stop the child and forget it (the build failed before it needed the result)."""
+        if not self.pid:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        if self.reader >= 0:
+            os.close(self.reader)
+        self.pid, self.reader = 0, -1
+
+
+def _run_child(func: Callable[[], Any], writer: int) -> None:
+    """In a forked child: run `func`, send back its result or error, and exit. Never returns:
+    the child must not go on to run the rest of the parent's build."""
+    status = 1
+    try:
+        gc.freeze()  # the inherited heap stays shared: the collector walks only what the child makes
+        try:
+            payload = (True, func())
+        except BaseException as exc:  # the parent raises it
+            payload = (False, exc)
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an error (or result) that does not pickle: its text still does
+            import traceback
+
+            data = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+        with os.fdopen(writer, "wb") as stream:
+            stream.write(data)
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def run_apart(func: Callable[[], R]) -> R:
     """Run `func` in a forked child process and return its (picklable) result (see `Apart`)."""
     return Apart(func).result()
-
-
-def _call_apart() -> Any:
-    if _apart is None:
-        raise RuntimeError("an Apart child has nothing to run")
-    return _apart()
 
 
 class DaskRunner(WorkRunner):

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from digest.executor import MIN_CHUNK, WorkRunner, chunk_size, chunked, run_chunks
+import os
+import time
+
+import pytest
+
+from digest.errors import DigestError
+from digest.executor import MIN_CHUNK, Apart, WorkRunner, chunk_size, chunked, run_chunks
 
 
 def test_chunks_keep_every_item_in_order() -> None:
@@ -31,3 +37,36 @@ def test_one_process_keeps_fixed_chunks() -> None:
 def test_run_chunks_flattens_results_in_order() -> None:
     results = list(run_chunks(WorkRunner(), lambda chunk: [item * 2 for item in chunk], iter(range(600)), 600))
     assert results == [item * 2 for item in range(600)]
+
+
+def test_apart_returns_what_the_child_made() -> None:
+    parent = os.getpid()
+    assert Apart(lambda: (os.getpid() != parent, [1, 2, 3])).result() == (True, [1, 2, 3])
+
+
+def test_apart_raises_the_childs_error_in_the_parent() -> None:
+    def fail() -> None:
+        raise DigestError("content/x.md:3: bad date, write it as 2025-01-31")
+
+    with pytest.raises(DigestError, match="bad date"):
+        Apart(fail).result()
+
+
+def test_apart_sends_an_unpicklable_result_back_as_its_text() -> None:
+    with pytest.raises(RuntimeError, match="pickle"):
+        Apart(lambda: lambda: None).result()
+
+
+def test_apart_notices_a_child_that_died() -> None:
+    with pytest.raises(RuntimeError, match="died without a result"):
+        Apart(lambda: os._exit(3)).result()
+
+
+def test_apart_cancel_stops_the_child() -> None:
+    apart = Apart(lambda: time.sleep(60))
+    pid = apart.pid
+    apart.cancel()
+    with pytest.raises(ChildProcessError):  # already reaped: nothing left running
+        os.waitpid(pid, os.WNOHANG)
+    apart.cancel()  # twice is harmless
+
