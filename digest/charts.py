@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DAY_WIDTH = 10  # SVG units per day; a bar fills 80% of it
 PLOT_HEIGHT = 100
@@ -20,8 +20,7 @@ PALETTE_SIZE = 12  # colour classes `series-0` .. `series-11` in style.css
 NICE_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(NamedTuple):
     """One day's bar; `label` is its tooltip."""
 
     x: str
@@ -30,20 +29,18 @@ class Bar:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Panel:
+class Panel(NamedTuple):
     """One bar chart: a series (or all of them) over the chart's days."""
 
     id: str
     label: str
     css: str
-    count: int
+    count: int  # type: ignore[assignment]  # tuple.count: templates read the field
     summary: str  # its accessible description
     bars: tuple[Bar, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """A line of the chart's table: a day with articles, and how they split."""
 
     day: str
@@ -52,8 +49,7 @@ class Row:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class ChartView:
+class ChartView(NamedTuple):
     id: str
     title: str
     description: str
