@@ -167,14 +167,16 @@ def fold_duplicates(
     published: list[Article] = []
     warnings: list[str] = []
     for article in articles:
+        if article.duplicate_of is None:  # nearly every article: no chain to follow
+            published.append(article)
+            continue
         original = find_original(article, by_id)
         if original is None:
-            if article.duplicate_of is not None:
-                warnings.append(str(SourceError(
-                    article.path, None,
-                    f"`duplicate_of: {article.duplicate_of}` names no published article, so this "
-                    f"one is published on its own; correct the id or remove `duplicate_of`",
-                )))
+            warnings.append(str(SourceError(
+                article.path, None,
+                f"`duplicate_of: {article.duplicate_of}` names no published article, so this "
+                f"one is published on its own; correct the id or remove `duplicate_of`",
+            )))
             published.append(article)
             continue
         copies.setdefault(original.id, []).append(
