@@ -21,10 +21,12 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from . import __version__
 from .executor import collector_paused
+from .terms import cache_pickler
 from .writer import Manifest
 
 # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards; 6: SHA-256 content
@@ -70,7 +72,7 @@ class BuildCache:
             return None
         return payload if stamp == (CACHE_FORMAT, __version__) else None
 
-    def _save(self, name: str, payload: Any) -> None:
+    def _save(self, name: str, payload: Any, pickler: Callable[[IO[bytes], int], pickle.Pickler] = pickle.Pickler) -> None:
         path = self._path(name)
         if path is None:
             return
@@ -78,7 +80,7 @@ class BuildCache:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(((CACHE_FORMAT, __version__), payload), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler(stream, pickle.HIGHEST_PROTOCOL).dump(((CACHE_FORMAT, __version__), payload))
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -142,7 +144,7 @@ class BuildCache:
         changed = False
         for name, shard in shards.items():
             if not (same_settings and _same_entries(known.get(name), shard)):
-                self._save(f"{store}/{name}", (settings_key, shard))
+                self._save(f"{store}/{name}", (settings_key, shard), cache_pickler)
                 changed = True
         folder = self.folder / store
         for name in os.listdir(folder) if folder.is_dir() else ():

@@ -23,8 +23,10 @@ with its square.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import math
+import pickle
 import re
 import sys
 from array import array
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, pairwise, repeat
 from operator import itemgetter
-from typing import NamedTuple, TypeVar
+from typing import IO, NamedTuple, TypeVar
 
 from .models import Article
 from .topics import fold_word
@@ -206,6 +208,28 @@ def find_terms(title: str, summary: str, tags: Sequence[str], names: Sequence[st
 def _shared_terms(terms: Sequence[str], weights: array[float]) -> RawTerms:
     """RawTerms whose terms are interned: every article holding "police" points at one string."""
     return tuple.__new__(RawTerms, (tuple(map(sys.intern, terms)), weights))
+
+
+def _kept_terms(terms: tuple[str, ...], weights: array[float]) -> RawTerms:
+    """RawTerms read back from the build cache: not interned again (see `cache_pickler`)."""
+    return tuple.__new__(RawTerms, (terms, weights))
+
+
+def cache_pickler(stream: IO[bytes], protocol: int) -> pickle.Pickler:
+    """A pickler for a file of the build cache: equal terms of its articles are written once
+    and read back shared, without interning each term of each article again (a quarter of the
+    time it takes to read 10,000 cached articles). Terms are then shared within a file, not
+    across files: a few MiB more at 10,000 articles."""
+    seen: dict[str, str] = {}
+
+    def reduce(raw: RawTerms) -> tuple[Callable[..., RawTerms], tuple[object, ...]]:
+        # equal terms become one object, so the pickle's memo writes each once (articles read
+        # from the cache hold each file's own strings, and new ones interned strings)
+        return _kept_terms, (tuple([seen.setdefault(term, term) for term in raw.terms]), raw.weights)
+
+    pickler = pickle.Pickler(stream, protocol)
+    pickler.dispatch_table = {**copyreg.dispatch_table, RawTerms: reduce}
+    return pickler
 
 
 class RawTerms(NamedTuple):

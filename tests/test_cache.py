@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from digest import __version__
 from digest.cache import CACHE_FORMAT, BuildCache
 from digest.config import load_config
 from digest.content import read_articles
+from digest.terms import RawTerms
 
 from .conftest import FIXTURES
 
@@ -62,3 +64,19 @@ def test_a_corrupt_shard_loses_only_its_entries(tmp_path: Path) -> None:
     broken.write_bytes(b"not a pickle")
     loaded = BuildCache(tmp_path).load_articles("key")
     assert 0 < len(loaded) < len(entries) and all(loaded[path] == entries[path] for path in loaded)
+
+
+def test_a_shard_keeps_each_term_once_and_reads_it_back_shared(tmp_path: Path) -> None:
+    articles = read_articles(load_config(FIXTURES / "site-stories")).articles[:6]
+    # terms as two earlier loads would leave them: equal strings that are distinct objects
+    copies = [replace(a, terms=RawTerms(tuple("".join(list(t)) for t in a.terms.terms), a.terms.weights))
+              for a in articles]
+    entries = {f"content/day/{n}.md": (n, n, article, []) for n, article in enumerate(articles + copies)}
+    BuildCache(tmp_path).save_articles("key", entries)
+    assert len(list((tmp_path / "articles").iterdir())) == 1  # one folder: one shard
+    loaded = [entry[2] for entry in BuildCache(tmp_path).load_articles("key").values()]
+    assert [a.terms for a in loaded] == [a.terms for a in articles + copies]
+    held: dict[str, str] = {}
+    for article in loaded:
+        for term in article.terms.terms:
+            assert held.setdefault(term, term) is term  # one object per distinct term
