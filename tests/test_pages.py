@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from digest.build import build_site
+from digest.pages import topic_chart_key
 
 from .conftest import FIXTURES, config_for
 
@@ -219,3 +221,18 @@ def test_a_day_without_a_time_shows_no_midnight_and_a_summary_is_not_said_twice(
     assert texts(story, "//p[@class='byline']/time") == ["Monday 2 March 2026"]
     assert story.xpath("//p[@class='standfirst']") == []  # the body opens with the same words
     assert texts(story, "//div[@class='body']/p[1]") == ["The first paragraph, as the summary."]
+
+
+def test_a_topic_chart_key_follows_the_days_its_chart_shows_and_nothing_else() -> None:
+    day = dt.date(2026, 3, 10)
+    window = (day - dt.timedelta(days=9), day)
+    counts = {day: 2, day - dt.timedelta(days=1): 1, day - dt.timedelta(days=40): 5}
+    key = topic_chart_key(window, [counts])
+    # a day outside the window does not count; a count or a day inside it does
+    assert topic_chart_key(window, [{**counts, day - dt.timedelta(days=41): 1}]) == key
+    assert topic_chart_key(window, [{**counts, day: 3}]) != key
+    assert topic_chart_key(window, [{**counts, day - dt.timedelta(days=2): 1}]) != key
+    assert topic_chart_key((window[0], day + dt.timedelta(days=1)), [counts]) != key
+    # counts split by month give the same key as the same counts in one mapping
+    assert topic_chart_key(window, [{day: 2}, {day - dt.timedelta(days=1): 1}]) == key
+    assert topic_chart_key(None, [counts]) == ()
