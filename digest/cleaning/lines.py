@@ -24,12 +24,17 @@ _WIDE_CHAR_RE = re.compile(
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
 _ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 # Runs of spaces become one plain space. Only the runs that change are matched (two or
-# more spaces, or an odd one): replacing every single space with itself is slow.
-_SPACES_RE = re.compile(f"[ {_ODD_SPACE_CHARS}]{{2,}}|[{_ODD_SPACE_CHARS}]")
+# more spaces, or an odd one): replacing every single space with itself is slow. (Written
+# as "a space, then more of them or an odd one before": a pattern that opens with a
+# plain class lets re skip along to the next space, rather than try the whole pattern
+# at every character, as it does for "[ ...]{2,}|[...]".)
+_SPACES_RE = re.compile(f"[ {_ODD_SPACE_CHARS}](?:[ {_ODD_SPACE_CHARS}]+|(?<=[{_ODD_SPACE_CHARS}]))")
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
+# (Every branch opens with a plain character, "_{6,}" too as "__{5,}": re then skips
+# along to the next "[", "(" or "_" instead of trying every branch at every character.)
 _FURNITURE_RE = re.compile(
-    r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|_{6,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
+    r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|__{5,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
     r"|\((?:\*| )\)(?= )|\(RADIO\)|\(CHECKBOX\)"
 )
 # An image marker: a bracketed name without spaces that looks like a file or slug.
