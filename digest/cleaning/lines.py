@@ -28,7 +28,9 @@ _ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f
 # as "a space, then more of them or an odd one before": a pattern that opens with a
 # plain class lets re skip along to the next space, rather than try the whole pattern
 # at every character, as it does for "[ ...]{2,}|[...]".)
-_SPACES_RE = re.compile(f"[ {_ODD_SPACE_CHARS}](?:[ {_ODD_SPACE_CHARS}]+|(?<=[{_ODD_SPACE_CHARS}]))")
+_SPACES_RE = re.compile(
+    f"[ {_ODD_SPACE_CHARS}](?:[ {_ODD_SPACE_CHARS}]+|(?<=[{_ODD_SPACE_CHARS}]))"
+)
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
 # (Every branch opens with a plain character, "_{6,}" too as "__{5,}": re then skips
