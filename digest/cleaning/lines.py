@@ -4,6 +4,7 @@ markers, buttons) and noting the layout: hard-wrapped width, base indent."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -189,18 +190,19 @@ def display_width(text: str) -> int:
 
 def detect_layout(lines: list[Line]) -> Layout:
     """Guess whether the dump is hard-wrapped (w3m, lynx) and at which width."""
-    lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
+    # (Shortest first: how many lines reach a length is then a bisection, not a count.)
+    lengths = sorted([ln.width for ln in lines if ln.text and " " in ln.text])
     indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
     base = _mode(indents) if indents else 0
     if len(lengths) < _MIN_WRAPPED_LINES:
         return Layout(0, base)
     # The third longest line ignores a couple of unbreakable URLs running past the margin.
-    width = lengths[2]
+    width = lengths[-3]
     if not _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
         return Layout(0, base)
     # Wrapped paragraphs pile their lines up against the right margin.
-    near_full = sum(1 for n in lengths if n >= width - 12)
-    long_lines = sum(1 for n in lengths if n >= width // 2)
+    near_full = len(lengths) - bisect_left(lengths, width - 12)
+    long_lines = len(lengths) - bisect_left(lengths, width // 2)
     if near_full < 3 or near_full < 0.3 * long_lines:
         return Layout(0, base)
     return Layout(width, base)

@@ -41,6 +41,7 @@ from digest.cleaning.lines import (
     _SPACES_RE,
     Layout,
     Line,
+    detect_layout,
     parse_line,
 )
 from digest.cleaning.metadata import (
@@ -389,3 +390,25 @@ def test_echoed_headlines_are_the_ones_a_search_of_every_block_finds() -> None:
             and key in folded[index + 2 : index + 1 + 8]
         }
         assert _echoed_headers(judged) == expected, path.name
+
+
+def test_the_wrap_width_is_found_as_by_counting_line_lengths_one_by_one() -> None:
+    def plain(lines: list[Line]) -> Layout:  # the long lines counted one by one
+        lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
+        indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
+        base = max(sorted(set(indents)), key=indents.count) if indents else 0
+        if len(lengths) < 8 or not 60 <= lengths[2] <= 100:
+            return Layout(0, base)
+        width = lengths[2]
+        near_full = sum(1 for n in lengths if n >= width - 12)
+        long_lines = sum(1 for n in lengths if n >= width // 2)
+        return Layout(0 if near_full < 3 or near_full < 0.3 * long_lines else width, base)
+
+    rng = random.Random(33)
+    for _ in range(2000):
+        texts = ["", "word", "two words", "x " * 25]
+        lines = [
+            Line(rng.choice(texts), rng.randrange(4), rng.randrange(110))
+            for _ in range(rng.randrange(30))
+        ]
+        assert detect_layout(lines) == plain(lines), lines
