@@ -205,7 +205,9 @@ _SOCIAL_COUNT_RE = re.compile(
     r"^[\d.,]+[kKmM]? ?(?:shares?|comments?|views?|likes?|reads?|letture|visualizações)$",
     re.IGNORECASE,
 )
-_DIGIT_RE = re.compile(r"\d+")
+# (A digit, then any more: a pattern that opens with a plain class lets re skip along
+# to the next digit; "\d+" is tried at every character.)
+_DIGIT_RE = re.compile(r"\d\d*")
 # A headline glued to its teaser text: "...Student-AthleteA 24-year-old woman was". Each
 # match is the capital that opens the teaser, found first and then looked behind: re
 # skips straight to capitals then, instead of trying the look-behinds everywhere. (Two

@@ -60,10 +60,11 @@ def _echoed_headers(judged: list[Judged]) -> set[int]:
     """Blocks whose text comes again a few blocks below, not on the next line."""
     folded = [item.key for item in judged]
     found: set[int] = set()
-    for index, key in enumerate(folded):
-        if len(key) < 12 or judged[index].prose and judged[index].signals.full_stop:
+    for index, item in enumerate(judged):
+        # (A text the capture holds once has no echo: most are ruled out unsearched.)
+        if item.repeats < 2 or len(item.key) < 12 or item.prose and item.signals.full_stop:
             continue
-        if key in folded[index + 2 : index + 1 + _ECHO_WINDOW]:
+        if item.key in folded[index + 2 : index + 1 + _ECHO_WINDOW]:
             found.add(index)
     return found
 
@@ -94,7 +95,8 @@ def find_header_groups(
         if (item.template and words < 4) or (item.repeats >= 3 and words < 7):
             continue  # menu entries: never a headline (see score_title)
         # Not the next line: doubled lines are image alt text over a caption.
-        echoed = folded[index] in folded[index + 2 : index + 1 + _ECHO_WINDOW]
+        # (A text the capture holds once is echoed nowhere.)
+        echoed = item.repeats >= 2 and folded[index] in folded[index + 2 : index + 1 + _ECHO_WINDOW]
         if not echoed:
             # The first four blocks below that are not furniture, within the window.
             near = substantive_below(judged, index)[:4]

@@ -4,6 +4,7 @@ markers, buttons) and noting the layout: hard-wrapped width, base indent."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -24,12 +25,19 @@ _WIDE_CHAR_RE = re.compile(
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffc"
 _ODD_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 # Runs of spaces become one plain space. Only the runs that change are matched (two or
-# more spaces, or an odd one): replacing every single space with itself is slow.
-_SPACES_RE = re.compile(f"[ {_ODD_SPACE_CHARS}]{{2,}}|[{_ODD_SPACE_CHARS}]")
+# more spaces, or an odd one): replacing every single space with itself is slow. (Written
+# as "a space, then more of them or an odd one before": a pattern that opens with a
+# plain class lets re skip along to the next space, rather than try the whole pattern
+# at every character, as it does for "[ ...]{2,}|[...]".)
+_SPACES_RE = re.compile(
+    f"[ {_ODD_SPACE_CHARS}](?:[ {_ODD_SPACE_CHARS}]+|(?<=[{_ODD_SPACE_CHARS}]))"
+)
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Renderer furniture inside a line: form fields, buttons, inline-frame and ad markers.
+# (Every branch opens with a plain character, "_{6,}" too as "__{5,}": re then skips
+# along to the next "[", "(" or "_" instead of trying every branch at every character.)
 _FURNITURE_RE = re.compile(
-    r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|_{6,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
+    r"\[ {2,}\]|\[[^\]\n]*? {3,}\]|__{5,}|\(BUTTON\)|\[INS:? ?:?INS\]|\[(?:\*| |X|x)\](?= )"
     r"|\((?:\*| )\)(?= )|\(RADIO\)|\(CHECKBOX\)"
 )
 # An image marker: a bracketed name without spaces that looks like a file or slug.
@@ -182,18 +190,19 @@ def display_width(text: str) -> int:
 
 def detect_layout(lines: list[Line]) -> Layout:
     """Guess whether the dump is hard-wrapped (w3m, lynx) and at which width."""
-    lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
+    # (Shortest first: how many lines reach a length is then a bisection, not a count.)
+    lengths = sorted([ln.width for ln in lines if ln.text and " " in ln.text])
     indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
     base = _mode(indents) if indents else 0
     if len(lengths) < _MIN_WRAPPED_LINES:
         return Layout(0, base)
     # The third longest line ignores a couple of unbreakable URLs running past the margin.
-    width = lengths[2]
+    width = lengths[-3]
     if not _MIN_WRAP_WIDTH <= width <= _MAX_WRAP_WIDTH:
         return Layout(0, base)
     # Wrapped paragraphs pile their lines up against the right margin.
-    near_full = sum(1 for n in lengths if n >= width - 12)
-    long_lines = sum(1 for n in lengths if n >= width // 2)
+    near_full = len(lengths) - bisect_left(lengths, width - 12)
+    long_lines = len(lengths) - bisect_left(lengths, width // 2)
     if near_full < 3 or near_full < 0.3 * long_lines:
         return Layout(0, base)
     return Layout(width, base)

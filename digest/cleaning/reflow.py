@@ -119,12 +119,18 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
     gap = 0
     image = rule = False
     current: Block | None = None
+    # The texts of the lines the current block re-flows, with the spaces between them:
+    # joined once when the block is done (adding each line to the text so far would
+    # copy a long paragraph over and over).
+    pieces: list[str] = []
     cont_indent = 0
     last_width = 0
     wrapped = layout.wrapped
     for index, line in enumerate(lines):
         if not line.text:
             if current is not None:
+                if len(pieces) > 1:
+                    current.text = "".join(pieces)
                 blocks.append(current)
                 current = None
             if line.marker == "image":
@@ -144,26 +150,28 @@ def build_blocks(lines: list[Line], layout: Layout) -> list[Block]:
             piece = f"{line.bullet} {line.text}" if line.bullet else line.text
             # Wrapped CJK text has no spaces between words: join without one.
             # (Only the last character matters: no need to search the whole block.)
-            joiner = (
-                ""
-                if _starts_wide(current.text[-1:]) and _starts_wide(piece)
-                else " "
-            )
-            current.text = f"{current.text}{joiner}{piece}"
+            if not (_starts_wide(pieces[-1][-1:]) and _starts_wide(piece)):
+                pieces.append(" ")
+            pieces.append(piece)
             current.last = index
             current.n_lines += 1
             last_width = line.width
             continue
         if current is not None:
+            if len(pieces) > 1:
+                current.text = "".join(pieces)
             blocks.append(current)
         # Positional arguments (in field order) cost half as much as keywords here.
         # text, first, last, indent, bullet, gap_before, gap_after, image_before, rule_before
         current = Block(line.text, index, index, line.indent, line.bullet, gap, 0, image, rule)
+        pieces = [line.text]
         cont_indent = line.indent + (len(line.bullet) + 1 if line.bullet else 0)
         last_width = line.width
         gap = 0
         image = rule = False
     if current is not None:
+        if len(pieces) > 1:
+            current.text = "".join(pieces)
         blocks.append(current)
     for before, after in zip(blocks, blocks[1:]):
         before.gap_after = after.gap_before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 from digest.cleaning.body import _MARKDOWN_START_RE, escape_markdown_start
 from digest.cleaning.boilerplate import (
@@ -20,6 +21,10 @@ from digest.cleaning.boilerplate import (
     is_label,
     is_single_spaced,
 )
+from digest.cleaning.boilerplate import (
+    _DIGIT_RE as _SHAPE_DIGIT_RE,
+)
+from digest.cleaning.boundaries import _echoed_headers
 from digest.cleaning.bylines import is_name_line
 from digest.cleaning.captions import (
     _CASE_BLIND_CREDIT_LINES,
@@ -27,8 +32,18 @@ from digest.cleaning.captions import (
     _glued_credit_hint,
     is_credit_line,
 )
-from digest.cleaning.decode import _CONTROL_RE, _has_controls
-from digest.cleaning.lines import _RULE_RE, Layout, Line, parse_line
+from digest.cleaning.decode import _CONTROL_RE, _has_controls, normalize_text
+from digest.cleaning.extract import read_page
+from digest.cleaning.lines import (
+    _FURNITURE_RE,
+    _ODD_SPACE_CHARS,
+    _RULE_RE,
+    _SPACES_RE,
+    Layout,
+    Line,
+    detect_layout,
+    parse_line,
+)
 from digest.cleaning.metadata import (
     _CRUMB_RE,
     _PROMO_HINTS,
@@ -40,7 +55,7 @@ from digest.cleaning.metadata import (
     is_comma_list,
 )
 from digest.cleaning.patterns import _ODD_FOLDS, hint_text
-from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues
+from digest.cleaning.reflow import _WIDE_START_RE, Block, _continues, build_blocks
 from digest.cleaning.signals import _WORD_RE, _is_western, has_lone_mark, measure, words_of
 
 _DIGIT_RE = re.compile(r"\d+")
@@ -323,3 +338,77 @@ def test_the_title_veto_hints_hold_every_url_and_promotion_hint() -> None:
         lowered = text.lower()
         either = bool(_URL_HINTS.search(lowered) or _PROMO_HINTS.search(lowered))
         assert bool(_VETO_HINTS.search(lowered)) == either, text
+
+
+def test_patterns_that_open_with_a_plain_class_match_as_the_ones_they_stand_in_for() -> None:
+    # The line furniture, space-run and digit-run patterns are written to open with a
+    # plain character or class (so that re skips along); they match what the plain
+    # forms match, in the same places.
+    odd = _ODD_SPACE_CHARS
+    plain_spaces = re.compile(f"[ {odd}]{{2,}}|[{odd}]")
+    plain_furniture = re.compile(_FURNITURE_RE.pattern.replace("__{5,}", "_{6,}"))
+    assert plain_furniture.pattern != _FURNITURE_RE.pattern
+    for text in _random_texts(" \u00a0\u2009\u3000a_[]()*xX", 20000, 16, seed=31):
+        assert _SPACES_RE.sub("|", text) == plain_spaces.sub("|", text), repr(text)
+        assert _FURNITURE_RE.sub("|", text) == plain_furniture.sub("|", text), repr(text)
+    for text in ["[   ]", "[Search     ]", "________", "_____", "(BUTTON) Go", "[INS: :INS]",
+                 "[*] Yes", "( ) No", "(RADIO)", "(CHECKBOX)", "[X] item"]:
+        assert _FURNITURE_RE.sub("|", text) == plain_furniture.sub("|", text), repr(text)
+    for text in _random_texts("a1٣²0 x", 5000, 12, seed=32):
+        assert _SHAPE_DIGIT_RE.sub("0", text) == _DIGIT_RE.sub("0", text), repr(text)
+
+
+def test_lines_re_flowed_into_a_block_are_joined_as_one_at_a_time_would_be() -> None:
+    lines = [
+        Line("A paragraph hard-wrapped by the renderer at a width of sixty-", 0, 60),
+        Line("odd columns goes on here and ends on this line, or rather on", 0, 60),
+        Line("the next one.", 0, 13),
+        Line("", 0, 0),
+        Line("漢字の段落は空白なしで折り返されます。漢字の段落は空白なし", 0, 60),
+        Line("で続きます。", 0, 12),
+    ]
+    blocks = build_blocks(lines, Layout(width=60, base_indent=0))
+    assert [block.text for block in blocks] == [
+        f"{lines[0].text} {lines[1].text} {lines[2].text}",
+        f"{lines[4].text}{lines[5].text}",
+    ]
+    assert [block.n_lines for block in blocks] == [3, 2]
+
+
+def test_echoed_headlines_are_the_ones_a_search_of_every_block_finds() -> None:
+    # `_echoed_headers` skips texts the capture holds once: none of them can come again.
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    for path in [*sorted(fixtures.glob("*.txt")), *sorted(seeds.glob("*.txt"))]:
+        judged = read_page(normalize_text(path.read_text(encoding="utf-8"))).judged
+        folded = [item.key for item in judged]
+        expected = {
+            index
+            for index, key in enumerate(folded)
+            if len(key) >= 12
+            and not (judged[index].prose and judged[index].signals.full_stop)
+            and key in folded[index + 2 : index + 1 + 8]
+        }
+        assert _echoed_headers(judged) == expected, path.name
+
+
+def test_the_wrap_width_is_found_as_by_counting_line_lengths_one_by_one() -> None:
+    def plain(lines: list[Line]) -> Layout:  # the long lines counted one by one
+        lengths = sorted((ln.width for ln in lines if ln.text and " " in ln.text), reverse=True)
+        indents = [ln.indent for ln in lines if len(ln.text) >= 40 and not ln.bullet]
+        base = max(sorted(set(indents)), key=indents.count) if indents else 0
+        if len(lengths) < 8 or not 60 <= lengths[2] <= 100:
+            return Layout(0, base)
+        width = lengths[2]
+        near_full = sum(1 for n in lengths if n >= width - 12)
+        long_lines = sum(1 for n in lengths if n >= width // 2)
+        return Layout(0 if near_full < 3 or near_full < 0.3 * long_lines else width, base)
+
+    rng = random.Random(33)
+    for _ in range(2000):
+        texts = ["", "word", "two words", "x " * 25]
+        lines = [
+            Line(rng.choice(texts), rng.randrange(4), rng.randrange(110))
+            for _ in range(rng.randrange(30))
+        ]
+        assert detect_layout(lines) == plain(lines), lines
