@@ -73,6 +73,24 @@ class FoldCache(dict[str, str]):
 _FOLDED = FoldCache()
 
 
+class StartCache(dict[str, bool]):
+    """Whether each spelling, once folded, starts a keyword; bounded like `FoldCache`.
+
+    The classifier asks this of every word of every article: one dict lookup per word, where
+    folding each word and then looking it up among the keyword starts took two.
+    """
+
+    def __init__(self, starts: set[str]) -> None:
+        super().__init__()
+        self.starts = starts
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= FOLD_CACHE_SIZE:
+            self.clear()
+        starts = self[word] = _FOLDED[word] in self.starts
+        return starts
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One keyword found in one field of an article, and what it earned."""
@@ -129,6 +147,7 @@ class TopicClassifier:
             self.vocabulary.setdefault(len(phrase), {})[phrase] = (spelled[phrase], weight, tuple(slugs))
         # the words longer phrases begin with: only runs starting with one are counted
         self.starts = {size: {phrase[0] for phrase in phrases} for size, phrases in self.vocabulary.items()}
+        self.opens = StartCache(set().union(*self.starts.values()))
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""
@@ -137,11 +156,19 @@ class TopicClassifier:
             if not text:
                 continue
             field_weight = FIELD_WEIGHTS.get(field, 1.0)
-            words = tokenize(text)
+            # only runs that start with a keyword's first word are built: most words start none.
+            # One pass over the spellings finds those that start any keyword (as `tokenize` would
+            # fold them); only these, and the words after them, are folded and looked at again
+            spellings = _TOKEN.findall(text)
+            at = list(compress(range(len(spellings)), map(self.opens.__getitem__, spellings)))
+            if not at:
+                continue
+            fold = _FOLDED.__getitem__
+            firsts = [fold(spellings[i]) for i in at]
             for size, phrases in self.vocabulary.items():
-                # only runs that start with a keyword's first word are built: most words start none
-                at = compress(range(len(words) - size + 1), map(self.starts[size].__contains__, words))
-                grams = Counter(tuple(words[i : i + size]) for i in at)
+                last = len(spellings) - size  # the last position a run of `size` words fits
+                starting = compress(at, map(self.starts[size].__contains__, firsts))
+                grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]
                     count = grams[phrase]

@@ -1,0 +1,87 @@
+"""Ingest's quick paths give what the plain code they replaced gave.
+
+Each test keeps the earlier, straightforward code as a reference and compares on varied inputs
+(Hypothesis, plus the awkward cases by hand): ingest's files must stay byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Mapping
+from itertools import compress
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest import topics
+from digest.config import load_default_topics
+from digest.topics import FIELD_WEIGHTS, Match, TopicClassifier, tokenize
+
+SCALE = float(os.environ.get("DIGEST_PROPERTY_SCALE", "1"))
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+def examples(count: int) -> int:
+    return max(1, int(count * SCALE))
+
+
+CLASSIFIER = TopicClassifier(load_default_topics())
+# Words of the default taxonomy's keywords (phrase words too), in the spellings text uses
+KEYWORD_WORDS = sorted({word for phrases in CLASSIFIER.vocabulary.values() for phrase in phrases for word in phrase})
+SPELLINGS = st.one_of(
+    st.sampled_from(KEYWORD_WORDS),
+    st.sampled_from(KEYWORD_WORDS).map(str.upper),
+    st.sampled_from(KEYWORD_WORDS).map(lambda word: word.capitalize() + "s"),
+    st.sampled_from(KEYWORD_WORDS).map(lambda word: word + "\u2019s"),
+    st.sampled_from(["the", "a", "of", "U.S.", "R&D", "rock'n'roll", "e.g.", "--", "...", "\n\n", "2026"]),
+    st.text(max_size=8),
+)
+WORDS_TEXT = st.lists(SPELLINGS, max_size=60).map(" ".join)
+
+
+def find_matches_reference(classifier: TopicClassifier, fields: Mapping[str, str]) -> dict[str, list[Match]]:
+    """`TopicClassifier.find_matches` as it was: every word folded, each phrase length a pass."""
+    found: dict[str, list[Match]] = {}
+    for field, text in fields.items():
+        if not text:
+            continue
+        field_weight = FIELD_WEIGHTS.get(field, 1.0)
+        words = tokenize(text)
+        for size, phrases in classifier.vocabulary.items():
+            at = compress(range(len(words) - size + 1), map(classifier.starts[size].__contains__, words))
+            grams = Counter(tuple(words[i : i + size]) for i in at)
+            for phrase in phrases.keys() & grams.keys():
+                keyword, weight, slugs = phrases[phrase]
+                count = grams[phrase]
+                points = field_weight * weight * (1.0 + math.log(count))
+                for slug in slugs:
+                    found.setdefault(slug, []).append(Match(keyword, field, count, weight, points))
+    return found
+
+
+@settings(max_examples=examples(300), **SETTINGS)
+@given(title=WORDS_TEXT, summary=WORDS_TEXT, tags=st.lists(SPELLINGS, max_size=4), body=WORDS_TEXT)
+def test_topic_matches_equal_the_plain_count(title: str, summary: str, tags: list[str], body: str) -> None:
+    fields = topics.article_fields(title, summary, tags, body)
+    assert CLASSIFIER.find_matches(fields) == find_matches_reference(CLASSIFIER, fields)
+
+
+@pytest.mark.parametrize("text", [
+    "", "storm", "storm surge", "the storm surge", "storm storm surge surge storm", "surge storm",
+    "Prime Minister", "prime", "interest rates rise", "interest rate", "rates interest",
+])
+def test_topic_matches_at_the_ends_of_a_text(text: str) -> None:
+    """A phrase that would run past the last word is never counted, whatever starts it."""
+    for fields in (topics.article_fields(text, "", [], ""), topics.article_fields("", "", [], text)):
+        assert CLASSIFIER.find_matches(fields) == find_matches_reference(CLASSIFIER, fields)
+
+
+def test_start_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topics, "FOLD_CACHE_SIZE", 3)
+    cache = topics.StartCache({"election", "storm"})
+    words = ["Elections", "storms", "Storm\u2019s", "rain", "ELECTION", "the", "Elections"]
+    assert [cache[word] for word in words] == [True, True, True, False, True, False, True]
+    assert len(cache) <= 3
