@@ -6,8 +6,10 @@ Each test keeps the earlier, straightforward code as a reference and compares on
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
+import struct
 from collections import Counter
 from collections.abc import Mapping
 from itertools import compress
@@ -16,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest import topics
+from digest import duplicates, topics
 from digest.config import load_default_topics
 from digest.topics import FIELD_WEIGHTS, Match, TopicClassifier, tokenize
 
@@ -85,3 +87,21 @@ def test_start_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) ->
     words = ["Elections", "storms", "Storm\u2019s", "rain", "ELECTION", "the", "Elections"]
     assert [cache[word] for word in words] == [True, True, True, False, True, False, True]
     assert len(cache) <= 3
+
+
+def shingle_reference(text: str) -> frozenset[int]:
+    """`duplicates.shingle` as it was: each 4-word run joined as text, then encoded."""
+    words = duplicates._WORD.findall(duplicates.normalize_lines(text).casefold())
+    if not words:
+        return frozenset()
+    runs = zip(*(words[i:] for i in range(4))) if len(words) >= 4 else (words,)
+    digests = b"".join(hashlib.blake2b(" ".join(run).encode(), digest_size=8).digest() for run in runs)
+    return frozenset(struct.unpack(f"<{len(digests) // 8}Q", digests))
+
+
+@settings(max_examples=examples(300), **SETTINGS)
+@given(text=st.one_of(st.text(), WORDS_TEXT, st.lists(st.sampled_from(
+    ["Stra\u00dfe", "\ufb01ve", "\u00bd", "caf\u00e9", "\u0130stanbul", "x\u0301", "\u2026", "_", "a_b", "\u00a0", "\n", "\t"]
+), max_size=12).map(" ".join)))
+def test_shingles_equal_the_runs_encoded_one_by_one(text: str) -> None:
+    assert duplicates.shingle(text) == shingle_reference(text)
