@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import stat
 import struct
+import tempfile
+from pathlib import Path
 from collections import Counter
 from collections.abc import Mapping
 from itertools import compress
@@ -17,8 +20,9 @@ from itertools import compress
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import yaml
 
-from digest import duplicates, topics
+from digest import duplicates, ingest, topics, yamlcodec
 from digest.config import load_default_topics
 from digest.topics import FIELD_WEIGHTS, Match, TopicClassifier, tokenize
 
@@ -29,6 +33,8 @@ SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 def examples(count: int) -> int:
     return max(1, int(count * SCALE))
 
+
+from .test_properties_frontmatter import KEY, VALUE  # noqa: E402
 
 CLASSIFIER = TopicClassifier(load_default_topics())
 # Words of the default taxonomy's keywords (phrase words too), in the spellings text uses
@@ -105,3 +111,71 @@ def shingle_reference(text: str) -> frozenset[int]:
 ), max_size=12).map(" ".join)))
 def test_shingles_equal_the_runs_encoded_one_by_one(text: str) -> None:
     assert duplicates.shingle(text) == shingle_reference(text)
+
+
+def write_atomically_reference(path: Path, text: str) -> None:
+    """`ingest.write_atomically` as it was: the folder made first, the text through a text stream."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+    os.replace(temp, path)
+
+
+@settings(max_examples=examples(100), **SETTINGS)
+@given(text=st.one_of(st.text(), st.lists(st.sampled_from(["a", "\n", "\r\n", "\r", "\u2028", "\x85", "\ufeff", "\U0001f600"]),
+                                         max_size=20).map("".join)))
+def test_written_bytes_equal_the_text_stream(text: str) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        old, new = Path(scratch, "old", "2026", "02", "08", "a.md"), Path(scratch, "new", "2026", "02", "08", "a.md")
+        write_atomically_reference(old, text)
+        ingest.write_atomically(new, text)
+        assert new.read_bytes() == old.read_bytes() == text.encode("utf-8")
+        assert stat.S_IMODE(new.stat().st_mode) == stat.S_IMODE(old.stat().st_mode)
+        ingest.write_atomically(new, text + "again")  # into the folder that now exists
+        assert new.read_bytes() == (text + "again").encode("utf-8")
+        assert sorted(p.name for p in new.parent.iterdir()) == ["a.md"]  # no temporary file is left
+
+
+def test_write_errors_are_those_of_the_folder_as_before(tmp_path: Path) -> None:
+    """A file where the day folder should be fails as it did: on making the folder."""
+    (tmp_path / "2026").write_text("not a folder")
+    target = tmp_path / "2026" / "02" / "a.md"
+    with pytest.raises(OSError) as old:
+        write_atomically_reference(target, "text")
+    with pytest.raises(OSError) as new:
+        ingest.write_atomically(target, "text")
+    assert (type(new.value), new.value.errno, new.value.filename, new.value.strerror) == (
+        type(old.value), old.value.errno, old.value.filename, old.value.strerror)
+
+
+def test_text_that_cannot_be_encoded_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    with pytest.raises(UnicodeEncodeError):
+        ingest.write_atomically(target, "lone \ud800 surrogate")
+    assert list(tmp_path.iterdir()) == []
+
+
+class PlainDumper(yamlcodec._Dumper):
+    """The front matter dumper with PyYAML's own `represent_data`, as before the quick path."""
+
+    represent_data = yaml.representer.BaseRepresenter.represent_data
+
+
+@settings(max_examples=examples(300), **SETTINGS)
+@given(meta=st.dictionaries(KEY, VALUE, max_size=8), flow=st.sampled_from([False, True, None]),
+       sort_keys=st.booleans(), style=st.sampled_from([None, "'", '"']))
+def test_front_matter_yaml_equals_pyyaml_representer(meta: dict[str, object], flow: bool | None,
+                                                      sort_keys: bool, style: str | None) -> None:
+    """The same text as PyYAML's general path, for our settings and for others."""
+    options = {"sort_keys": sort_keys, "allow_unicode": True, "width": 1_000_000, "default_flow_style": flow,
+               "default_style": style}
+    try:
+        expected = yaml.dump(meta, Dumper=PlainDumper, **options)
+    except TypeError:  # keys of mixed types do not sort, in either path
+        with pytest.raises(TypeError):
+            yaml.dump(meta, Dumper=yamlcodec._Dumper, **options)
+        return
+    assert yaml.dump(meta, Dumper=yamlcodec._Dumper, **options) == expected
+    if (flow, sort_keys, style) == (False, False, None):
+        assert yamlcodec.dump(meta) == expected
