@@ -432,11 +432,20 @@ def write_article(
 
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written article."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    prefix = f".{path.name}.{os.getpid()}."
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    except OSError:
+        # most articles go to a day folder that exists: it is made (and any error about it
+        # raised, as ever) only when the temporary file could not be created
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        # encoded in one step and written as bytes: what a UTF-8 text stream with "\n" line
+        # ends writes, without building the stream
+        data = text.encode("utf-8")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
