@@ -91,6 +91,23 @@ class StartCache(dict[str, bool]):
         return starts
 
 
+_START_CACHES: dict[frozenset[str], StartCache] = {}
+
+
+def start_cache(starts: frozenset[str]) -> StartCache:
+    """The StartCache of one set of keyword starts, shared by the classifiers that have it.
+
+    Ingest builds a classifier per run; like `FoldCache`, the answers outlive it (they depend
+    on the spelling and the starts only). A few taxonomies at most are kept.
+    """
+    cache = _START_CACHES.get(starts)
+    if cache is None:
+        if len(_START_CACHES) >= 4:
+            _START_CACHES.clear()
+        cache = _START_CACHES[starts] = StartCache(set(starts))
+    return cache
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One keyword found in one field of an article, and what it earned."""
@@ -147,7 +164,7 @@ class TopicClassifier:
             self.vocabulary.setdefault(len(phrase), {})[phrase] = (spelled[phrase], weight, tuple(slugs))
         # the words longer phrases begin with: only runs starting with one are counted
         self.starts = {size: {phrase[0] for phrase in phrases} for size, phrases in self.vocabulary.items()}
-        self.opens = StartCache(set().union(*self.starts.values()))
+        self.opens = start_cache(frozenset().union(*self.starts.values()))
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""

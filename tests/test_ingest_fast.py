@@ -95,6 +95,13 @@ def test_start_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) ->
     assert len(cache) <= 3
 
 
+def test_classifiers_of_one_taxonomy_share_their_start_cache() -> None:
+    again = TopicClassifier(load_default_topics())
+    assert again.opens is CLASSIFIER.opens
+    other = TopicClassifier(load_default_topics()[:2])
+    assert other.opens is not CLASSIFIER.opens and other.opens.starts < CLASSIFIER.opens.starts
+
+
 def shingle_reference(text: str) -> frozenset[int]:
     """`duplicates.shingle` as it was: each 4-word run joined as text, then encoded."""
     words = duplicates._WORD.findall(duplicates.normalize_lines(text).casefold())
