@@ -24,6 +24,7 @@ import yaml
 
 from digest import duplicates, ingest, topics, yamlcodec
 from digest.config import load_default_topics
+from digest.slugs import make_slug
 from digest.topics import FIELD_WEIGHTS, Match, TopicClassifier, tokenize
 
 SCALE = float(os.environ.get("DIGEST_PROPERTY_SCALE", "1"))
@@ -186,3 +187,14 @@ def test_front_matter_yaml_equals_pyyaml_representer(meta: dict[str, object], fl
     assert yaml.dump(meta, Dumper=yamlcodec._Dumper, **options) == expected
     if (flow, sort_keys, style) == (False, False, None):
         assert yamlcodec.dump(meta) == expected
+
+
+@settings(max_examples=examples(300), **SETTINGS)
+@given(title=st.one_of(st.text(), WORDS_TEXT, st.lists(st.sampled_from(
+    ["Erdo\u011fan", "\u201cquoted\u201d", "Trump\u2019s", "\u5546\u54c1", "\u0416\u0443\u043a", "&amp;", "&#233;", "caf\u00e9", "\u00bd", "-", "'"]
+), max_size=30).map(" ".join)))
+def test_slugs_equal_slugify_choosing_its_backend(title: str) -> None:
+    from slugify import slugify
+
+    expected = slugify(title, max_length=80, word_boundary=True, save_order=True) or "article"
+    assert make_slug(title) == expected
