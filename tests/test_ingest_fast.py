@@ -198,3 +198,23 @@ def test_slugs_equal_slugify_choosing_its_backend(title: str) -> None:
 
     expected = slugify(title, max_length=80, word_boundary=True, save_order=True) or "article"
     assert make_slug(title) == expected
+
+
+def test_captures_resolve_as_with_path_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders remembered over a run give what resolving each whole path gives, links and all."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "sub/c.txt"):
+        (real / name).write_text("x")
+    (tmp_path / "linked").symlink_to(real)  # a folder reached through a link
+    (real / "link.txt").symlink_to(real / "sub" / "c.txt")  # a capture that is a link
+    (real / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    monkeypatch.chdir(real)
+    paths = [
+        real / "a.txt", tmp_path / "linked" / "b.txt", tmp_path / "linked" / "sub" / "c.txt", real / "link.txt",
+        tmp_path / "linked" / "link.txt", real / "dangling.txt", real / "missing.txt", Path("a.txt"),
+        Path("sub/../b.txt"), Path("sub") / ".." / "link.txt", tmp_path / "linked" / "sub" / "..", Path("."),
+    ]
+    folders: dict[Path, Path] = {}
+    for _ in range(2):  # the second time from the remembered folders
+        assert [ingest.resolve_in_folder(path, folders) for path in paths] == [path.resolve() for path in paths]
