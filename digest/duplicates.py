@@ -222,6 +222,7 @@ class NearbyContent:
         self.index = DuplicateIndex()
         self.paths: dict[str, Path] = {}
         self.days: set[dt.date] = set()
+        self.offsets = [dt.timedelta(days=offset) for offset in range(-window_days, window_days + 1)]
 
     def check(self, article_id: str, day: dt.date, body: str) -> Original | None:
         """The earlier article this body duplicates, if any (never the article itself)."""
@@ -235,12 +236,13 @@ class NearbyContent:
         self.index.add(article_id, body, eligible=not duplicate)
 
     def load_days(self, day: dt.date) -> None:
-        for offset in range(-self.window, self.window + 1):
-            other = day + dt.timedelta(days=offset)
+        for offset in self.offsets:
+            other = day + offset
             if other in self.days:
                 continue
             self.days.add(other)
-            folder = self.content_dir / f"{other:%Y}" / f"{other:%m}" / f"{other:%d}"
+            # one join, not one per level: every article asks for a window of days
+            folder = self.content_dir / f"{other:%Y/%m/%d}"
             if folder.is_dir():
                 for path in sorted(folder.glob("*.md")):
                     self.load_file(path)
