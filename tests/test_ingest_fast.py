@@ -218,3 +218,72 @@ def test_captures_resolve_as_with_path_resolve(tmp_path: Path, monkeypatch: pyte
     folders: dict[Path, Path] = {}
     for _ in range(2):  # the second time from the remembered folders
         assert [ingest.resolve_in_folder(path, folders) for path in paths] == [path.resolve() for path in paths]
+
+
+def band_keys_reference(signature: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
+    """`duplicates.band_keys` as it was: (band, the band's values as a tuple)."""
+    rows = duplicates.ROWS
+    return [(band, signature[band * rows : (band + 1) * rows]) for band in range(duplicates.BANDS)]
+
+
+@settings(max_examples=examples(200), **SETTINGS)
+@given(values=st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=300))
+def test_buckets_are_the_bands_flattened(values: list[int]) -> None:
+    signature = duplicates.sketch(values)
+    assert [(band, *rows) for band, rows in band_keys_reference(signature)] == list(duplicates.band_keys(signature))
+
+
+class DuplicateIndexReference:
+    """`DuplicateIndex` as it was: nested bucket keys, candidates gathered bucket by bucket."""
+
+    def __init__(self) -> None:
+        self.shingles: dict[str, frozenset[int]] = {}
+        self.eligible: dict[str, bool] = {}
+        self.order: dict[str, int] = {}
+        self.buckets: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+
+    def measure(self, text: str) -> tuple[frozenset[int], list[tuple[int, tuple[int, ...]]]]:
+        sets = shingle_reference(text.strip())
+        words = len(sets) + duplicates.SHINGLE_WORDS - 1
+        return sets, band_keys_reference(duplicates.sketch(sets)) if words >= duplicates.MIN_WORDS else []
+
+    def add(self, key: str, text: str, eligible: bool = True) -> None:
+        if key in self.shingles:
+            self.eligible[key] = eligible
+            return
+        sets, buckets = self.measure(text)
+        self.shingles[key], self.eligible[key], self.order[key] = sets, eligible, len(self.order)
+        for bucket in buckets:
+            self.buckets.setdefault(bucket, []).append(key)
+
+    def find(self, text: str, exclude: str | None = None) -> duplicates.Found | None:
+        sets, buckets = self.measure(text)
+        candidates: set[str] = set()
+        for bucket in buckets:
+            candidates.update(self.buckets.get(bucket, ()))
+        best = None
+        for key in sorted(candidates, key=self.order.__getitem__):
+            if key == exclude or not self.eligible[key]:
+                continue
+            similarity = duplicates.compare(sets, self.shingles[key])
+            if similarity.is_duplicate and (best is None or similarity.jaccard > best.similarity.jaccard):
+                best = duplicates.Found(key, similarity)
+        return best
+
+
+STORY = [f"w{i}" for i in range(120)]
+# Texts that overlap a lot, a little or not at all: cuts, rewordings and repeats of one story
+VARIANT = st.tuples(st.integers(0, 119), st.integers(0, 120), st.lists(st.integers(0, 119), max_size=30),
+                    st.booleans()).map(lambda v: " ".join(
+    [("x" + w if i in v[2] else w) for i, w in enumerate(STORY)][v[0] : v[0] + v[1]] * (2 if v[3] else 1)))
+
+
+@settings(max_examples=examples(100), **SETTINGS)
+@given(texts=st.lists(st.tuples(VARIANT, st.booleans()), min_size=1, max_size=12))
+def test_duplicate_index_finds_what_it_found(texts: list[tuple[str, bool]]) -> None:
+    new, old = duplicates.DuplicateIndex(), DuplicateIndexReference()
+    for number, (text, eligible) in enumerate(texts):
+        key = f"k{number % 9}"  # some keys come again: their eligibility is updated
+        assert new.find(text, exclude=key) == old.find(text, exclude=key)
+        new.add(key, text, eligible)
+        old.add(key, text, eligible)
