@@ -181,11 +181,14 @@ class TopicClassifier:
             if not at:
                 continue
             fold = _FOLDED.__getitem__
-            firsts = [fold(spellings[i]) for i in at]
+            firsts = list(map(fold, map(spellings.__getitem__, at)))
             for size, phrases in self.vocabulary.items():
-                last = len(spellings) - size  # the last position a run of `size` words fits
-                starting = compress(at, map(self.starts[size].__contains__, firsts))
-                grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
+                if size == 1:  # the commonest: one-word runs are the words themselves
+                    grams = Counter(zip(compress(firsts, map(self.starts[1].__contains__, firsts))))
+                else:
+                    last = len(spellings) - size  # the last position a run of `size` words fits
+                    starting = compress(at, map(self.starts[size].__contains__, firsts))
+                    grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
                 for phrase in phrases.keys() & grams.keys():
                     keyword, weight, slugs = phrases[phrase]
                     count = grams[phrase]
