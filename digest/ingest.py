@@ -327,7 +327,7 @@ def make_article_file(
     summary = article.summary or shorten(first_paragraph(article.body), SUMMARY_LIMIT)
     # the build refuses an article without a title; keep the text and let the curator name it
     title = article.title if clean_line(article.title) else f"Untitled ({path.stem}, article {index})"
-    classified = classifier.classify(article_fields(title, summary, article.tags, article.body))
+    classified = classifier.classify(article_fields(title, summary, article.tags, article.body), explain=False)
     meta: dict[str, Any] = {
         "title": title,
         "date": published.replace(microsecond=0),

@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from typing import TypeVar
 
 from .config import Topic
 
@@ -33,6 +34,7 @@ PHRASE_BONUS = 0.5  # extra weight per word beyond the first in a multi-word key
 # character), so the matches are those of the plain pattern, found without futile backtracking
 _TOKEN = re.compile(r"\w++(?:[-'\u2019.&]\w++)*+")
 FOLD_CACHE_SIZE = 65536
+T = TypeVar("T")
 
 
 def fold_word(word: str) -> str:
@@ -168,7 +170,13 @@ class TopicClassifier:
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""
-        found: dict[str, list[Match]] = {}
+        return self._find(fields, Match)
+
+    def _find(
+        self, fields: Mapping[str, str], record: Callable[[str, str, int, float, float], T],
+    ) -> dict[str, list[T]]:
+        """What `record(keyword, field, count, weight, points)` makes of each match, by topic."""
+        found: dict[str, list[T]] = {}
         for field, text in fields.items():
             if not text:
                 continue
@@ -194,19 +202,27 @@ class TopicClassifier:
                     count = grams[phrase]
                     points = field_weight * weight * (1.0 + math.log(count))
                     for slug in slugs:
-                        found.setdefault(slug, []).append(Match(keyword, field, count, weight, points))
+                        found.setdefault(slug, []).append(record(keyword, field, count, weight, points))
         return found
 
-    def classify(self, fields: Mapping[str, str]) -> Classification:
-        """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text."""
-        found = self.find_matches(fields)
-        points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
+    def classify(self, fields: Mapping[str, str], explain: bool = True) -> Classification:
+        """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text.
+
+        With `explain=False` the scores carry no matches (ingest keeps only the topics and their
+        shares); the points, shares and choice are the same, summed in the same order.
+        """
+        if explain:
+            found = self.find_matches(fields)
+            points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
+        else:
+            points = {slug: sum(earned) for slug, earned in self._find(fields, _points_only).items()}
         total = sum(points.values())
         ranked = sorted(points, key=lambda slug: (-points[slug], self.order.get(slug, len(self.order))))
         scores = tuple(
             TopicScore(
                 slug, round(points[slug], 3), points[slug] / total if total else 0.0,
-                tuple(sorted(found[slug], key=lambda m: (-m.points, FIELD_ORDER.get(m.field, 9), m.keyword))),
+                tuple(sorted(found[slug], key=lambda m: (-m.points, FIELD_ORDER.get(m.field, 9), m.keyword)))
+                if explain else (),
             )
             for slug in ranked
         )
@@ -225,6 +241,11 @@ class TopicClassifier:
 
 
 FIELD_ORDER = {name: index for index, name in enumerate(FIELD_WEIGHTS)}
+
+
+def _points_only(keyword: str, field: str, count: int, weight: float, points: float) -> float:
+    """A match's points alone: a `Match` per match was a tenth of classifying for ingest."""
+    return points
 
 
 def article_fields(title: str, summary: str, tags: Iterable[str], body: str) -> dict[str, str]:

@@ -287,3 +287,14 @@ def test_duplicate_index_finds_what_it_found(texts: list[tuple[str, bool]]) -> N
         assert new.find(text, exclude=key) == old.find(text, exclude=key)
         new.add(key, text, eligible)
         old.add(key, text, eligible)
+
+
+@settings(max_examples=examples(300), **SETTINGS)
+@given(title=WORDS_TEXT, summary=WORDS_TEXT, tags=st.lists(SPELLINGS, max_size=4), body=WORDS_TEXT)
+def test_classifying_without_matches_chooses_and_scores_the_same(title: str, summary: str, tags: list[str],
+                                                                 body: str) -> None:
+    fields = topics.article_fields(title, summary, tags, body)
+    full, quick = CLASSIFIER.classify(fields), CLASSIFIER.classify(fields, explain=False)
+    assert (quick.topics, quick.fallback, quick.shares()) == (full.topics, full.fallback, full.shares())
+    assert [(s.slug, s.points, s.share) for s in quick.scores] == [(s.slug, s.points, s.share) for s in full.scores]
+    assert all(score.matches == () for score in quick.scores)
