@@ -215,7 +215,7 @@ class TopicClassifier:
             found = self.find_matches(fields)
             points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
         else:
-            points = {slug: sum(earned) for slug, earned in self._find(fields, _points_only).items()}
+            points = {slug: sum(earned) for slug, earned in self._find(fields, _keep_points).items()}
         total = sum(points.values())
         ranked = sorted(points, key=lambda slug: (-points[slug], self.order.get(slug, len(self.order))))
         scores = tuple(
@@ -243,7 +243,7 @@ class TopicClassifier:
 FIELD_ORDER = {name: index for index, name in enumerate(FIELD_WEIGHTS)}
 
 
-def _points_only(keyword: str, field: str, count: int, weight: float, points: float) -> float:
+def _keep_points(keyword: str, field: str, count: int, weight: float, points: float) -> float:
     """A match's points alone: a `Match` per match was a tenth of classifying for ingest."""
     return points
 
