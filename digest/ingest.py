@@ -206,11 +206,13 @@ def ingest(paths: Iterable[Path], config: Config, options: IngestOptions) -> Ing
     existing = index_existing(config.content_dir)
     classifier = TopicClassifier(config.topics)
     nearby = NearbyContent(config.content_dir)
+    folders: dict[Path, Path] = {}
     for path, data, capture in load_captures(captures, config, options, report):
         digest = hashlib.sha256(data).hexdigest()
         for index, article in enumerate(capture.articles, start=1):
             try:
-                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier,
+                                               folders)
                 if meta["title"] != article.title:
                     report.notes.append(f"{display_path(path)}: article {index} has no title; "
                                         f"it was saved as \"{meta['title']}\": give it one")
@@ -315,14 +317,17 @@ def _process_alive(pid: int) -> bool:
 
 def make_article_file(
     article: CleanedArticle, capture: CleanedCapture, path: Path, index: int, digest: str,
-    config: Config, options: IngestOptions, classifier: TopicClassifier,
+    config: Config, options: IngestOptions, classifier: TopicClassifier, folders: dict[Path, Path] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Front matter (in a fixed key order) and body for one cleaned article."""
+    """Front matter (in a fixed key order) and body for one cleaned article.
+
+    `folders` keeps the captures' resolved folders over a run (see `origin_name`).
+    """
     published = article.published or dt.datetime.fromtimestamp(path.stat().st_mtime, tz=config.tz)
     summary = article.summary or shorten(first_paragraph(article.body), SUMMARY_LIMIT)
     # the build refuses an article without a title; keep the text and let the curator name it
     title = article.title if clean_line(article.title) else f"Untitled ({path.stem}, article {index})"
-    classified = classifier.classify(article_fields(title, summary, article.tags, article.body))
+    classified = classifier.classify(article_fields(title, summary, article.tags, article.body), explain=False)
     meta: dict[str, Any] = {
         "title": title,
         "date": published.replace(microsecond=0),
@@ -338,16 +343,30 @@ def make_article_file(
         "image": {"caption": article.image_caption, "credit": article.image_credit}
         if article.image_caption or article.image_credit else None,
         "lang": article.language,
-        "origin": {"capture": origin_name(path, config), "index": index, "checksum": ""},
+        "origin": {"capture": origin_name(path, config, folders), "index": index, "checksum": ""},
         "id": f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'capture:{digest}:{index}')}",
     }
     return {key: value for key, value in meta.items() if value not in (None, [], "")}, article.body
 
 
-def origin_name(path: Path, config: Config) -> str:
+def origin_name(path: Path, config: Config, folders: dict[Path, Path] | None = None) -> str:
     """The capture's path relative to the site root when it lies inside it."""
-    resolved = path.resolve()
+    resolved = path.resolve() if folders is None else resolve_in_folder(path, folders)
     return resolved.relative_to(config.root).as_posix() if resolved.is_relative_to(config.root) else path.name
+
+
+def resolve_in_folder(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, with the folder's resolution remembered in `folders`.
+
+    A capture that is no symbolic link resolves to its resolved folder and its name: one
+    `lstat`, where resolving the whole path takes one per component, for every article.
+    """
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
 
 
 def render_article_file(meta: dict[str, Any], body: str) -> str:
@@ -400,7 +419,7 @@ def index_existing(content_dir: Path) -> ContentIndex:
 def target_path(meta: dict[str, Any], config: Config, existing: ContentIndex) -> Path:
     """content/YYYY/MM/DD/<slug>.md, with -2, -3... when another article holds the name."""
     day = meta["date"].astimezone(config.tz).date()
-    folder = config.content_dir / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}"
+    folder = config.content_dir / f"{day:%Y/%m/%d}"
     base = make_slug(meta["title"])
     for number in range(1, 1000):
         candidate = folder / (f"{base}.md" if number == 1 else f"{base}-{number}.md")
@@ -432,11 +451,20 @@ def write_article(
 
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written article."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+    prefix = f".{path.name}.{os.getpid()}."
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    except OSError:
+        # most articles go to a day folder that exists: it is made (and any error about it
+        # raised, as ever) only when the temporary file could not be created
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        # encoded in one step and written as bytes: what a UTF-8 text stream with "\n" line
+        # ends writes, without building the stream
+        data = text.encode("utf-8")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -451,6 +479,7 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
     report = IngestReport()
     captures, report.errors = find_captures(paths)
     classifier = TopicClassifier(config.topics)
+    folders: dict[Path, Path] = {}
     if out_dir.resolve() == config.content_dir.resolve():
         raise DigestError("`digest clean --out` must not be the content folder; use `digest ingest` to add articles")
     for path, data, capture in load_captures(captures, config, options, report):
@@ -459,7 +488,8 @@ def preview_captures(paths: Iterable[Path], out_dir: Path, config: Config, optio
         for index, article in enumerate(capture.articles, start=1):
             target = out_dir / (f"{path.stem}__{index}.md" if several else f"{path.stem}.md")
             try:
-                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier)
+                meta, body = make_article_file(article, capture, path, index, digest, config, options, classifier,
+                                               folders)
                 write_atomically(target, render_article_file(meta, body))
             except OSError as exc:
                 report.errors.append(SourceError(exc.filename or target, None, f"cannot write article {index} of "

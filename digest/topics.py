@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from typing import TypeVar
 
 from .config import Topic
 
@@ -33,6 +34,9 @@ PHRASE_BONUS = 0.5  # extra weight per word beyond the first in a multi-word key
 # character), so the matches are those of the plain pattern, found without futile backtracking
 _TOKEN = re.compile(r"\w++(?:[-'\u2019.&]\w++)*+")
 FOLD_CACHE_SIZE = 65536
+SEEN_FIELDS = 1024  # field texts a classifier remembers the matches of
+T = TypeVar("T")
+FieldMatch = tuple[str, str, int, float, float]  # (topic, keyword, count, weight, points)
 
 
 def fold_word(word: str) -> str:
@@ -71,6 +75,41 @@ class FoldCache(dict[str, str]):
 
 
 _FOLDED = FoldCache()
+
+
+class StartCache(dict[str, bool]):
+    """Whether each spelling, once folded, starts a keyword; bounded like `FoldCache`.
+
+    The classifier asks this of every word of every article: one dict lookup per word, where
+    folding each word and then looking it up among the keyword starts took two.
+    """
+
+    def __init__(self, starts: set[str]) -> None:
+        super().__init__()
+        self.starts = starts
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= FOLD_CACHE_SIZE:
+            self.clear()
+        starts = self[word] = _FOLDED[word] in self.starts
+        return starts
+
+
+_START_CACHES: dict[frozenset[str], StartCache] = {}
+
+
+def start_cache(starts: frozenset[str]) -> StartCache:
+    """The StartCache of one set of keyword starts, shared by the classifiers that have it.
+
+    Ingest builds a classifier per run; like `FoldCache`, the answers outlive it (they depend
+    on the spelling and the starts only). A few taxonomies at most are kept.
+    """
+    cache = _START_CACHES.get(starts)
+    if cache is None:
+        if len(_START_CACHES) >= 4:
+            _START_CACHES.clear()
+        cache = _START_CACHES[starts] = StartCache(set(starts))
+    return cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,37 +168,83 @@ class TopicClassifier:
             self.vocabulary.setdefault(len(phrase), {})[phrase] = (spelled[phrase], weight, tuple(slugs))
         # the words longer phrases begin with: only runs starting with one are counted
         self.starts = {size: {phrase[0] for phrase in phrases} for size, phrases in self.vocabulary.items()}
+        self.opens = start_cache(frozenset().union(*self.starts.values()))
+        self._seen: dict[tuple[str, str], list[FieldMatch]] = {}
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""
-        found: dict[str, list[Match]] = {}
+        return self._find(fields, Match)
+
+    def _find(
+        self, fields: Mapping[str, str], record: Callable[[str, str, int, float, float], T],
+    ) -> dict[str, list[T]]:
+        """What `record(keyword, field, count, weight, points)` makes of each match, by topic."""
+        found: dict[str, list[T]] = {}
         for field, text in fields.items():
-            if not text:
-                continue
-            field_weight = FIELD_WEIGHTS.get(field, 1.0)
-            words = tokenize(text)
-            for size, phrases in self.vocabulary.items():
-                # only runs that start with a keyword's first word are built: most words start none
-                at = compress(range(len(words) - size + 1), map(self.starts[size].__contains__, words))
-                grams = Counter(tuple(words[i : i + size]) for i in at)
-                for phrase in phrases.keys() & grams.keys():
-                    keyword, weight, slugs = phrases[phrase]
-                    count = grams[phrase]
-                    points = field_weight * weight * (1.0 + math.log(count))
-                    for slug in slugs:
-                        found.setdefault(slug, []).append(Match(keyword, field, count, weight, points))
+            if text:
+                for slug, keyword, count, weight, points in self._field_matches(field, text):
+                    found.setdefault(slug, []).append(record(keyword, field, count, weight, points))
         return found
 
-    def classify(self, fields: Mapping[str, str]) -> Classification:
-        """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text."""
-        found = self.find_matches(fields)
-        points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
+    def _field_matches(self, field: str, text: str) -> list[FieldMatch]:
+        """(topic, keyword, count, weight, points) of each match in one field, in the order found.
+
+        Copies of one story are often identical: a text this classifier has read in the same
+        field is not read again (the list is the same, so are the sums made from it).
+        """
+        key = (field, text)
+        matches = self._seen.get(key)
+        if matches is None:
+            if len(self._seen) >= SEEN_FIELDS:
+                self._seen.clear()
+            matches = self._seen[key] = self._scan(field, text)
+        return matches
+
+    def _scan(self, field: str, text: str) -> list[FieldMatch]:
+        """Read one field for keywords (see `_field_matches`)."""
+        matches: list[FieldMatch] = []
+        field_weight = FIELD_WEIGHTS.get(field, 1.0)
+        # only runs that start with a keyword's first word are built: most words start none.
+        # One pass over the spellings finds those that start any keyword (as `tokenize` would
+        # fold them); only these, and the words after them, are folded and looked at again
+        spellings = _TOKEN.findall(text)
+        at = list(compress(range(len(spellings)), map(self.opens.__getitem__, spellings)))
+        if not at:
+            return matches
+        fold = _FOLDED.__getitem__
+        firsts = list(map(fold, map(spellings.__getitem__, at)))
+        for size, phrases in self.vocabulary.items():
+            if size == 1:  # the commonest: one-word runs are the words themselves
+                grams = Counter(zip(compress(firsts, map(self.starts[1].__contains__, firsts))))
+            else:
+                last = len(spellings) - size  # the last position a run of `size` words fits
+                starting = compress(at, map(self.starts[size].__contains__, firsts))
+                grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
+            for phrase in phrases.keys() & grams.keys():
+                keyword, weight, slugs = phrases[phrase]
+                count = grams[phrase]
+                points = field_weight * weight * (1.0 + math.log(count))
+                matches += [(slug, keyword, count, weight, points) for slug in slugs]
+        return matches
+
+    def classify(self, fields: Mapping[str, str], explain: bool = True) -> Classification:
+        """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text.
+
+        With `explain=False` the scores carry no matches (ingest keeps only the topics and their
+        shares); the points, shares and choice are the same, summed in the same order.
+        """
+        if explain:
+            found = self.find_matches(fields)
+            points = {slug: sum(match.points for match in matches) for slug, matches in found.items()}
+        else:
+            points = {slug: sum(earned) for slug, earned in self._find(fields, _keep_points).items()}
         total = sum(points.values())
         ranked = sorted(points, key=lambda slug: (-points[slug], self.order.get(slug, len(self.order))))
         scores = tuple(
             TopicScore(
                 slug, round(points[slug], 3), points[slug] / total if total else 0.0,
-                tuple(sorted(found[slug], key=lambda m: (-m.points, FIELD_ORDER.get(m.field, 9), m.keyword))),
+                tuple(sorted(found[slug], key=lambda m: (-m.points, FIELD_ORDER.get(m.field, 9), m.keyword)))
+                if explain else (),
             )
             for slug in ranked
         )
@@ -178,6 +263,11 @@ class TopicClassifier:
 
 
 FIELD_ORDER = {name: index for index, name in enumerate(FIELD_WEIGHTS)}
+
+
+def _keep_points(keyword: str, field: str, count: int, weight: float, points: float) -> float:
+    """A match's points alone: a `Match` per match was a tenth of classifying for ingest."""
+    return points
 
 
 def article_fields(title: str, summary: str, tags: Iterable[str], body: str) -> dict[str, str]:

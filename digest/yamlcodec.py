@@ -67,6 +67,28 @@ class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
         list given twice is clearer written twice (this also skips the per-value alias lookup)."""
         return True
 
+    def represent_data(self, data: Any) -> yaml.Node:
+        """The node PyYAML's representer makes, built directly for text, lists and mappings.
+
+        Front matter is mostly these; PyYAML's general path (alias bookkeeping, a lookup through
+        the type's MRO, the best-style pass) was most of the time of writing an article. With a
+        set block or flow style and unsorted keys the nodes are the same; other cases, and other
+        types, take PyYAML's own path.
+        """
+        kind = type(data)
+        if kind is str and self.default_style is None:
+            return yaml.ScalarNode("tag:yaml.org,2002:str", data)
+        if self.default_flow_style is None:
+            return super().represent_data(data)
+        if kind is dict and not self.sort_keys:
+            represent = self.represent_data
+            pairs = [(represent(key), represent(value)) for key, value in data.items()]
+            return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=self.default_flow_style)
+        if kind is list:
+            items = list(map(self.represent_data, data))
+            return yaml.SequenceNode("tag:yaml.org,2002:seq", items, flow_style=self.default_flow_style)
+        return super().represent_data(data)
+
 
 def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
     offset = value.utcoffset()
