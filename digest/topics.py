@@ -34,9 +34,7 @@ PHRASE_BONUS = 0.5  # extra weight per word beyond the first in a multi-word key
 # character), so the matches are those of the plain pattern, found without futile backtracking
 _TOKEN = re.compile(r"\w++(?:[-'\u2019.&]\w++)*+")
 FOLD_CACHE_SIZE = 65536
-SEEN_FIELDS = 1024  # field texts a classifier remembers the matches of
 T = TypeVar("T")
-FieldMatch = tuple[str, str, int, float, float]  # (topic, keyword, count, weight, points)
 
 
 def fold_word(word: str) -> str:
@@ -169,7 +167,6 @@ class TopicClassifier:
         # the words longer phrases begin with: only runs starting with one are counted
         self.starts = {size: {phrase[0] for phrase in phrases} for size, phrases in self.vocabulary.items()}
         self.opens = start_cache(frozenset().union(*self.starts.values()))
-        self._seen: dict[tuple[str, str], list[FieldMatch]] = {}
 
     def find_matches(self, fields: Mapping[str, str]) -> dict[str, list[Match]]:
         """Every keyword match, grouped by topic."""
@@ -181,51 +178,32 @@ class TopicClassifier:
         """What `record(keyword, field, count, weight, points)` makes of each match, by topic."""
         found: dict[str, list[T]] = {}
         for field, text in fields.items():
-            if text:
-                for slug, keyword, count, weight, points in self._field_matches(field, text):
-                    found.setdefault(slug, []).append(record(keyword, field, count, weight, points))
+            if not text:
+                continue
+            field_weight = FIELD_WEIGHTS.get(field, 1.0)
+            # only runs that start with a keyword's first word are built: most words start none.
+            # One pass over the spellings finds those that start any keyword (as `tokenize` would
+            # fold them); only these, and the words after them, are folded and looked at again
+            spellings = _TOKEN.findall(text)
+            at = list(compress(range(len(spellings)), map(self.opens.__getitem__, spellings)))
+            if not at:
+                continue
+            fold = _FOLDED.__getitem__
+            firsts = list(map(fold, map(spellings.__getitem__, at)))
+            for size, phrases in self.vocabulary.items():
+                if size == 1:  # the commonest: one-word runs are the words themselves
+                    grams = Counter(zip(compress(firsts, map(self.starts[1].__contains__, firsts))))
+                else:
+                    last = len(spellings) - size  # the last position a run of `size` words fits
+                    starting = compress(at, map(self.starts[size].__contains__, firsts))
+                    grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
+                for phrase in phrases.keys() & grams.keys():
+                    keyword, weight, slugs = phrases[phrase]
+                    count = grams[phrase]
+                    points = field_weight * weight * (1.0 + math.log(count))
+                    for slug in slugs:
+                        found.setdefault(slug, []).append(record(keyword, field, count, weight, points))
         return found
-
-    def _field_matches(self, field: str, text: str) -> list[FieldMatch]:
-        """(topic, keyword, count, weight, points) of each match in one field, in the order found.
-
-        Copies of one story are often identical: a text this classifier has read in the same
-        field is not read again (the list is the same, so are the sums made from it).
-        """
-        key = (field, text)
-        matches = self._seen.get(key)
-        if matches is None:
-            if len(self._seen) >= SEEN_FIELDS:
-                self._seen.clear()
-            matches = self._seen[key] = self._scan(field, text)
-        return matches
-
-    def _scan(self, field: str, text: str) -> list[FieldMatch]:
-        """Read one field for keywords (see `_field_matches`)."""
-        matches: list[FieldMatch] = []
-        field_weight = FIELD_WEIGHTS.get(field, 1.0)
-        # only runs that start with a keyword's first word are built: most words start none.
-        # One pass over the spellings finds those that start any keyword (as `tokenize` would
-        # fold them); only these, and the words after them, are folded and looked at again
-        spellings = _TOKEN.findall(text)
-        at = list(compress(range(len(spellings)), map(self.opens.__getitem__, spellings)))
-        if not at:
-            return matches
-        fold = _FOLDED.__getitem__
-        firsts = list(map(fold, map(spellings.__getitem__, at)))
-        for size, phrases in self.vocabulary.items():
-            if size == 1:  # the commonest: one-word runs are the words themselves
-                grams = Counter(zip(compress(firsts, map(self.starts[1].__contains__, firsts))))
-            else:
-                last = len(spellings) - size  # the last position a run of `size` words fits
-                starting = compress(at, map(self.starts[size].__contains__, firsts))
-                grams = Counter(tuple(map(fold, spellings[i : i + size])) for i in starting if i <= last)
-            for phrase in phrases.keys() & grams.keys():
-                keyword, weight, slugs = phrases[phrase]
-                count = grams[phrase]
-                points = field_weight * weight * (1.0 + math.log(count))
-                matches += [(slug, keyword, count, weight, points) for slug in slugs]
-        return matches
 
     def classify(self, fields: Mapping[str, str], explain: bool = True) -> Classification:
         """Score every topic and choose one to three; `fields` maps title/summary/tags/body to text.

@@ -300,17 +300,3 @@ def test_classifying_without_matches_chooses_and_scores_the_same(title: str, sum
     assert (quick.topics, quick.fallback, quick.shares()) == (full.topics, full.fallback, full.shares())
     assert [(s.slug, s.points, s.share) for s in quick.scores] == [(s.slug, s.points, s.share) for s in full.scores]
     assert all(score.matches == () for score in quick.scores)
-
-
-def test_a_text_read_again_gives_the_same_matches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Remembered fields replay what reading them gave: same matches, same order, same sums."""
-    monkeypatch.setattr(topics, "SEEN_FIELDS", 3)
-    classifier = TopicClassifier(load_default_topics())
-    text = "The election storm: prime minister, interest rates and the storm surge. " * 3
-    fields = [topics.article_fields(text, "", [], ""), topics.article_fields("", text, [], text),
-              topics.article_fields("".join(text), "", ["storm"], "".join(text))]  # equal texts, new objects
-    first = [classifier.find_matches(f) for f in fields]
-    again = [classifier.find_matches(f) for f in fields * 2]
-    assert again == first * 2 == [find_matches_reference(classifier, f) for f in fields * 2]
-    assert [classifier.classify(f) for f in fields] == [CLASSIFIER.classify(f) for f in fields]
-    assert len(classifier._seen) <= 3
