@@ -128,7 +128,7 @@ def test_a_bug_is_one_line_without_debug(
     def broken_build(*args: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("digest.build.build_site", broken_build)
+    monkeypatch.setattr("digest.build.Builder.build", broken_build)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
