@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,11 +78,12 @@ class Site:
     def __post_init__(self) -> None:
         self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
         self.index = {article.id: i for i, article in enumerate(self.articles)}
-        # article id -> position among its edition's articles / its primary topic's articles
-        self.in_edition = {a.id: i for e in self.editions for i, a in enumerate(e.articles)}
-        self.in_topic = {
-            slug: {a.id: i for i, a in enumerate(articles)} for slug, articles in self.by_topic.items()
-        }
+
+    @functools.cached_property
+    def in_edition(self) -> dict[str, int]:
+        """Article id -> its position among its edition's articles (made when a page first asks:
+        a day's increment renders a few hundred pages of 10,000 articles)."""
+        return {a.id: i for e in self.editions for i, a in enumerate(e.articles)}
 
 
 def replace_in(items: list[Article], old: Article, new: Article) -> None:
