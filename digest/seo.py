@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,8 +103,9 @@ def xml_escape(text: str) -> str:
 
 
 def _lastmod(value: dt.datetime) -> str:
-    # isoformat up to the seconds is strftime's "%Y-%m-%dT%H:%M:%S", at a fifth of the cost
-    return value.astimezone(dt.UTC).isoformat(timespec="seconds")[:19] + "Z"
+    # the UTC time to the second, through the C library's gmtime: half the cost of
+    # `astimezone(UTC).isoformat(...)` (a sitemap lists every page of the site)
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(value.timestamp()))
 
 
 def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
@@ -111,8 +113,13 @@ def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for entry in entries:
-        lastmod = f"<lastmod>{_lastmod(entry.lastmod)}</lastmod>" if entry.lastmod else ""
-        lines.append(f"<url><loc>{xml_escape(entry.url)}</loc>{lastmod}</url>")
+        url, modified = entry.url, entry.lastmod
+        if "&" in url or "<" in url or ">" in url:  # rare: slugs and paths hold none
+            url = xml_escape(url)
+        if modified is None:
+            lines.append(f"<url><loc>{url}</loc></url>")
+        else:
+            lines.append(f"<url><loc>{url}</loc><lastmod>{_lastmod(modified)}</lastmod></url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
