@@ -19,9 +19,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import IO, Any
 
 from . import __version__
@@ -72,7 +72,9 @@ class BuildCache:
             return None
         return payload if stamp == (CACHE_FORMAT, __version__) else None
 
-    def _save(self, name: str, payload: Any, pickler: Callable[[IO[bytes], int], pickle.Pickler] = pickle.Pickler) -> None:
+    def _save(
+        self, name: str, payload: Any, pickler: Callable[[IO[bytes], int], pickle.Pickler] = pickle.Pickler,
+    ) -> None:
         path = self._path(name)
         if path is None:
             return

@@ -192,11 +192,11 @@ def _run_child(func: Callable[[], Any], writer: int) -> None:
         gc.freeze()  # the inherited heap stays shared: the collector walks only what the child makes
         try:
             payload = (True, func())
-        except BaseException as exc:  # the parent raises it
+        except BaseException as exc:  # noqa: BLE001 (anything, Ctrl-C too: the parent raises it)
             payload = (False, exc)
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an error (or result) that does not pickle: its text still does
+        except Exception:  # noqa: BLE001 (an error or result that does not pickle: its text still does)
             import traceback
 
             data = pickle.dumps((False, RuntimeError(traceback.format_exc())))
