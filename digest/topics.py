@@ -191,6 +191,7 @@ class TopicClassifier:
             fold = _FOLDED.__getitem__
             firsts = list(map(fold, map(spellings.__getitem__, at)))
             for size, phrases in self.vocabulary.items():
+                grams: Counter[tuple[str, ...]]
                 if size == 1:  # the commonest: one-word runs are the words themselves
                     grams = Counter(zip(compress(firsts, map(self.starts[1].__contains__, firsts))))
                 else:
