@@ -307,14 +307,15 @@ class Builder:
             def write_the_rest() -> float:
                 """Feeds, assets and the sitemap; the seconds that took."""
                 started = time.perf_counter()
+                # assets and the sitemap first: the feeds' child may still be at work
+                copy_assets(config, writer)
+                write_seo_files(jobs, views, writer)
                 if apart is not None:
                     staged = apart.result()
                     feed_html.update(staged.html)
                 else:
                     staged = stage_feeds(site, site_key, writer, feed_html, old_html, self.fresh_html)
                 report.feeds = record_feeds(writer, staged, report)
-                copy_assets(config, writer)
-                write_seo_files(jobs, views, writer)
                 return time.perf_counter() - started
 
             # The feeds need the body HTML of the articles they show, which those articles' pages
