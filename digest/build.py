@@ -291,10 +291,11 @@ class Builder:
         writer = SiteWriter(config.output_dir, state.manifest if state else None)
         progress = self.options.progress or _no_progress
         apart: Apart[StagedFeeds] | None = None
-        old_html = state.html if state else {}
+        # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
+        known_html = ChainMap(self.fresh_html, state.html if state else {})
         try:
             in_feeds = feed_article_ids(site)
-            apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds)
+            apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
             jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
             report.pages = len(jobs)
             todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
@@ -314,7 +315,7 @@ class Builder:
                     staged = apart.result()
                     feed_html.update(staged.html)
                 else:
-                    staged = stage_feeds(site, site_key, writer, feed_html, old_html, self.fresh_html)
+                    staged = stage_feeds(site, site_key, writer, feed_html, known_html)
                 report.feeds = record_feeds(writer, staged, report)
                 return time.perf_counter() - started
 
@@ -324,7 +325,7 @@ class Builder:
             # (With the feeds apart, they are written once every page is done.)
             awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
             rest_seconds: float | None = None
-            pages = self.render_pages(todo, bundle, in_feeds, writer, runner, ChainMap(self.fresh_html, old_html))
+            pages = self.render_pages(todo, bundle, in_feeds, writer, runner, known_html)
             for done, (job, html) in enumerate(pages, start=1):
                 if html is not None and job.article is not None:
                     feed_html[job.article.body_hash] = html
@@ -360,18 +361,17 @@ class Builder:
 
     def start_feeds_apart(
         self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
+        known_html: Mapping[str, str],
     ) -> Apart[StagedFeeds] | None:
         """Start rendering the feeds in a forked child, to run beside planning and pages; None
         when that does not pay: one core, an explicit executor, or few of the feeds' bodies
         known from the last build (the child would render again what the pages render)."""
         if state is None or not self.options.forks_apart:
             return None
-        known, fresh = state.html, self.fresh_html
-        missing = sum(1 for id_ in in_feeds if (body := site.articles[site.index[id_]].body_hash) not in known
-                      and body not in fresh)
+        missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known_html)
         if missing > FEEDS_APART_MISSING:
             return None
-        return Apart(functools.partial(stage_feeds, site, site_key, writer, {}, known, fresh))
+        return Apart(functools.partial(stage_feeds, site, site_key, writer, {}, known_html))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -536,17 +536,21 @@ def parse_and_render(config: Config, paths: Sequence[Path]) -> Early:
     return parsed, html
 
 
-def _body_html_source(*caches: dict[str, str]) -> Callable[[Article], str]:
-    """Body HTML by article, from the first cache that has it, else rendered now; either way it
-    ends up in the first cache, which the build keeps for the next one (`OutputState.html`)."""
+def _body_html_source(target: dict[str, str], *known: Mapping[str, str]) -> Callable[[Article], str]:
+    """Body HTML by article, from `target` or else the first of `known` that has it, else
+    rendered now; either way it ends up in `target`, which the build keeps for the next one
+    (`OutputState.html`)."""
     def body_html(article: Article) -> str:
-        for cache in caches:
-            html = cache.get(article.body_hash)
-            if html is not None:
-                if cache is not caches[0]:
-                    caches[0][article.body_hash] = html  # carried on, or the next build renders it again
-                return html
-        html = caches[0][article.body_hash] = render_markdown(read_body(article))
+        body = article.body_hash
+        html = target.get(body)
+        if html is None:
+            for cache in known:
+                html = cache.get(body)
+                if html is not None:
+                    break
+            else:
+                html = render_markdown(read_body(article))
+            target[body] = html  # carried on or rendered: either way the next build need not render it
         return html
 
     return body_html
@@ -639,13 +643,13 @@ class StagedFeeds:
 
 
 def stage_feeds(
-    site: Site, site_key: str, writer: SiteWriter, new_html: dict[str, str], *known_html: dict[str, str],
+    site: Site, site_key: str, writer: SiteWriter, new_html: dict[str, str], known_html: Mapping[str, str],
 ) -> StagedFeeds:
     """Every feed (and the OPML list of them) re-rendered into the staging folder only when what
     it shows changed. Reads the writer, never records in it: this may run in a forked child.
-    Body HTML comes from `new_html`, else `known_html` (the last build's, the early parse's),
+    Body HTML comes from `new_html`, else `known_html` (the early parse's, the last build's),
     else is rendered; either way it ends up in `new_html`."""
-    body_html = _body_html_source(new_html, *known_html)
+    body_html = _body_html_source(new_html, known_html)
     done: list[tuple[str, str, list[str], list[StagedFile]]] = []
     feeds = rendered = 0
     for job in plan_feed_jobs(site, body_html):

@@ -98,7 +98,7 @@ def search_documents(site: Site, full_text: bool) -> list[tuple[str, bytes]]:
                     f"<title>{escape(article.title)}</title></head><body>"
                     f'<main data-pagefind-body>{"".join(parts)}</main>'
                     f'<div data-pagefind-ignore hidden>{meta}</div></body></html>')
-        docs.append((urls.article(article.day, article.slug).path, document.encode("utf-8")))
+        docs.append((urls.article_page(article.url).path, document.encode("utf-8")))
     return docs
 
 
