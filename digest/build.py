@@ -31,7 +31,7 @@ from .collate import Site, check_unique, collate_site, pick_lead
 from .config import Config
 from .content import Parsed, parse_files, read_body, scan_content, settings_key
 from .curation import Memo, curation_inputs
-from .errors import BuildAborted, DigestError
+from .errors import BuildAborted, DigestError, SourceChanged
 from .executor import (
     PARALLEL_THRESHOLD,
     Apart,
@@ -166,6 +166,10 @@ class Builder:
                     clock.lap("collate")
                     gc.freeze()  # nor the collated site, while pages and feeds are made
                     new_state = self.render_site(site, bundle, state, report, runner, clock)
+            except SourceChanged as exc:
+                self.state = None
+                self.forget_entry(exc.path)
+                raise
             except BaseException:
                 self.state = None  # the output is as before; the memory of it may not be
                 raise
@@ -180,6 +184,13 @@ class Builder:
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
         return report
+
+    def forget_entry(self, path: str) -> None:
+        """Parse this file again next time, in this process and the next. It changed after it
+        was read: its remembered article may even match its new size and time, when two saves
+        come within the file system's clock tick."""
+        if self.entries is not None and self.entries.pop(path, None) is not None:
+            self.cache.save_articles(settings_key(self.config), self.entries)
 
     def save_inputs(self, site: Site) -> None:
         """Cache the articles this build read and the curation memo it made (once per build):
@@ -418,7 +429,11 @@ class Builder:
         rendered, state, entries = self.rendered, self.state, self.entries
         if rendered is None or state is None or entries is None:
             return None
-        if any(str(path) not in entries or not path.is_file() for path in paths):
+        if any(str(path) not in entries for path in paths):
+            return None
+        try:  # before reading: a save that lands after the read must not look already seen
+            stats = {str(path): _stat(path) for path in paths}
+        except OSError:
             return None
         parsed = parse_files(self.config, sorted(paths))
         if any(error is not None or article is None for _, article, _, error in parsed):
@@ -438,17 +453,24 @@ class Builder:
                 if pick_lead([article if a is old else a for a in group]).id != pick_lead(group).id:
                     return None  # the edit changes which article stands for its story on the day
             swaps.append((old, article))
+        before = {path: entries[path] for path, _, _, _ in parsed}
         for (path, new, notes, _), (old, _) in zip(parsed, swaps):
-            info = Path(path).stat()
-            entries[path] = (info.st_mtime_ns, info.st_size, new, notes)
+            entries[path] = (*stats[path], new, notes)
             site.replace_article(old, new)
-        output: dict[str, bytes] = {}
-        renderer_tasks = []
         changed_ids = {new.id for _, new in swaps}
-        for job in plan_article_pages(site, views, rendered.site_key, only=changed_ids):
-            renderer_tasks.append((job, RenderTask(job.route.path, job.template, job.context(),
-                                                   read_body(job.article) if job.article else None, keep_html=True)))
-        results = render_chunk(rendered.bundle, [task for _, task in renderer_tasks])
+        try:
+            renderer_tasks = [
+                (job, RenderTask(job.route.path, job.template, job.context(),
+                                 read_body(job.article) if job.article else None, keep_html=True))
+                for job in plan_article_pages(site, views, rendered.site_key, only=changed_ids)
+            ]
+            results = render_chunk(rendered.bundle, [task for _, task in renderer_tasks])
+        except BaseException:  # e.g. the file was saved again since it was read: as it was
+            entries.update(before)
+            for old, new in swaps:
+                site.replace_article(new, old)
+            raise
+        output: dict[str, bytes] = {}
         for (job, _), result in zip(renderer_tasks, results):
             output[result.path] = result.data
             self.pending[result.path] = (result.data, job.key, job.producer)
@@ -475,8 +497,11 @@ class Builder:
         """Record the in-memory state in the cache (the preview does this when idle and at exit)."""
         if self.state is None or self.entries is None:
             return
-        stats = scan_content(self.config.content_dir)
-        self.state.fingerprint = _fingerprint(self.config, load_bundle(self.config), stats)
+        # the stats of what the memory holds, not of the files now: a save not yet taken in
+        # (the preview stopping with a change queued) must leave the next build work to do
+        stats = [(path, entry[0], entry[1]) for path, entry in sorted(self.entries.items())]
+        bundle = self.rendered.bundle if self.rendered is not None else load_bundle(self.config)
+        self.state.fingerprint = _fingerprint(self.config, bundle, stats)
         self.cache.save_output(self.config.output_dir, self.state)
         self.cache.save_articles(settings_key(self.config), self.entries)
 

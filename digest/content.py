@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import DigestError, SourceError, brief
+from .errors import DigestError, SourceChanged, SourceError, brief
 from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .revisions import CHECKSUM_KEY, text_checksum
@@ -146,7 +146,7 @@ def read_body(article: Article) -> str:
     """
     body = split_body(read_text(Path(article.path)))
     if hash_text(body) != article.body_hash:
-        raise DigestError(f"{article.path} changed while the site was being built; build again")
+        raise SourceChanged(article.path)
     return body
 
 

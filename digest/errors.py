@@ -40,6 +40,17 @@ class SourceError(DigestError):
         return (self.path, self.line or 0)
 
 
+class SourceChanged(SourceError):
+    """A file changed between being read and being rendered (an editor saving it just then):
+    no fault of the file, and building again picks up what it says now."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(path, None, "changed while the site was being built; build again")
+
+    def __reduce__(self) -> tuple[type[SourceChanged], tuple[str]]:  # type: ignore[override]
+        return (SourceChanged, (self.path,))
+
+
 class BuildAborted(DigestError):
     """Several input files were bad; every one of them is listed."""
 

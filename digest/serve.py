@@ -16,6 +16,7 @@ import json
 import mimetypes
 import queue
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,7 +34,7 @@ from tornado.ioloop import IOLoop
 
 from .build import Builder, BuildOptions
 from .config import CONFIG_NAME, Config, load_config
-from .errors import BuildAborted, DigestError, display_path
+from .errors import BuildAborted, DigestError, SourceChanged, display_path
 
 STATUS_PATH = "/_digest/status"
 COMMIT_WAIT = 10.0  # seconds a request waits at most for a build to finish moving files in
@@ -136,6 +137,7 @@ class Rebuilder:
 
     FLUSH_AFTER = 0.5  # seconds without changes before quick updates go to disk
     SAVE_AFTER = 10.0  # seconds without changes before the build cache is brought up to date
+    RESAVE_PAUSE = 0.05  # seconds to let a save in progress finish before reading the file again
 
     def __init__(self, root: Path, state: PreviewState, echo: Callable[[str], None]) -> None:
         self.root = root
@@ -166,6 +168,13 @@ class Rebuilder:
             report = self.builder.build(prime=True)
             with self.state.lock:
                 self.state.overlay.clear()
+        except SourceChanged as exc:
+            # saved again while being read: no error to show, and the update runs again once the
+            # save is done (its own change event may already have been taken in)
+            self.echo(f"{display_path(exc.path)} changed while it was read; updating again")
+            time.sleep(self.RESAVE_PAUSE)
+            self.changes.put({*(changed or ()), exc.path})
+            return False
         except BuildAborted as exc:
             message = "\n".join(exc.lines())
         except DigestError as exc:
@@ -353,6 +362,17 @@ class PreviewServer(Server):  # type: ignore[misc]
         return handlers
 
 
+def stop_on_signals(loop: IOLoop) -> None:
+    """Ctrl-C and `kill` stop the server cleanly, quick updates written to disk first.
+
+    Through asyncio's signal handling, not Python's KeyboardInterrupt: the kernel may hand the
+    signal to a watcher thread, and then nothing would wake the main thread from its wait.
+    asyncio's wakeup file descriptor does."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on this platform
+            loop.asyncio_loop.add_signal_handler(number, loop.stop)  # type: ignore[attr-defined]
+
+
 def serve_site(root: Path, host: str, port: int, echo: Callable[[str], None]) -> None:
     """Build, serve on host:port and rebuild on change until Ctrl-C."""
     state = PreviewState()
@@ -365,6 +385,7 @@ def serve_site(root: Path, host: str, port: int, echo: Callable[[str], None]) ->
     rebuilder.notify = lambda path: loop.add_callback(LiveReloadHandler.reload_waiters, path)
     worker = watch_sources(rebuilder, config)[-1]
     echo(f"serving {display_path(config.output_dir)} at http://{host}:{port}{base_path} (Ctrl-C to stop)")
+    stop_on_signals(loop)
     try:
         server.serve(port=port, host=host, root=str(config.output_dir), restart_delay=0)
     finally:
@@ -372,3 +393,4 @@ def serve_site(root: Path, host: str, port: int, echo: Callable[[str], None]) ->
         worker.join(timeout=30)  # let an update in progress finish
         rebuilder.flush()
         rebuilder.save()
+        echo("stopped")

@@ -131,13 +131,26 @@ def test_a_text_edit_takes_the_quick_path_and_reaches_the_disk(
 
 
 def test_a_burst_of_saves_ends_with_the_last_one_served(server: tuple[Path, str, subprocess.Popen[bytes]]) -> None:
-    root, base, _ = server
+    root, base, process = server
     article = root / "content/2026/02/08/minister-resigns.md"
     original = article.read_text()
     for number in range(25):
         article.write_text(original.replace("next month", f"in {number} weeks"))
         time.sleep(0.01)
     url = base + "2026/02/08/minister-resigns/"
-    assert wait_for(lambda: "in 24 weeks" in fetch(url)[1])
+    log = process.log_path  # type: ignore[attr-defined]
+    assert wait_for(lambda: "in 24 weeks" in fetch(url)[1]), log.read_text()
     on_disk = root / "site/2026/02/08/minister-resigns/index.html"
-    assert wait_for(lambda: "in 24 weeks" in on_disk.read_text())
+    assert wait_for(lambda: "in 24 weeks" in on_disk.read_text()), log.read_text()
+
+
+def test_kill_stops_cleanly_with_the_last_edit_on_disk(server: tuple[Path, str, subprocess.Popen[bytes]]) -> None:
+    root, base, process = server
+    article = root / "content/2026/02/08/minister-resigns.md"
+    article.write_text(article.read_text().replace("next month", "next winter"))
+    assert wait_for(lambda: "next winter" in fetch(base + "2026/02/08/minister-resigns/")[1])
+    process.send_signal(signal.SIGTERM)  # at once: the quick update may not be on disk yet
+    assert process.wait(timeout=30) == 0
+    output = process.log_path.read_text()  # type: ignore[attr-defined]
+    assert "Traceback" not in output and output.rstrip().endswith("stopped")
+    assert "next winter" in (root / "site/2026/02/08/minister-resigns/index.html").read_text()
