@@ -21,8 +21,10 @@ from ..models import Article
 from ..views import Linker, format_day
 from .model import KINDS, Category, Entry, Feed, Origin
 
-# XML 1.0 allows tab, newline, carriage return and most of the BMP; everything else must go
-_XML_FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# XML 1.0 allows tab, newline, carriage return and most of the BMP; everything else must go.
+# Written as the characters it forbids: the negated class of those it allows takes `re` 6-8 ms
+# to compile, on every build's start.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # our Markdown renderer writes every URL attribute double-quoted (raw HTML in bodies is escaped);
 # only values without a scheme need resolving
 _RELATIVE_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")(?![A-Za-z][A-Za-z0-9+.\-]*:)([^"]*)(")')
