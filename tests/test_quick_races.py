@@ -3,7 +3,9 @@ error sticks, and no build takes a file for unchanged when it is not."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,69 +29,73 @@ def replace_text(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_save_landing_during_a_quick_update_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def primed_with_an_edit(tmp_path: Path) -> tuple[Path, Builder, Path]:
+    """A site built and held in memory as the preview holds it, then one article edited."""
     root = write_site(tmp_path / "root")
     builder = Builder(load_config(root))
     builder.build(prime=True)
     storm = root / STORM
     replace_text(storm, "Officials said", "Port officials said")
+    return root, builder, storm
+
+
+@contextlib.contextmanager
+def saved_again_once_read(
+    monkeypatch: pytest.MonkeyPatch, path: Path, new: str, same_time: bool = False,
+) -> Iterator[None]:
+    """The editor saves `path` again (the edit's text becoming `new`) just after a build read it;
+    `same_time`: the save keeps the file's time, as two saves within one tick of its clock do."""
     read = build_module.parse_files
 
     def read_then_save_again(*args: object) -> object:
         parsed = read(*args)  # type: ignore[arg-type]
-        replace_text(storm, "Port officials said", "Harbour officials said")  # the editor saves again
+        info = path.stat()
+        replace_text(path, "Port officials said", new)
+        if same_time:
+            assert path.stat().st_size == info.st_size, "the same size too"
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
         return parsed
 
     monkeypatch.setattr(build_module, "parse_files", read_then_save_again)
-    with pytest.raises(SourceChanged):
-        builder.quick_update({storm})
-    monkeypatch.setattr(build_module, "parse_files", read)
-    builder.build(prime=True)  # what the preview does next
-    page = (root / "site" / PAGE).read_text(encoding="utf-8")
-    assert "Harbour officials said" in page
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(build_module, "parse_files", read)
+
+
+def assert_built_like_a_clean_build(root: Path, tmp_path: Path, text: str) -> None:
+    assert text in (root / "site" / PAGE).read_text(encoding="utf-8")
     assert tree_bytes(root / "site") == tree_bytes(build(root, tmp_path / "clean"))
 
 
+def test_a_save_landing_during_a_quick_update_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, builder, storm = primed_with_an_edit(tmp_path)
+    with saved_again_once_read(monkeypatch, storm, "Harbour officials said"), pytest.raises(SourceChanged):
+        builder.quick_update({storm})
+    builder.build(prime=True)  # what the preview does next
+    assert_built_like_a_clean_build(root, tmp_path, "Harbour officials said")
+
+
 def test_the_cache_saved_by_the_preview_describes_what_it_read_not_the_files_now(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "root")
-    builder = Builder(load_config(root))
-    builder.build(prime=True)
-    storm = root / STORM
-    replace_text(storm, "Officials said", "Port officials said")
+    root, builder, storm = primed_with_an_edit(tmp_path)
     assert builder.quick_update({storm}) is not None
     builder.flush(save=False)
     replace_text(storm, "Port officials said", "Harbour officials said")  # a save not yet taken in
     builder.save_caches()  # the preview stopping
     report = Builder(load_config(root)).build()  # the next `digest build`
     assert not report.unchanged
-    assert "Harbour officials said" in (root / "site" / PAGE).read_text(encoding="utf-8")
-    assert tree_bytes(root / "site") == tree_bytes(build(root, tmp_path / "clean"))
+    assert_built_like_a_clean_build(root, tmp_path, "Harbour officials said")
 
 
 def test_a_save_that_keeps_size_and_time_is_read_again_after_the_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = write_site(tmp_path / "root")
-    builder = Builder(load_config(root))
-    builder.build(prime=True)
-    storm = root / STORM
-    replace_text(storm, "Officials said", "Port officials said")
-    read = build_module.parse_files
-
-    def read_then_save_again(*args: object) -> object:
-        parsed = read(*args)  # type: ignore[arg-type]
-        info = storm.stat()
-        replace_text(storm, "Port officials said", "Port officers said!")  # the same length
-        os.utime(storm, ns=(info.st_atime_ns, info.st_mtime_ns))  # within one tick of the file system's clock
-        return parsed
-
-    monkeypatch.setattr(build_module, "parse_files", read_then_save_again)
-    with pytest.raises(SourceChanged, match="storm.md: changed while the site was being built; build again"):
+    root, builder, storm = primed_with_an_edit(tmp_path)
+    with saved_again_once_read(monkeypatch, storm, "Port officers said!", same_time=True), \
+            pytest.raises(SourceChanged, match="storm.md: changed while the site was being built; build again"):
         builder.build(prime=True)
-    monkeypatch.setattr(build_module, "parse_files", read)
     builder.build(prime=True)  # the size and time match what was read, but the file is read again
-    assert "Port officers said!" in (root / "site" / PAGE).read_text(encoding="utf-8")
-    assert tree_bytes(root / "site") == tree_bytes(build(root, tmp_path / "clean"))
+    assert_built_like_a_clean_build(root, tmp_path, "Port officers said!")
 
 
 def test_the_preview_updates_again_instead_of_showing_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
