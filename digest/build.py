@@ -166,12 +166,10 @@ class Builder:
                     clock.lap("collate")
                     gc.freeze()  # nor the collated site, while pages and feeds are made
                     new_state = self.render_site(site, bundle, state, report, runner, clock)
-            except SourceChanged as exc:
-                self.state = None
-                self.forget_entry(exc.path)
-                raise
-            except BaseException:
+            except BaseException as exc:
                 self.state = None  # the output is as before; the memory of it may not be
+                if isinstance(exc, SourceChanged):
+                    self.forget_entry(exc.path)
                 raise
             finally:
                 if runner is not None:
