@@ -22,9 +22,10 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import BuildAborted, DigestError, SourceError, display_path
+from .errors import BuildAborted, DigestError, SourceChanged, SourceError, display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+BUILD_ATTEMPTS = 3  # a build whose files keep changing under it gives up after this many
 # Terminal control characters from file names or captured text must not reach the terminal
 # as such (an escape sequence can rewrite what the curator sees); show them as \x.. escapes.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -254,7 +255,14 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
         # held until `leave_at_once`: freed on return, the builder's articles and site would
         # cost a day's increment at 10,000 articles ~0.08 s for nothing
         builder = Builder(config, BuildOptions(executor=executor, use_cache=not no_cache, progress=bar))
-        report = builder.build()
+        for attempt in range(BUILD_ATTEMPTS):
+            try:
+                report = builder.build()
+                break
+            except SourceChanged as exc:  # saved while being read: what the curator asks is to build again
+                if attempt == BUILD_ATTEMPTS - 1:
+                    raise
+                echo(f"note: {display_path(exc.path)} changed while the site was being built; building again", err=True)
     for warning in report.warnings:
         echo(f"warning: {warning}", err=True)
     if timings:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from digest import build as build_module
 from digest.build import Builder
@@ -50,6 +51,8 @@ def saved_again_once_read(
     def read_then_save_again(*args: object) -> object:
         parsed = read(*args)  # type: ignore[arg-type]
         info = path.stat()
+        if "Port officials said" not in path.read_text(encoding="utf-8"):
+            return parsed  # saved again already (this may run in a forked child: no flag would reach the parent)
         replace_text(path, "Port officials said", new)
         if same_time:
             assert path.stat().st_size == info.st_size, "the same size too"
@@ -114,3 +117,33 @@ def test_the_preview_updates_again_instead_of_showing_an_error(tmp_path: Path, m
     assert rebuilder.state.error == ""
     assert rebuilder.changes.get_nowait() == {storm}  # the update runs again
     assert lines[-1].endswith("storm.md changed while it was read; updating again")
+
+
+def test_digest_build_builds_again_when_a_file_changes_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Result],
+) -> None:
+    root = write_site(tmp_path / "root")
+    assert cli(root, "build").exit_code == 0
+    storm = root / STORM
+    replace_text(storm, "Officials said", "Port officials said")
+    with saved_again_once_read(monkeypatch, storm, "Harbour officials said"):
+        result = cli(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "note: content/2026/02/08/storm.md changed while the site was being built; building again" in result.output
+    assert_built_like_a_clean_build(root, tmp_path, "Harbour officials said")
+
+
+def test_digest_build_gives_up_on_a_file_that_keeps_changing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Result],
+) -> None:
+    root = write_site(tmp_path / "root")
+    storm = str(root / STORM)
+
+    def always_changing(self: Builder, prime: bool = False) -> None:
+        raise SourceChanged(storm)
+
+    monkeypatch.setattr(Builder, "build", always_changing)
+    result = cli(root, "build")
+    assert result.exit_code == 1
+    assert result.output.count("building again") == 2
+    assert "error: content/2026/02/08/storm.md: changed while the site was being built; build again" in result.output
