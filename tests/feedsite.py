@@ -114,6 +114,13 @@ def write_site(root: Path, extra_config: str = "", feed_length: int = 10) -> Pat
     return root
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file with `new` (which must be there), as an editor would."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def build(root: Path, out: Path | None = None) -> Path:
     """Build the site under root into out (default root/site); return out."""
     out = out or root / "site"

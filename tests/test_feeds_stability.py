@@ -18,7 +18,7 @@ from digest.config import load_config
 from digest.stamp import stamp_articles
 
 from .conftest import shared_dir, tree_bytes
-from .feedsite import BASE, atom_entries, build, json_items, write_site
+from .feedsite import BASE, atom_entries, build, edit, json_items, write_site
 
 STORM = "urn:uuid:11111111-1111-4111-8111-111111111111"
 MARKET = "urn:uuid:22222222-2222-4222-8222-222222222222"
@@ -29,12 +29,6 @@ T1 = dt.datetime(2026, 2, 10, 8, 15, tzinfo=dt.timezone.utc)
 def feeds_of(out: Path) -> dict[str, bytes]:
     return {name: data for name, data in tree_bytes(out).items()
             if name.endswith(("feed.xml", "atom.xml", "feed.json", ".opml"))}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_two_builds_give_byte_identical_feeds_whatever_the_clock(

@@ -18,16 +18,10 @@ from digest.errors import SourceChanged
 from digest.serve import PreviewState, Rebuilder
 
 from .conftest import tree_bytes
-from .feedsite import build, write_site
+from .feedsite import build, edit, write_site
 
 STORM = "content/2026/02/08/storm.md"
 PAGE = "2026/02/08/storm/index.html"
-
-
-def replace_text(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def primed_with_an_edit(tmp_path: Path) -> tuple[Path, Builder, Path]:
@@ -36,7 +30,7 @@ def primed_with_an_edit(tmp_path: Path) -> tuple[Path, Builder, Path]:
     builder = Builder(load_config(root))
     builder.build(prime=True)
     storm = root / STORM
-    replace_text(storm, "Officials said", "Port officials said")
+    edit(storm, "Officials said", "Port officials said")
     return root, builder, storm
 
 
@@ -53,7 +47,7 @@ def saved_again_once_read(
         info = path.stat()
         if "Port officials said" not in path.read_text(encoding="utf-8"):
             return parsed  # saved again already (this may run in a forked child: no flag would reach the parent)
-        replace_text(path, "Port officials said", new)
+        edit(path, "Port officials said", new)
         if same_time:
             assert path.stat().st_size == info.st_size, "the same size too"
             os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
@@ -83,7 +77,7 @@ def test_the_cache_saved_by_the_preview_describes_what_it_read_not_the_files_now
     root, builder, storm = primed_with_an_edit(tmp_path)
     assert builder.quick_update({storm}) is not None
     builder.flush(save=False)
-    replace_text(storm, "Port officials said", "Harbour officials said")  # a save not yet taken in
+    edit(storm, "Port officials said", "Harbour officials said")  # a save not yet taken in
     builder.save_caches()  # the preview stopping
     report = Builder(load_config(root)).build()  # the next `digest build`
     assert not report.unchanged
@@ -125,7 +119,7 @@ def test_digest_build_builds_again_when_a_file_changes_under_it(
     root = write_site(tmp_path / "root")
     assert cli(root, "build").exit_code == 0
     storm = root / STORM
-    replace_text(storm, "Officials said", "Port officials said")
+    edit(storm, "Officials said", "Port officials said")
     with saved_again_once_read(monkeypatch, storm, "Harbour officials said"):
         result = cli(root, "build")
     assert result.exit_code == 0, result.output
