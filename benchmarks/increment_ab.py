@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """A day's increment, two versions of digest interleaved: did a change make it faster?
 
-    python benchmarks/increment_ab.py BASE [CHANGED] [--n 10000] [--pairs 6] [--flag=--no-search]
+    python benchmarks/increment_ab.py BASE [CHANGED] [--n 10000] [--pairs 6] [--flag=--no-search] [--cold]
 
 BASE and CHANGED are git revisions of this repository (CHANGED defaults to the working tree).
 Each version gets its own copy of an N-article corpus (../shared/bench/make_corpus.py) and its
 own build cache, is built once in full, then takes turns with the other: add 1% new articles
 (the same ones as `incremental.py`), time `digest build`, remove them, build back (untimed).
 The order alternates from pair to pair, so a machine that speeds up or slows down mid-run
-weighs on both alike. Prints each version's median wall and CPU time (of the build's whole
+weighs on both alike. `--cold` times cold full builds instead (`--no-cache` into a fresh
+output folder, removed after each run), taking turns the same way. Prints each version's median wall and CPU time (of the build's whole
 process tree) and the median of the per-pair ratios CHANGED / BASE: the figure to quote on a
 noisy machine, where a single run's time says little.
 """
@@ -75,6 +76,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--flag", dest="flags", action="append", default=[],
                         help="extra `digest build` flag, e.g. --flag=--no-search")
+    parser.add_argument("--cold", action="store_true", help="time cold full builds, not increments")
     args = parser.parse_args()
     flags = ["--base-url", "https://bench.example.org/", *args.flags]
     scratch = Path(tempfile.mkdtemp(prefix="digest-ab-"))
@@ -88,12 +90,18 @@ def main() -> int:
         for name in versions:
             sites[name] = scratch / f"site-{name}"
             shutil.copytree(corpus, sites[name])
-            timed_build(versions[name], sites[name], flags)  # the full build the increments start from
-        additions = increment_files(corpus, args.n, scratch)
+            if not args.cold:
+                timed_build(versions[name], sites[name], flags)  # the full build the increments start from
+        additions = [] if args.cold else increment_files(corpus, args.n, scratch)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in versions}
         for pair in range(args.pairs):
             for name in (("base", "changed") if pair % 2 == 0 else ("changed", "base")):
                 site = sites[name]
+                if args.cold:
+                    times[name].append(timed_build(versions[name], site, [*flags, "--no-cache", "--out", "cold"]))
+                    for left in (site / "cold", site / ".cold.digest"):  # the output and its work folder
+                        shutil.rmtree(left, ignore_errors=True)
+                    continue
                 added = [site / path.relative_to(corpus) for path, _ in additions]
                 for path, (_, text) in zip(added, additions):
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +110,8 @@ def main() -> int:
                 for path in added:
                     path.unlink()
                 timed_build(versions[name], site, flags)  # back to the base corpus
-        print(f"corpus: {args.n} articles; increment: {len(additions)} new articles; pairs: {args.pairs}")
+        what = "cold full builds" if args.cold else f"increment: {len(additions)} new articles"
+        print(f"corpus: {args.n} articles; {what}; pairs: {args.pairs}")
         for name, runs in times.items():
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
             print(f"{name:8s} {names[name]:>14s}: wall median {statistics.median(walls):.3f} s "
