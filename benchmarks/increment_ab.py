@@ -9,9 +9,10 @@ own build cache, is built once in full, then takes turns with the other: add 1% 
 (the same ones as `incremental.py`), time `digest build`, remove them, build back (untimed).
 The order alternates from pair to pair, so a machine that speeds up or slows down mid-run
 weighs on both alike. `--cold` times cold full builds instead (`--no-cache` into a fresh
-output folder, removed after each run), taking turns the same way. Prints each version's median wall and CPU time (of the build's whole
-process tree) and the median of the per-pair ratios CHANGED / BASE: the figure to quote on a
-noisy machine, where a single run's time says little.
+output folder, removed after each run), taking turns the same way. Prints each version's
+median wall and CPU time (of the build's whole process tree) and the median of the per-pair
+ratios CHANGED / BASE: the figure to quote on a noisy machine, where a single run's time says
+little.
 """
 
 from __future__ import annotations
