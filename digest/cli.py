@@ -46,8 +46,12 @@ def echo_errors(errors: list[DigestError]) -> None:
     debug = bool(click.get_current_context().obj.get("debug"))
     for error in errors:
         echo(str(error), err=True)
-        if debug and error.__cause__ is not None:
+        if not debug:
+            continue
+        if error.__cause__ is not None:
             click.echo("".join(traceback.format_exception(error.__cause__)), err=True)
+        elif isinstance(error, SourceError) and error.trace:  # a bug met in a worker process
+            click.echo(error.trace, err=True)
 
 
 def report_errors(func: F) -> F:
@@ -147,15 +151,18 @@ def leave_at_once() -> None:
 @click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates such as 'Today 20:24'.")
 @click.option("--source", metavar="NAME", help="Publication name for every article (default: detected from the capture).")
 @click.option("--force", is_flag=True, help="Replace articles even when the curator has edited them.")
+@click.option("--executor", metavar="SPEC", help="Where captures are cleaned: auto (default: every core from 64 captures on), serial, local[:N] or dask://HOST:PORT.")
 @report_errors
-def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool) -> None:
+def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool,
+           executor: str | None) -> None:
     """Clean captures (.txt dumps, .html pages; files or folders) into content/ articles."""
     from .ingest import IngestOptions
     from .ingest import ingest as run_ingest
 
     config = load_site_config(content_dir=content_dir)
     with progress_bar() as bar:
-        report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force, progress=bar))
+        report = run_ingest(paths, config, IngestOptions(date=date, source=source, force=force, progress=bar,
+                                                                  executor=executor))
     for note in report.notes:
         echo(f"note: {note}", err=True)
     for outcome in report.outcomes:
@@ -215,8 +222,10 @@ class ProgressBar:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the cleaned articles.")
 @click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates.")
 @click.option("--source", metavar="NAME", help="Publication name for every article.")
+@click.option("--executor", metavar="SPEC", help="Where captures are cleaned: auto (default: every core from 64 captures on), serial, local[:N] or dask://HOST:PORT.")
 @report_errors
-def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: str | None) -> None:
+def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: str | None,
+          executor: str | None) -> None:
     """Preview what ingest would make of captures, without touching content/.
 
     Capture X.txt gives OUT/X.md, or OUT/X__1.md, OUT/X__2.md, ... when it holds several articles.
@@ -225,7 +234,8 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
 
     config = load_site_config()
     with progress_bar() as bar:
-        report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source, progress=bar))
+        report = preview_captures(paths, out_dir, config, IngestOptions(date=date, source=source, progress=bar,
+                                                                             executor=executor))
     for note in report.notes:
         echo(f"note: {note}", err=True)
     echo_errors(report.errors)

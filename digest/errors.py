@@ -20,10 +20,13 @@ class DigestError(Exception):
 class SourceError(DigestError):
     """A problem located in one input file, optionally at one line."""
 
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+    def __init__(self, path: str | Path, line: int | None, message: str, trace: str | None = None) -> None:
         self.path = str(path)
         self.line = line
         self.message = message
+        # the traceback of a bug in digest behind the error (`--debug` prints it): text, which
+        # crosses from a worker process where the exception object itself would not
+        self.trace = trace
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -31,9 +34,9 @@ class SourceError(DigestError):
         where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
 
-    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int | None, str]]:
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int | None, str, str | None]]:
         # errors travel back from worker processes; rebuild them from their parts
-        return (SourceError, (self.path, self.line, self.message))
+        return (SourceError, (self.path, self.line, self.message, self.trace))
 
     def sort_key(self) -> tuple[str, int]:
         """Order errors by file, then line."""

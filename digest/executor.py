@@ -97,7 +97,7 @@ class LocalRunner(WorkRunner):
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=leave_interrupts)
         # Forked workers share the parent's memory until they write to it, and the garbage
         # collector writes to every object it visits: freezing moves today's objects out of its
         # sight, so the site a worker inherits stays shared instead of being copied per worker.
@@ -122,6 +122,13 @@ class LocalRunner(WorkRunner):
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def leave_interrupts() -> None:
+    """In a new worker: ignore Ctrl-C, which the terminal sends the whole process group. The
+    main process stops the pool (the running chunks finish, the queued ones are dropped) and
+    says "interrupted"; a worker waiting for its next chunk would otherwise print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _finished(result: R) -> Future[R]:
@@ -244,16 +251,23 @@ def available_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def make_runner(spec: str | None, items: int) -> WorkRunner:
-    """`None`/`auto`: local processes when there is enough work; `serial`; `local[:N]`; `dask://HOST:PORT`."""
+def make_runner(
+    spec: str | None, items: int, threshold: int = PARALLEL_THRESHOLD, helps: bool = True
+) -> WorkRunner:
+    """`None`/`auto`: local processes when there are `threshold` items or more; `serial`;
+    `local[:N]`; `dask://HOST:PORT`. `helps`: under `auto`, this process takes chunks too and
+    forks one worker fewer than there are cores (see `LocalRunner`); a caller with work of its
+    own to do on each result passes False for a worker per core."""
     spec = (spec or "auto").strip()
     if spec.startswith("dask://"):
         return DaskRunner("tcp://" + spec.removeprefix("dask://"))
     cpus = available_cpus()
     if spec == "serial":
         return WorkRunner()
-    if spec == "auto":  # this process helps: one worker fewer than cores
-        return LocalRunner(cpus - 1, helps=True) if cpus > 1 and items >= PARALLEL_THRESHOLD else WorkRunner()
+    if spec == "auto":
+        if cpus < 2 or items < threshold:
+            return WorkRunner()
+        return LocalRunner(cpus - 1, helps=True) if helps else LocalRunner(cpus)
     if spec == "local" or spec.startswith("local:"):
         count = spec.partition(":")[2]
         if count and not count.isdigit():

@@ -76,8 +76,10 @@ def assert_content_is_whole(root: Path, temp_files_allowed: bool = False) -> Non
         assert article is not None
 
 
+# (with workers the same lines come back in the same order: errors and notes travel from them)
+@pytest.mark.parametrize("executor", ["serial", "local:2"])
 def test_each_bad_capture_gets_one_line_and_every_other_is_ingested(
-    site: Path, cli: Callable[..., Result],
+    site: Path, cli: Callable[..., Result], executor: str,
 ) -> None:
     captures = site / "captures"
     text = english()
@@ -98,7 +100,8 @@ def test_each_bad_capture_gets_one_line_and_every_other_is_ingested(
     (captures / "nul.txt").write_bytes(text.replace("Councillors", "Council\x00lors").encode("utf-8"))
     (captures / "ansi.txt").write_bytes(text.replace("harbour council", "\x1b[1mharbour council\x1b[0m\x07")
                                         .replace("Work is due", "Work\x08 is due").encode("utf-8"))
-    result = cli(site, "ingest", "--date", "2026-02-10", "captures", "missing.txt", "captures/notes.pdf")
+    result = cli(site, "ingest", "--date", "2026-02-10", "--executor", executor,
+                 "captures", "missing.txt", "captures/notes.pdf")
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -195,8 +198,9 @@ def test_crlf_and_cr_captures_read_like_lf(site: Path, cli: Callable[..., Result
         {k: v for k, v in lf.meta.items() if k not in ("origin", "id")}
 
 
+@pytest.mark.parametrize("executor", ["serial", "local:2"])  # (a worker sends the traceback as text)
 def test_a_cleaner_bug_costs_one_capture_only(
-    site: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
+    site: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, executor: str,
 ) -> None:
     import digest.ingest
 
@@ -210,15 +214,16 @@ def test_a_cleaner_bug_costs_one_capture_only(
     monkeypatch.setattr(digest.ingest, "clean_text", clean_text)
     shutil.copy(CAPTURES / "harbour-de.txt", site / "captures/a-german.txt")
     shutil.copy(CAPTURES / "harbour-en.txt", site / "captures/b-english.txt")
-    result = cli(site, "ingest", "--date", "2026-02-10", "captures")
+    result = cli(site, "ingest", "--date", "2026-02-10", "--executor", executor, "captures")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "captures/a-german.txt: digest failed on this capture (IndexError: list index out of range); "
         "this is a bug: please report it with the file",
     ]
     assert list(content_files(site)) == ["2026/02/10/harbour-council-approves-new-sea-wall.md"]
-    debug = cli(site, "--debug", "ingest", "--date", "2026-02-10", "captures/a-german.txt")
+    debug = cli(site, "--debug", "ingest", "--date", "2026-02-10", "--executor", executor, "captures/a-german.txt")
     assert "Traceback (most recent call last)" in debug.stderr and "IndexError: list index out of range" in debug.stderr
+    assert 'raise IndexError("list index out of range")' in debug.stderr  # where the bug is
 
 
 def test_an_article_without_a_title_is_kept_and_named(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

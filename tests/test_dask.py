@@ -11,7 +11,7 @@ import pytest
 from digest.build import BuildOptions, build_site
 from digest.config import load_config
 
-from .conftest import FIXTURES, tree_bytes
+from .conftest import FIXTURES, REPO, tree_bytes
 
 distributed = pytest.importorskip("distributed", reason="the optional `digest[dask]` extra is not installed")
 pytestmark = pytest.mark.slow
@@ -34,6 +34,22 @@ def test_dask_build_equals_local_build(tmp_path: Path, scheduler: str) -> None:
     build_site(config.with_overrides(output_dir="local"), BuildOptions(executor="serial", use_cache=False))
     build_site(config.with_overrides(output_dir="dask"), BuildOptions(executor=scheduler, use_cache=False))
     assert tree_bytes(root / "dask") == tree_bytes(root / "local")
+
+
+def test_dask_ingest_equals_serial_ingest(tmp_path: Path, scheduler: str) -> None:
+    from digest.ingest import IngestOptions, ingest
+
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(REPO / "digest.toml", root / "digest.toml")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    config = load_config(root)
+    reports = {}
+    for name, executor in (("serial", "serial"), ("dask", scheduler)):
+        report = ingest([root / "seeds"], config.with_overrides(content_dir=name), IngestOptions(executor=executor))
+        reports[name] = ([o.path.relative_to(root / name) for o in report.outcomes], report.notes, report.errors)
+    assert reports["dask"] == reports["serial"] and reports["serial"][0]
+    assert tree_bytes(root / "dask") == tree_bytes(root / "serial")
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
 
 from digest.errors import DigestError
-from digest.executor import MIN_CHUNK, Apart, WorkRunner, chunk_size, chunked, run_chunks
+from digest.executor import (
+    MIN_CHUNK,
+    Apart,
+    LocalRunner,
+    WorkRunner,
+    available_cpus,
+    chunk_size,
+    chunked,
+    make_runner,
+    run_chunks,
+)
 
 
 def test_chunks_keep_every_item_in_order() -> None:
@@ -70,3 +81,44 @@ def test_apart_cancel_stops_the_child() -> None:
         os.waitpid(pid, os.WNOHANG)
     apart.cancel()  # twice is harmless
 
+
+
+def test_auto_runs_here_below_the_threshold_and_on_every_core_from_it() -> None:
+    assert type(make_runner("auto", 63, threshold=64)) is WorkRunner
+    assert type(make_runner(None, 63, threshold=64, helps=False)) is WorkRunner
+    if available_cpus() < 2:
+        pytest.skip("one core: auto always runs in this process")
+    helped = make_runner("auto", 64, threshold=64)
+    alone = make_runner("auto", 64, threshold=64, helps=False)
+    try:
+        assert isinstance(helped, LocalRunner) and helped.helps and helped.forked == available_cpus() - 1
+        assert isinstance(alone, LocalRunner) and not alone.helps and alone.forked == available_cpus()
+        # every process works, and results come back in order either way
+        for runner in (helped, alone):
+            assert list(run_chunks(runner, _doubled, range(200), 200))[::50] == [0, 100, 200, 300]
+    finally:
+        helped.close()
+        alone.close()
+
+
+def test_workers_leave_ctrl_c_to_the_main_process() -> None:
+    runner = LocalRunner(1)
+    try:
+        [handlers] = runner.map_chunks(_interrupt_handlers, [[0]])
+    finally:
+        runner.close()
+    assert handlers == [signal.SIG_IGN]
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process still takes it
+
+
+def _interrupt_handlers(chunk: list[int]) -> list[object]:
+    return [signal.getsignal(signal.SIGINT) for _ in chunk]
+
+
+def _doubled(chunk: list[int]) -> list[int]:
+    return [item * 2 for item in chunk]
+
+
+def test_an_unknown_executor_is_a_clear_error() -> None:
+    with pytest.raises(DigestError, match="unknown --executor 'cluster'"):
+        make_runner("cluster", 10)
