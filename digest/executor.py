@@ -11,6 +11,8 @@ import gc
 import os
 import pickle
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -97,7 +99,8 @@ class LocalRunner(WorkRunner):
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=leave_interrupts)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                                        initargs=(os.getpid(),))
         # Forked workers share the parent's memory until they write to it, and the garbage
         # collector writes to every object it visits: freezing moves today's objects out of its
         # sight, so the site a worker inherits stays shared instead of being copied per worker.
@@ -124,11 +127,24 @@ class LocalRunner(WorkRunner):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def leave_interrupts() -> None:
-    """In a new worker: ignore Ctrl-C, which the terminal sends the whole process group. The
-    main process stops the pool (the running chunks finish, the queued ones are dropped) and
-    says "interrupted"; a worker waiting for its next chunk would otherwise print a traceback."""
+def start_worker(parent: int) -> None:
+    """In a new worker of the process `parent`: leave Ctrl-C to it, and end when it ends.
+
+    The terminal sends Ctrl-C to the whole process group: the main process stops the pool (the
+    running chunks finish, the queued ones are dropped) and says "interrupted", where a worker
+    waiting for its next chunk would print a traceback. A main process killed outright (the
+    out-of-memory killer, `kill -9`) never stops its pool, and the workers would wait for work
+    for ever: each watches for its parent to go instead.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), name="digest-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float = 0.5) -> None:
+    """End this process once `parent` is no longer its parent (it died: we were adopted)."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _finished(result: R) -> Future[R]:

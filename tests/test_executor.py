@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +21,8 @@ from digest.executor import (
     make_runner,
     run_chunks,
 )
+
+from .conftest import REPO
 
 
 def test_chunks_keep_every_item_in_order() -> None:
@@ -109,6 +114,43 @@ def test_workers_leave_ctrl_c_to_the_main_process() -> None:
         runner.close()
     assert handlers == [signal.SIG_IGN]
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process still takes it
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads process states from /proc")
+def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    """A main process killed outright (`kill -9`, the out-of-memory killer) leaves no worker
+    behind waiting for work for ever."""
+    (tmp_path / "killed_main.py").write_text(
+        "import os, signal\n"
+        "from digest.executor import LocalRunner\n"
+        "def worker_pid(chunk):\n"
+        "    return os.getpid()\n"
+        "runner = LocalRunner(2)\n"
+        "print(*sorted(set(runner.map_chunks(worker_pid, [[0]] * 8))), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n",
+        encoding="utf-8",
+    )
+    # (output to a file: a worker left behind would hold a pipe open, and the run would hang)
+    with open(tmp_path / "out.txt", "w") as out:
+        process = subprocess.run([sys.executable, "killed_main.py"], cwd=tmp_path, stdout=out,
+                                 stderr=subprocess.STDOUT, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    printed = (tmp_path / "out.txt").read_text()
+    assert process.returncode == -signal.SIGKILL, printed
+    workers = [int(pid) for pid in printed.split()]
+    assert workers and os.getpid() not in workers
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), f"workers {workers} outlived their main process"
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting to be reaped has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def _interrupt_handlers(chunk: list[int]) -> list[object]:
