@@ -145,13 +145,21 @@ def leave_at_once() -> None:
         os._exit(0)
 
 
+# `digest ingest` and `digest clean`: where the captures are cleaned (see `ingest.load_captures`)
+capture_executor_option = click.option(
+    "--executor", metavar="SPEC",
+    help="Where captures are cleaned: auto (default: every core from 64 captures on), serial, local[:N] or "
+         "dask://HOST:PORT.",
+)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder to write (default: from digest.toml, `content`).")
 @click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates such as 'Today 20:24'.")
 @click.option("--source", metavar="NAME", help="Publication name for every article (default: detected from the capture).")
 @click.option("--force", is_flag=True, help="Replace articles even when the curator has edited them.")
-@click.option("--executor", metavar="SPEC", help="Where captures are cleaned: auto (default: every core from 64 captures on), serial, local[:N] or dask://HOST:PORT.")
+@capture_executor_option
 @report_errors
 def ingest(paths: tuple[Path, ...], content_dir: Path | None, date: dt.date | None, source: str | None, force: bool,
            executor: str | None) -> None:
@@ -222,7 +230,7 @@ class ProgressBar:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for the cleaned articles.")
 @click.option("--date", "date", callback=parse_day, metavar="YYYY-MM-DD", help="Reference date for relative dates.")
 @click.option("--source", metavar="NAME", help="Publication name for every article.")
-@click.option("--executor", metavar="SPEC", help="Where captures are cleaned: auto (default: every core from 64 captures on), serial, local[:N] or dask://HOST:PORT.")
+@capture_executor_option
 @report_errors
 def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: str | None,
           executor: str | None) -> None:

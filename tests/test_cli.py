@@ -144,3 +144,12 @@ def test_the_program_leaves_at_once_after_a_build_with_its_output_flushed(tmp_pa
         assert result.stdout.startswith(expected) and result.stdout.rstrip().endswith("-> site")
         assert ("unknown front matter key `colour` is ignored" in result.stderr) is warned
     assert (root / "site/index.html").exists()
+
+
+@pytest.mark.parametrize("command", ["ingest", "clean"])
+def test_capture_executor_help_names_the_real_threshold(tmp_path: Path, cli: Callable[..., Result], command: str) -> None:
+    from digest.ingest import PARALLEL_CAPTURES
+
+    result = cli(tmp_path, command, "--help")
+    assert result.exit_code == 0
+    assert f"every core from {PARALLEL_CAPTURES} captures on" in " ".join(result.output.split())
