@@ -559,19 +559,15 @@ def parse_and_render(config: Config, paths: Sequence[Path]) -> Early:
     return parsed, html
 
 
-def _body_html_source(target: dict[str, str], *known: Mapping[str, str]) -> Callable[[Article], str]:
-    """Body HTML by article, from `target` or else the first of `known` that has it, else
-    rendered now; either way it ends up in `target`, which the build keeps for the next one
-    (`OutputState.html`)."""
+def _body_html_source(target: dict[str, str], known: Mapping[str, str] | None = None) -> Callable[[Article], str]:
+    """Body HTML by article, from `target`, else from `known`, else rendered now; either way it
+    ends up in `target`, which the build keeps for the next one (`OutputState.html`)."""
     def body_html(article: Article) -> str:
         body = article.body_hash
         html = target.get(body)
         if html is None:
-            for cache in known:
-                html = cache.get(body)
-                if html is not None:
-                    break
-            else:
+            html = known.get(body) if known is not None else None
+            if html is None:
                 html = render_markdown(read_body(article))
             target[body] = html  # carried on or rendered: either way the next build need not render it
         return html

@@ -46,11 +46,7 @@ def echo_errors(errors: list[DigestError]) -> None:
     debug = bool(click.get_current_context().obj.get("debug"))
     for error in errors:
         echo(str(error), err=True)
-        if not debug:
-            continue
-        if error.__cause__ is not None:
-            click.echo("".join(traceback.format_exception(error.__cause__)), err=True)
-        elif isinstance(error, SourceError) and error.trace:  # a bug met in a worker process
+        if debug and isinstance(error, SourceError) and error.trace:
             click.echo(error.trace, err=True)
 
 

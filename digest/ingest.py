@@ -310,13 +310,11 @@ def load_capture(path: Path, config: Config, options: IngestOptions) -> LoadedCa
 
 
 def internal_error(path: Path, exc: Exception) -> SourceError:
-    """A bug met while cleaning one capture, reported like a user error (the cause is kept,
-    and its traceback as text for when the error comes back from a worker process)."""
-    error = SourceError(path, None, f"digest failed on this capture ({type(exc).__name__}: {exc}); "
-                                    f"this is a bug: please report it with the file",
-                        trace="".join(traceback.format_exception(exc)))
-    error.__cause__ = exc
-    return error
+    """A bug met while cleaning one capture, reported like a user error, with its traceback as
+    text (`--debug` prints it; text comes back from a worker process where `exc` would not)."""
+    return SourceError(path, None, f"digest failed on this capture ({type(exc).__name__}: {exc}); "
+                                   f"this is a bug: please report it with the file",
+                       trace="".join(traceback.format_exception(exc)))
 
 
 def remove_stale_temp_files(content_dir: Path) -> int:
