@@ -20,9 +20,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-import struct
 import unicodedata
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -42,32 +40,48 @@ CONTAINMENT_MIN = 0.8
 SIZE_RATIO_MIN = 0.25
 _WORD = re.compile(r"\w+")
 _BLAKE2B = hashlib.blake2b
-_EMPTY_RUN_HASH = hashlib.blake2b(digest_size=8)  # never updated: only copied
+WORD_CACHE_SIZE = 1 << 18
 _NFKC = functools.partial(unicodedata.normalize, "NFKC")
 _EMPTY = -1
 _NO_VALUE = 1 << 64  # above every 64-bit shingle
+_UNSIGNED = (1 << 64) - 1
 # larger than any bin value (hash >> 7 < 2**57): a borrowed value never equals an own one
 _ROTATION_STEP = 1 << 57
 
 
 def shingle(text: str) -> frozenset[int]:
-    """64-bit hashes of the text's overlapping 4-word runs (the whole text when shorter)."""
+    """64-bit hashes of the text's overlapping 4-word runs (the whole text when shorter).
+
+    A run's value is Python's hash of the tuple of its words' ids (`word_id`). Hashing a tuple
+    of ints is the same in every process and run (only str and bytes hashes are salted), and it
+    happens in C: a hash function called run by run was most of ingest's duplicate check.
+    The values never leave the process, so they need not agree across Python versions.
+    """
     words = _WORD.findall(normalize_lines(text).casefold())
     if not words:
         return frozenset()
-    # the words encoded once (no word holds a space), each run joined from them as bytes:
-    # encoding every 4-word run again cost as much as the split
-    encoded = " ".join(words).encode().split(b" ")
-    runs = zip(*(encoded[i:] for i in range(SHINGLE_WORDS))) if len(words) >= SHINGLE_WORDS else (encoded,)
-    joined = list(map(b" ".join, runs))
-    # C-level maps, then every digest read as a little-endian integer at once: ingest shingles
-    # every article, and a Python loop per run was most of its cost. Each run is hashed by a
-    # copy of one empty 8-byte blake2b (the same digest as a new one): copying its state costs
-    # less than making a hash from keyword arguments, run after run
-    hashes = list(map(_BLAKE2B.copy, repeat(_EMPTY_RUN_HASH, len(joined))))
-    deque(map(_BLAKE2B.update, hashes, joined), maxlen=0)
-    digests = b"".join(map(_BLAKE2B.digest, hashes))
-    return frozenset(struct.unpack(f"<{len(digests) // 8}Q", digests))
+    ids = list(map(_WORD_IDS.__getitem__, words))
+    runs = zip(*(ids[i:] for i in range(SHINGLE_WORDS))) if len(ids) >= SHINGLE_WORDS else (tuple(ids),)
+    return frozenset(map(hash, runs))
+
+
+def word_id(word: str) -> int:
+    """A word's stable 64-bit id: the first 8 bytes of its blake2b, little-endian."""
+    return int.from_bytes(_BLAKE2B(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class WordIds(dict[str, int]):
+    """`word_id` of each word, computed once: news text repeats its words. Emptied when it
+    grows past WORD_CACHE_SIZE, so a long ingest's memory stays bounded."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= WORD_CACHE_SIZE:
+            self.clear()
+        value = self[word] = word_id(word)
+        return value
+
+
+_WORD_IDS = WordIds()
 
 
 def normalize_lines(text: str) -> str:
@@ -83,13 +97,14 @@ def normalize_lines(text: str) -> str:
 def sketch(shingles: Iterable[int]) -> tuple[int, ...]:
     """One-permutation MinHash sketch: the least hash per bin, empty bins densified by rotation."""
     # within a bin every value has the same low bits, so the least value has the least `value >> 7`:
-    # compare whole values in the loop (it runs once per shingle) and shift only the 128 winners
+    # compare whole values in the loop (it runs once per shingle) and shift only the 128 winners.
+    # Shingles are signed 64-bit hashes: the winners are read as unsigned (below 2**57 shifted)
     least = [_NO_VALUE] * BINS
     for value in shingles:
         slot = value % BINS
         if value < least[slot]:
             least[slot] = value
-    bins = [_EMPTY if value == _NO_VALUE else value >> 7 for value in least]
+    bins = [_EMPTY if value == _NO_VALUE else (value & _UNSIGNED) >> 7 for value in least]
     if all(value == _EMPTY for value in bins):
         return tuple(bins)
     filled = list(bins)

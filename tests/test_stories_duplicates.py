@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import unicodedata
 from collections.abc import Callable
@@ -47,13 +50,24 @@ def test_shingles_ignore_wrapping_case_and_punctuation() -> None:
     assert len(shingle("two words")) == 1
 
 
-def test_shingles_are_the_blake2b_of_each_run() -> None:
-    """The values decide which texts meet in a bucket: a faster shingle must keep them."""
+def test_shingles_are_the_hash_of_each_runs_word_ids() -> None:
+    """The values decide which texts meet in a bucket: they are pinned, so a faster shingle keeps them."""
+    def word_id(word: str) -> int:
+        return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
     def run_hash(run: str) -> int:
-        return int.from_bytes(hashlib.blake2b(run.encode("utf-8"), digest_size=8).digest(), "little")
+        return hash(tuple(map(word_id, run.split())))
 
     assert shingle("One two, three; four FIVE.") == {run_hash("one two three four"), run_hash("two three four five")}
     assert shingle("Straße ﬁve") == {run_hash("strasse five")}
+
+
+def test_shingle_values_are_the_same_in_every_process() -> None:
+    """str hashes are salted per process; the runs' values must not be (ingest's workers, reruns)."""
+    script = "from digest.duplicates import shingle; print(sorted(shingle('One two, three; four FIVE.')))"
+    values = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert values == {f"{sorted(shingle('One two, three; four FIVE.'))}\n"}
 
 
 def test_lines_normalise_like_the_whole_text() -> None:
