@@ -27,7 +27,7 @@ from .config import Config
 from .content import ID_NAMESPACE, find_content_files
 from .duplicates import NearbyContent
 from .errors import DigestError, SourceError, display_path
-from .executor import make_runner, run_chunks
+from .executor import heap_frozen, make_runner, run_chunks
 from .frontmatter import dump_document, split_document
 from .slugs import make_slug
 from .text import clean_line, first_paragraph, shorten
@@ -271,17 +271,21 @@ def load_captures(
     runner = make_runner(options.executor, len(captures), threshold=PARALLEL_CAPTURES, helps=False)
     # (the progress callback draws on this terminal: it stays here)
     load = functools.partial(load_chunk, config, dataclasses.replace(options, progress=None))
-    try:
-        for done, loaded in enumerate(run_chunks(runner, load, captures, len(captures)), start=1):
-            report.captures += 1
-            report.errors += loaded.errors
-            report.notes += [f"{display_path(loaded.path)}: {note}" for note in loaded.notes]
-            if options.progress is not None:
-                options.progress("ingest", done, len(captures))
-            if loaded.capture is not None:
-                yield loaded.path, loaded.digest, loaded.capture
-    finally:
-        runner.close()
+    # what lives all along (modules, config, the caller's classifier) is hidden from the cycle
+    # collector while the captures are cleaned and written: its full collections walked all of
+    # it to free nothing (4% of a serial ingest of the dev captures)
+    with heap_frozen():
+        try:
+            for done, loaded in enumerate(run_chunks(runner, load, captures, len(captures)), start=1):
+                report.captures += 1
+                report.errors += loaded.errors
+                report.notes += [f"{display_path(loaded.path)}: {note}" for note in loaded.notes]
+                if options.progress is not None:
+                    options.progress("ingest", done, len(captures))
+                if loaded.capture is not None:
+                    yield loaded.path, loaded.digest, loaded.capture
+        finally:
+            runner.close()
 
 
 def load_chunk(config: Config, options: IngestOptions, paths: Sequence[Path]) -> list[LoadedCapture]:

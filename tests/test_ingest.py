@@ -9,6 +9,7 @@ review the diff of tests/golden/ingest/:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import pytest
 from click.testing import Result
 
 from digest.config import load_config
-from digest.ingest import ContentIndex, read_front_matter, target_path, was_edited
+from digest.ingest import ContentIndex, IngestOptions, ingest, read_front_matter, target_path, was_edited
 
 from .conftest import REPO
 
@@ -141,3 +142,15 @@ def test_an_indexed_name_stays_taken_while_its_id_holds_it(tmp_path: Path) -> No
     assert target_path(meta, config, index) == first.with_name("harbour-wall-2.md")
     index.place("urn:a", first.with_name("moved.md"))  # the article moved: its old name is free
     assert target_path(meta, config, index) == first
+
+
+def test_ingest_hides_what_lives_all_along_from_the_collector_and_gives_it_back(site: Path) -> None:
+    """Long-lived objects are frozen while captures are cleaned (full collections walked them
+    for nothing), and unfrozen after: an ingest must not leave the process's heap frozen."""
+    frozen: list[int] = []
+    config = load_config(site)
+    options = IngestOptions(executor="serial", progress=lambda stage, done, total: frozen.append(gc.get_freeze_count()))
+    report = ingest([site / "seeds"], config, options)
+    assert report.outcomes and not report.errors
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0

@@ -94,6 +94,14 @@ def test_start_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) ->
     assert len(cache) <= 3
 
 
+def test_word_id_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duplicates, "WORD_CACHE_SIZE", 3)
+    cache = duplicates.WordIds()
+    words = ["storm", "rain", "the", "wind", "storm", "rain"]
+    assert [cache[word] for word in words] == list(map(duplicates.word_id, words))
+    assert len(cache) <= 3
+
+
 def test_classifiers_of_one_taxonomy_share_their_start_cache() -> None:
     first, again = TopicClassifier(load_default_topics()), TopicClassifier(load_default_topics())
     assert again.opens is first.opens
@@ -115,7 +123,7 @@ def shingle_reference(text: str) -> frozenset[int]:
     "Stra\u00dfe", "\ufb01ve", "\u00bd", "caf\u00e9", "\u0130stanbul", "x\u0301", "\u2026", "_", "a_b", "\u00a0",
     "\n", "\t",
 ]), max_size=12).map(" ".join)))
-def test_shingles_equal_the_runs_encoded_one_by_one(text: str) -> None:
+def test_shingles_equal_the_runs_hashed_one_by_one(text: str) -> None:
     assert duplicates.shingle(text) == shingle_reference(text)
 
 
