@@ -29,6 +29,7 @@ from pathlib import Path
 from .content import derive_id
 from .errors import DigestError
 from .frontmatter import split_document
+from .memo import BoundedMemo
 
 SHINGLE_WORDS = 4
 BINS = 128
@@ -70,18 +71,12 @@ def word_id(word: str) -> int:
     return int.from_bytes(_BLAKE2B(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-class WordIds(dict[str, int]):
-    """`word_id` of each word, computed once: news text repeats its words. Emptied when it
-    grows past WORD_CACHE_SIZE, so a long ingest's memory stays bounded."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= WORD_CACHE_SIZE:
-            self.clear()
-        value = self[word] = word_id(word)
-        return value
+def word_ids() -> BoundedMemo[str, int]:
+    """`word_id` of each word, computed once: news text repeats its words."""
+    return BoundedMemo(word_id, WORD_CACHE_SIZE)
 
 
-_WORD_IDS = WordIds()
+_WORD_IDS = word_ids()
 
 
 def normalize_lines(text: str) -> str:

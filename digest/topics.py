@@ -24,6 +24,7 @@ from itertools import compress
 from typing import TypeVar
 
 from .config import Topic
+from .memo import BoundedMemo
 
 MAX_TOPICS = 3
 FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "tags": 3.0, "summary": 2.0, "body": 1.0}
@@ -58,39 +59,27 @@ def tokenize(text: str) -> list[str]:
     return list(map(_FOLDED.__getitem__, _TOKEN.findall(text)))
 
 
-class FoldCache(dict[str, str]):
-    """fold_word of each spelling, computed once: news text repeats its words.
-
-    A plain dict lookup from C costs less than an lru_cache call; the cache is emptied when
-    full so a long-lived process (`digest serve`) does not grow with every word it reads.
-    """
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= FOLD_CACHE_SIZE:
-            self.clear()
-        folded = self[word] = fold_word(word)
-        return folded
+def fold_cache() -> BoundedMemo[str, str]:
+    """fold_word of each spelling, computed once: news text repeats its words."""
+    return BoundedMemo(fold_word, FOLD_CACHE_SIZE)
 
 
-_FOLDED = FoldCache()
+_FOLDED = fold_cache()
 
 
-class StartCache(dict[str, bool]):
-    """Whether each spelling, once folded, starts a keyword; bounded like `FoldCache`.
+class StartCache(BoundedMemo[str, bool]):
+    """Whether each spelling, once folded, starts a keyword; bounded like `_FOLDED`.
 
     The classifier asks this of every word of every article: one dict lookup per word, where
     folding each word and then looking it up among the keyword starts took two.
     """
 
     def __init__(self, starts: set[str]) -> None:
-        super().__init__()
+        super().__init__(self.starts_keyword, FOLD_CACHE_SIZE)
         self.starts = starts
 
-    def __missing__(self, word: str) -> bool:
-        if len(self) >= FOLD_CACHE_SIZE:
-            self.clear()
-        starts = self[word] = _FOLDED[word] in self.starts
-        return starts
+    def starts_keyword(self, word: str) -> bool:
+        return _FOLDED[word] in self.starts
 
 
 _START_CACHES: dict[frozenset[str], StartCache] = {}
@@ -99,7 +88,7 @@ _START_CACHES: dict[frozenset[str], StartCache] = {}
 def start_cache(starts: frozenset[str]) -> StartCache:
     """The StartCache of one set of keyword starts, shared by the classifiers that have it.
 
-    Ingest builds a classifier per run; like `FoldCache`, the answers outlive it (they depend
+    Ingest builds a classifier per run; like `_FOLDED`'s, the answers outlive it (they depend
     on the spelling and the starts only). A few taxonomies at most are kept.
     """
     cache = _START_CACHES.get(starts)

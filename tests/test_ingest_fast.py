@@ -96,7 +96,7 @@ def test_start_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_word_id_cache_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(duplicates, "WORD_CACHE_SIZE", 3)
-    cache = duplicates.WordIds()
+    cache = duplicates.word_ids()
     words = ["storm", "rain", "the", "wind", "storm", "rain"]
     assert [cache[word] for word in words] == list(map(duplicates.word_id, words))
     assert len(cache) <= 3

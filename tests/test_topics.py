@@ -41,7 +41,7 @@ def test_words_fold_case_possessives_and_plurals() -> None:
 
 def test_the_fold_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(topics, "FOLD_CACHE_SIZE", 3)
-    cache = topics.FoldCache()
+    cache = topics.fold_cache()
     assert [cache[word] for word in ("Elections", "parties", "gas", "boxes", "Elections")] == [
         "election", "party", "gas", "boxe", "election"]
     assert len(cache) <= 3
