@@ -299,18 +299,23 @@ def load_capture(path: Path, config: Config, options: IngestOptions) -> LoadedCa
         data = read_capture(path)
         text_bytes, sequences = strip_terminal_escapes(data)
         capture = clean_capture(path, text_bytes, config, options)
-    except DigestError as exc:
-        return LoadedCapture(path, "", None, errors=(exc,))
-    except OSError as exc:
-        return LoadedCapture(path, "", None, errors=(SourceError(path, None, f"cannot read the file: {exc.strerror or exc}"),))
-    except Exception as exc:  # a cleaner bug must not cost the curator the other captures
-        return LoadedCapture(path, "", None, errors=(internal_error(path, exc),))
+    except Exception as exc:  # a cleaner bug must not cost the curator the other captures either
+        return LoadedCapture(path, "", None, errors=(capture_error(path, exc),))
     removed = [f"{sequences} terminal escape sequence(s)"] if sequences else []
     controls = count_control_bytes(text_bytes)
     if controls:
         removed.append(f"{controls} control character(s) (NUL, escape or similar bytes that are not text)")
     notes = [f"removed {' and '.join(removed)}"] if removed else []
     return LoadedCapture(path, hashlib.sha256(data).hexdigest(), capture, notes=(*notes, *capture.notes))
+
+
+def capture_error(path: Path, exc: Exception) -> DigestError:
+    """What the curator is told of a capture that could not be read or cleaned."""
+    if isinstance(exc, DigestError):
+        return exc
+    if isinstance(exc, OSError):
+        return SourceError(path, None, f"cannot read the file: {exc.strerror or exc}")
+    return internal_error(path, exc)
 
 
 def internal_error(path: Path, exc: Exception) -> SourceError:

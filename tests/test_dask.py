@@ -11,7 +11,7 @@ import pytest
 from digest.build import BuildOptions, build_site
 from digest.config import load_config
 
-from .conftest import FIXTURES, REPO, tree_bytes
+from .conftest import FIXTURES, tree_bytes
 
 distributed = pytest.importorskip("distributed", reason="the optional `digest[dask]` extra is not installed")
 pytestmark = pytest.mark.slow
@@ -36,13 +36,10 @@ def test_dask_build_equals_local_build(tmp_path: Path, scheduler: str) -> None:
     assert tree_bytes(root / "dask") == tree_bytes(root / "local")
 
 
-def test_dask_ingest_equals_serial_ingest(tmp_path: Path, scheduler: str) -> None:
+def test_dask_ingest_equals_serial_ingest(sample_site: Path, scheduler: str) -> None:
     from digest.ingest import IngestOptions, ingest
 
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(REPO / "digest.toml", root / "digest.toml")
-    shutil.copytree(REPO / "seeds", root / "seeds")
+    root = sample_site
     config = load_config(root)
     reports = {}
     for name, executor in (("serial", "serial"), ("dask", scheduler)):
