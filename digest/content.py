@@ -256,17 +256,18 @@ def _make_article(
         lang = None
 
     article_id = optional["id"] or derive_id(rel_path)
-    fields = dict(
+    names = find_names(summary, body)
+    fields: dict[str, Any] = dict(
         path=str(path), rel_path=rel_path, slug=slug, title=title, date=date, updated=updated,
         day=date.astimezone(config.tz).date(), id=article_id, summary=summary, body_hash=hash_text(body),
         body_line=body_line, topics=topics, topics_given=topics_given, tags=tags,
         source=optional["source"], source_url=optional["source_url"], author=optional["author"],
         image=image, words=body_words, lang=lang, topic_scores=topic_scores, duplicate_of=duplicate_of,
-        names=find_names(summary, body), summary_opens_body=summary_opens_body,
+        names=names, summary_opens_body=summary_opens_body,
     )
     # the terms stories and earlier coverage compare, found here: in the parse workers, and kept
     # in the build cache with the article, so a build re-curating the archive need not find them
-    terms = find_terms(title, summary, tags, fields["names"])
+    terms = find_terms(title, summary, tags, names)
     article = Article(**fields, fingerprint=hash_text(repr(tuple(fields.values()))), terms=terms)
     # derived once here, in the parse workers: the build cache then keeps them with the article
     # (each build asks for every article's; 6 microseconds apiece to derive)

@@ -205,7 +205,7 @@ def find_terms(title: str, summary: str, tags: Sequence[str], names: Sequence[st
     return _shared_terms(weights.keys(), array("d", _damp(weights.values())))
 
 
-def _shared_terms(terms: Sequence[str], weights: array[float]) -> RawTerms:
+def _shared_terms(terms: Iterable[str], weights: array[float]) -> RawTerms:
     """RawTerms whose terms are interned: every article holding "police" points at one string."""
     return tuple.__new__(RawTerms, (tuple(map(sys.intern, terms)), weights))
 
@@ -393,8 +393,10 @@ class TermIndex:
                 weights[term].append(value)
                 if len(holders) == MAX_DF:
                     wanted.discard(term)
-        for held in (*postings.values(), *weights.values()):
-            held.reverse()
+        for holders in postings.values():
+            holders.reverse()
+        for values in weights.values():
+            values.reverse()
 
     def own_weights(self, position: int) -> dict[str, float]:
         """An article's whole vector, as a dict (a few thousand remembered: stories compare
