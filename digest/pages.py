@@ -212,10 +212,12 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
 
     yield from plan_topic_pages(site, views, site_key, site_updated)
     if views.search:
-        yield PageJob(urls.search(), "search.html", make_key(site_key, "search"), lambda: {
+        # the index's bundles: one per year of articles (see search.py), newest first
+        bundles = tuple(link(urls.search_bundle(year).url) for year in years)
+        yield PageJob(urls.search(), "search.html", make_key(site_key, "search", bundles), lambda: {
             "page": views.meta(f"Search — {config.title}", f"Search every article of {config.title}.",
                                urls.search().url, current="search"),
-            "search": SearchView(link(urls.search_bundle().url), link("/")),
+            "search": SearchView(bundles, link("/")),
         }, "search", lastmod=site_updated)
     yield PageJob(urls.not_found(), "404.html", make_key(site_key, "404"), lambda: {
         "page": views.meta(f"Page not found — {config.title}", "This page does not exist.", "",

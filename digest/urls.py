@@ -105,9 +105,10 @@ def search() -> Route:
     return _page("/search/")
 
 
-def search_bundle() -> Route:
-    """The folder of the Pagefind index and its script (`pagefind.js` inside)."""
-    return Route("/pagefind/", "pagefind")
+def search_bundle(year: int | None = None) -> Route:
+    """The folder of the search index: one Pagefind bundle per year of articles
+    (`pagefind/2026/`, its `pagefind.js` inside), or with no year the folder holding them."""
+    return Route(f"/pagefind/{year}/", f"pagefind/{year}") if year is not None else Route("/pagefind/", "pagefind")
 
 
 def sitemap(part: int | None = None) -> Route:

@@ -202,9 +202,10 @@ class YearView(NamedTuple):
 
 
 class SearchView(NamedTuple):
-    """Where the search page finds the Pagefind bundle, and the root its result URLs hang from."""
+    """Where the search page finds the Pagefind bundles (one per year, newest first: the page
+    merges them into one search), and the root its result URLs hang from."""
 
-    bundle_url: str
+    bundle_urls: tuple[str, ...]
     base_url: str
 
 

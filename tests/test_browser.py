@@ -35,6 +35,20 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(root: Path, docroot: Path) -> Iterator[str]:
+    """The site at `root` built and served at its base path /news/ on a free port."""
+    build_site(load_config(root).with_overrides(output_dir=str(docroot / "news")))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/news/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site built and served at its base path /news/ on a free port."""
@@ -42,14 +56,8 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
     root = tmp / "root"
     shutil.copytree(FIXTURES / "site-basic", root)
-    docroot = tmp / "docroot"
-    build_site(load_config(root).with_overrides(output_dir=str(docroot / "news")))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/news/"
-    server.shutdown()
-    server.server_close()
+    with serving(root, tmp / "docroot") as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -115,6 +123,26 @@ def test_reader_goes_from_home_to_an_article_its_topic_and_search(served_site: s
     page.wait_for_url("**/2026/02/08/storm-closes-port/")
     assert page.locator("article.story h1").inner_text() == "Storm closes the northern port"
     assert errors == [] and external == []
+
+
+def test_search_finds_articles_of_every_year(browser: object, tmp_path: Path) -> None:
+    """The index is a bundle per year: the page merges them, so one search finds both years'."""
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURES / "site-basic", root)
+    older = root / "content/2025/12/30/harbour-fund.md"
+    older.parent.mkdir(parents=True)
+    older.write_text("---\ntitle: Council approves a harbour fund\ndate: 2025-12-30T10:00:00+00:00\n"
+                     "source: Meridian Wire\n---\n\nThe council approved a fund to repair the harbour.\n")
+    with serving(root, tmp_path / "docroot") as url:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        errors, external = watch(page)
+        page.goto(url + "search/?q=harbour")
+        page.get_by_text("2 articles match “harbour”.").wait_for(timeout=10_000)
+        titles = sorted(page.locator(".search-result h2").all_inner_texts())
+        assert titles == ["Council approves a harbour fund", "Storm closes the northern port"]
+        page.get_by_role("link", name="Council approves a harbour fund").click()
+        page.wait_for_url("**/2025/12/30/harbour-fund/")
+        assert errors == [] and external == []
 
 
 def test_search_link_with_a_query_shows_marked_results(served_site: str, browser: object) -> None:

@@ -41,7 +41,7 @@ def test_fixture_site_matches_golden_output(tmp_path: Path) -> None:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN, ignore=lambda folder, names: ["pagefind"] if Path(folder) == out else [])
     built, golden = tree_bytes(out), tree_bytes(GOLDEN)
-    assert "pagefind/pagefind.js" in built and "pagefind/pagefind-entry.json" in built
+    assert "pagefind/2026/pagefind.js" in built and "pagefind/2026/pagefind-entry.json" in built
     built = without_search_bundle(built)
     assert sorted(built) == sorted(golden), "files differ; regenerate if intended (see module docstring)"
     for name in golden:

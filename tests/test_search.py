@@ -34,13 +34,13 @@ def test_index_holds_every_article_and_only_what_the_page_needs(tmp_path: Path) 
     report = build_site(config_for(fixture_root(tmp_path), output_dir=str(out)))
     files = bundle(out)
     assert report.search_files == len(files) > 0
-    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    entry = json.loads(files["pagefind/2026/pagefind-entry.json"])
     (language,) = entry["languages"].values()
     assert language["page_count"] == 4  # the four published articles; the draft and list pages are not indexed
-    assert "pagefind/pagefind.js" in files
+    assert "pagefind/2026/pagefind.js" in files  # one bundle per year: the fixture's are all of 2026
     assert not [name for name in files if "-ui." in name or "highlight" in name]  # our page has its own script
     search_page = (out / "search/index.html").read_text()
-    assert 'data-bundle="/news/pagefind/"' in search_page and 'data-base="/news/"' in search_page
+    assert 'data-bundles="/news/pagefind/2026/"' in search_page and 'data-base="/news/"' in search_page
 
 
 def test_two_builds_give_a_byte_identical_index(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_index_follows_the_content(tmp_path: Path) -> None:
     (root / "content/2026/02/08/storm-closes-port.md").unlink()
     build_site(config_for(root, output_dir=str(out)))
     after = bundle(out)
-    assert json.loads(after["pagefind/pagefind-entry.json"]) != json.loads(before["pagefind/pagefind-entry.json"])
+    assert json.loads(after["pagefind/2026/pagefind-entry.json"]) != json.loads(before["pagefind/2026/pagefind-entry.json"])
     assert not (out / "2026/02/08/storm-closes-port").exists()
 
 
@@ -93,6 +93,48 @@ def test_incremental_index_equals_a_clean_one(tmp_path: Path) -> None:
     assert report.search_files > 0
     build_site(config_for(root, output_dir=str(clean)), BuildOptions(use_cache=False))
     assert bundle(out) == bundle(clean)
+
+
+def add_article(root: Path, day: str, slug: str, title: str, summary: str) -> Path:
+    path = root / "content" / day.replace("-", "/") / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: {day}T10:00:00+00:00\nsource: Meridian Wire\n"
+                    f"summary: {summary}\n---\n\n{summary}\n")
+    return path
+
+
+def years_of(files: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The index's files by bundle (year)."""
+    grouped: dict[str, dict[str, bytes]] = {}
+    for name, data in files.items():
+        grouped.setdefault(name.split("/")[1], {})[name] = data
+    return grouped
+
+
+def test_each_year_has_its_bundle_and_a_new_article_indexes_its_year_only(tmp_path: Path) -> None:
+    root = fixture_root(tmp_path)
+    old = add_article(root, "2025-12-30", "harbour-fund", "Harbour fund approved", "The council approved a harbour fund.")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    first = build_site(config_for(root, output_dir=str(out)))
+    bundles = years_of(bundle(out))
+    assert sorted(bundles) == ["2025", "2026"] and first.search_files == len(bundle(out))
+    pages = {year: json.loads(files[f"pagefind/{year}/pagefind-entry.json"]) for year, files in bundles.items()}
+    assert [next(iter(entry["languages"].values()))["page_count"] for entry in pages.values()] == [1, 4]
+    assert 'data-bundles="/news/pagefind/2026/ /news/pagefind/2025/"' in (out / "search/index.html").read_text()
+
+    add_article(root, "2026-02-09", "port-reopens", "Port reopens", "The northern port reopened on Monday.")
+    report = build_site(config_for(root, output_dir=str(out)))
+    after = years_of(bundle(out))
+    assert after["2025"] == bundles["2025"]  # kept as it was: only 2026 was indexed again
+    assert after["2026"] != bundles["2026"] and report.search_files == len(after["2026"])
+    build_site(config_for(root, output_dir=str(clean)), BuildOptions(use_cache=False))
+    assert bundle(out) == bundle(clean)
+
+    old.unlink()  # the year's last article: its bundle goes, and the search page stops loading it
+    report = build_site(config_for(root, output_dir=str(out)))
+    assert sorted(years_of(bundle(out))) == ["2026"] and report.search_files == 0
+    assert 'data-bundles="/news/pagefind/2026/"' in (out / "search/index.html").read_text()
+    assert not (out / "pagefind/2025").exists()
 
 
 def test_full_text_search_indexes_the_body(tmp_path: Path) -> None:
@@ -157,7 +199,7 @@ def test_build_option_no_search(tmp_path: Path, cli: Callable[..., Result]) -> N
     assert not (root / "plain/pagefind").exists()
     result = cli(root, "build", "--out", "searchable")
     assert result.exit_code == 0, result.output
-    assert (root / "searchable/pagefind/pagefind.js").is_file()
+    assert (root / "searchable/pagefind/2026/pagefind.js").is_file()
 
 
 def test_search_setting_must_be_true_or_false(make_site: Callable[..., Path]) -> None:

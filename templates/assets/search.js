@@ -8,18 +8,27 @@ const list = document.getElementById("search-results");
 const moreRow = document.getElementById("search-more-row");
 const moreButton = document.getElementById("search-more");
 
-let pagefind = null;
+let loading = null;  // the Pagefind engine, once loaded (a promise)
 let results = [];
 let shown = 0;
 let latest = 0;  // number of the newest query: older answers arriving late are dropped
 
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: form.dataset.base, excerptLength: 24 });
-    await pagefind.init();
+// The index is one bundle per year, newest first: the newest is loaded, the others merged
+// into it, so one search covers every year. Loaded once: searches typed while it loads wait
+// for the same promise (merging a bundle twice would show its results twice).
+function loadPagefind() {
+  if (!loading) {
+    loading = (async () => {
+      const [primary, ...others] = form.dataset.bundles.split(" ").filter(Boolean);
+      const engine = await import(primary + "pagefind.js");
+      await engine.options({ baseUrl: form.dataset.base, excerptLength: 24 });
+      await engine.init();
+      for (const bundle of others) await engine.mergeIndex(bundle, { baseUrl: form.dataset.base });
+      return engine;
+    })();
+    loading.catch(() => { loading = null; });  // a later search tries again
   }
-  return pagefind;
+  return loading;
 }
 
 // Pagefind's excerpt is escaped page text with <mark> around the hits: rebuild it from text.
