@@ -48,7 +48,7 @@ from .markdown import render_markdown
 from .models import Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
-from .search import is_index_file, update_search_index
+from .search import SearchIndexing, is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
 from .staging import Plan, render_planned, set_plan
 from .views import ViewBuilder
@@ -300,9 +300,14 @@ class Builder:
         writer = SiteWriter(config.output_dir, state.manifest if state else None)
         progress = self.options.progress or _no_progress
         apart: Apart[StagedFeeds] | None = None
+        indexing: SearchIndexing | None = None
         # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
         known_html = ChainMap(self.fresh_html, state.html if state else {})
         try:
+            if site.has_search:
+                # Pagefind (a program of its own) indexes the changed years while this process
+                # plans and renders; its bundles join the writer before the commit
+                indexing = SearchIndexing(site, writer)
             in_feeds = feed_article_ids(site)
             apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
             jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
@@ -350,9 +355,9 @@ class Builder:
                 rest_seconds = write_the_rest()
             clock.lap("pages", excluding=rest_seconds)
             clock.record("feeds", rest_seconds)
-            if site.has_search:
-                # indexed before the commit, so the index ships with the pages
-                search = update_search_index(site, writer)
+            if indexing is not None:
+                # the index ships with the pages, in the same commit
+                search = indexing.finish()
                 report.search_files, report.search_seconds = search.files, search.seconds
                 clock.lap("search")
             with self.options.commit_guard():
@@ -361,6 +366,8 @@ class Builder:
         except BaseException:
             if apart is not None:
                 apart.cancel()
+            if indexing is not None:
+                indexing.cancel()
             writer.abort()
             raise
         report.written = len(writer.changed)

@@ -8,8 +8,8 @@ the writer stays the only one writing the site.
 
 The index is one bundle per year of articles (`pagefind/2026/`, `pagefind/2025/`, ...), which
 the search page merges into one search (Pagefind's `mergeIndex`). Pagefind cannot update an
-index, only make it again; a year whose search documents are all as they were keeps its bundle
-as it is, so a day's new articles index the current year again, not the whole archive (at
+index, only make it again; a year whose articles' search documents would all be as they were
+(see `index_key`) keeps its bundle as it is, so a day's new articles index the current year again, not the whole archive (at
 10,000 articles over three years: a few hundred documents instead of 10,000).
 
 Pagefind names its files by content hash and writes them in a stable form, so two builds of the
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -31,10 +33,12 @@ from typing import TYPE_CHECKING
 
 from html import escape
 
-from . import urls
+from . import __version__, urls
 from .collate import Site
+from .config import Config
 from .content import read_body
 from .errors import DigestError
+from .models import Article
 from .text import plain_text
 from .views import format_day
 
@@ -61,70 +65,92 @@ def is_index_file(rel_path: str) -> bool:
 
 
 def find_pagefind() -> Path:
-    """The Pagefind program: $PAGEFIND_BINARY_PATH, else the one the Python package ships."""
+    """The Pagefind program: $PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` package
+    ships (found where `pagefind.service.get_executable` looks, without importing it: that
+    imports asyncio, a tenth of a second on every build), else one on the PATH."""
     override = os.environ.get("PAGEFIND_BINARY_PATH")
     if override:
         return Path(override)
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        raise DigestError(f"search needs the Pagefind program; {INSTALL_HINT}") from None
-    executable = get_executable()
-    if executable is None or not Path(executable).exists():
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+            for name in ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe"):
+                if (Path(folder) / name).is_file():
+                    return Path(folder) / name
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    if found is None:
         raise DigestError(f"search needs the Pagefind program; {INSTALL_HINT}")
-    return Path(executable)
+    return Path(found)
 
 
 def search_documents(site: Site, full_text: bool) -> list[tuple[str, bytes]]:
-    """One small HTML document per article, at its page's path: exactly what the index holds.
+    """One small HTML document per article (see `search_document`), newest first."""
+    return [search_document(article, site.config, full_text) for article in site.articles]
+
+
+def search_document(article: Article, config: Config, full_text: bool) -> tuple[str, bytes]:
+    """An article's search document, at its page's path: exactly what the index holds.
 
     By default that is the headline, summary, caption, tags and topics: Pagefind indexes about
     a thousand of these in half a second, against ten times that for whole pages. With
-    `search_full_text` the body's text is added.
+    `search_full_text` the body's text is added. `document_inputs` names what it reads.
     """
-    docs = []
-    lang = escape(site.config.language)
-    for article in site.articles:
-        topics = [site.config.topic(slug) for slug in article.topics]
-        parts = [
-            f"<h1>{escape(article.title)}</h1>",
-            f"<p>{escape(article.summary)}</p>",
-            f"<p>{escape(' '.join(article.tags))} {escape(' '.join(t.name for t in topics if t))}</p>",
-        ]
-        if article.image is not None and article.image.caption:
-            parts.append(f"<p>{escape(article.image.caption)}</p>")
-        if full_text:
-            parts.append(f"<p>{escape(plain_text(read_body(article)))}</p>")
-        local = article.date.astimezone(site.config.tz)
-        meta = (f'<span data-pagefind-meta="source">{escape(article.source or "")}</span>'
-                f'<span data-pagefind-meta="date">{escape(format_day(article.day))}'
-                f'{f", {local:%H:%M}" if local.time() != dt.time() else ""}</span>')
-        document = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-                    f"<title>{escape(article.title)}</title></head><body>"
-                    f'<main data-pagefind-body>{"".join(parts)}</main>'
-                    f'<div data-pagefind-ignore hidden>{meta}</div></body></html>')
-        docs.append((urls.article_page(article.url).path, document.encode("utf-8")))
-    return docs
+    topics = [config.topic(slug) for slug in article.topics]
+    parts = [
+        f"<h1>{escape(article.title)}</h1>",
+        f"<p>{escape(article.summary)}</p>",
+        f"<p>{escape(' '.join(article.tags))} {escape(' '.join(t.name for t in topics if t))}</p>",
+    ]
+    if article.image is not None and article.image.caption:
+        parts.append(f"<p>{escape(article.image.caption)}</p>")
+    if full_text:
+        parts.append(f"<p>{escape(plain_text(read_body(article)))}</p>")
+    local = article.date.astimezone(config.tz)
+    meta = (f'<span data-pagefind-meta="source">{escape(article.source or "")}</span>'
+            f'<span data-pagefind-meta="date">{escape(format_day(article.day))}'
+            f'{f", {local:%H:%M}" if local.time() != dt.time() else ""}</span>')
+    document = (f'<!DOCTYPE html><html lang="{escape(config.language)}"><head><meta charset="utf-8">'
+                f"<title>{escape(article.title)}</title></head><body>"
+                f'<main data-pagefind-body>{"".join(parts)}</main>'
+                f'<div data-pagefind-ignore hidden>{meta}</div></body></html>')
+    return urls.article_page(article.url).path, document.encode("utf-8")
 
 
-def index_key(executable: Path, docs: Sequence[tuple[str, bytes]]) -> str:
-    """What the index is made from: the program and every search document."""
+def index_key(executable: Path, config: Config, articles: Sequence[Article]) -> str:
+    """What a bundle is made from: the program, digest's version (the documents' form), the
+    settings the documents read, and every article's URL and the fields its document shows.
+    Made without building the documents: a year whose key is unchanged needs none."""
     try:
         info = executable.stat()
         program = (str(executable), info.st_size, info.st_mtime_ns)
     except OSError:
         program = (str(executable), 0, 0)
-    hasher = hashlib.blake2b(repr(("pagefind", program)).encode("utf-8"), digest_size=12)
-    for rel_path, data in docs:
-        hasher.update(rel_path.encode("utf-8") + b"\0" + data + b"\0")
+    settings = (config.language, str(config.tz), config.search_full_text,
+                tuple((topic.slug, topic.name) for topic in config.topics))
+    hasher = hashlib.blake2b(repr(("pagefind", program, __version__, settings)).encode("utf-8"), digest_size=12)
+    for article in articles:
+        hasher.update(f"{article.url}\0{document_inputs(article, config.search_full_text)}\0".encode())
     return hasher.hexdigest()
 
 
-def documents_by_year(site: Site, full_text: bool) -> dict[int, list[tuple[str, bytes]]]:
-    """The search documents grouped into their year's bundle, newest year first."""
-    grouped: dict[int, list[tuple[str, bytes]]] = {}
-    for article, document in zip(site.articles, search_documents(site, full_text)):  # newest first
-        grouped.setdefault(article.day.year, []).append(document)
+def document_inputs(article: Article, full_text: bool) -> str:
+    """Every field of an article its search document shows (the body's hash only with full
+    text: an edit further down an article leaves a headline index as it was), NUL-separated
+    (no field holds one: one-line fields are cleaned of control characters)."""
+    image = article.image
+    return (f"{article.title}\0{article.summary}\0{chr(31).join(article.tags)}\0{chr(31).join(article.topics)}\0"
+            f"{image.caption if image is not None else ''}\0{article.source or ''}\0{article.date.timestamp()}\0"
+            f"{article.day.toordinal()}\0{article.body_hash if full_text else ''}")
+
+
+def articles_by_year(site: Site) -> dict[int, list[Article]]:
+    """The articles grouped into their year's bundle, newest year first."""
+    grouped: dict[int, list[Article]] = {}
+    for article in site.articles:  # newest first
+        grouped.setdefault(article.day.year, []).append(article)
     return grouped
 
 
@@ -132,42 +158,100 @@ def update_search_index(site: Site, writer: SiteWriter) -> SearchReport:
     """Index each year's articles into its bundle in the writer, or keep the year's last bundle
     when nothing it holds changed. (A year without articles any more loses its bundle: the
     writer removes what a build neither writes nor keeps.)"""
-    started = time.perf_counter()
-    executable = find_pagefind()
-    files = 0
-    indexed = [path for path in writer.previous if is_index_file(path)]
-    for year, docs in documents_by_year(site, site.config.search_full_text).items():
-        folder = urls.search_bundle(year).path
-        key = index_key(executable, docs)
-        previous = [path for path in indexed if path.startswith(folder + "/")]
-        if previous and all(writer.previous[path][0] == key for path in previous):
-            for path in previous:
-                writer.keep(path, key, PRODUCER)
-            continue
-        for name, data in run_pagefind(executable, docs, writer.work):
-            writer.write(f"{folder}/{name}", data, PRODUCER, key)
-            files += 1
-    return SearchReport(files, time.perf_counter() - started)
+    return SearchIndexing(site, writer).finish()
 
 
-def run_pagefind(executable: Path, docs: Sequence[tuple[str, bytes]], scratch: Path) -> list[tuple[str, bytes]]:
-    """Run Pagefind over these documents (site-relative path, bytes); return the bundle's files."""
-    with tempfile.TemporaryDirectory(prefix="search-", dir=scratch) as temp:
-        site, bundle = Path(temp) / "site", Path(temp) / "bundle"
-        for rel_path, data in docs:
-            target = site / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
+class SearchIndexing:
+    """The index made beside the pages: Pagefind starts on the changed years at once (a
+    program of its own: it runs while this process plans and renders), and `finish` waits for
+    it and puts the bundles in the writer, which stays the only one writing the site."""
+
+    def __init__(self, site: Site, writer: SiteWriter) -> None:
+        self.started = time.perf_counter()
+        self.writer = writer
+        self.runs: list[tuple[str, str, _PagefindRun]] = []  # (bundle folder, key, run) of each changed year
+        config = site.config
+        executable = find_pagefind()
+        indexed = [path for path in writer.previous if is_index_file(path)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
-        except OSError as exc:
-            raise DigestError(f"could not run Pagefind ({executable}): {exc}; {INSTALL_HINT}") from None
-        if result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+            for year, articles in articles_by_year(site).items():
+                folder = urls.search_bundle(year).path
+                key = index_key(executable, config, articles)
+                previous = [path for path in indexed if path.startswith(folder + "/")]
+                if previous and all(writer.previous[path][0] == key for path in previous):
+                    for path in previous:
+                        writer.keep(path, key, PRODUCER)
+                else:
+                    docs = [search_document(article, config, config.search_full_text) for article in articles]
+                    self.runs.append((folder, key, _PagefindRun(executable, docs, writer.work)))
+        except BaseException:
+            self.cancel()
+            raise
+
+    def finish(self) -> SearchReport:
+        """Wait for Pagefind and write the new bundles into the writer."""
+        files = 0
+        try:
+            for folder, key, run in self.runs:
+                for name, data in run.result():
+                    self.writer.write(f"{folder}/{name}", data, PRODUCER, key)
+                    files += 1
+        finally:
+            self.cancel()  # the runs' folders, and any run a failure left going
+        return SearchReport(files, time.perf_counter() - self.started)
+
+    def cancel(self) -> None:
+        for _, _, run in self.runs:
+            run.cancel()
+
+
+class _PagefindRun:
+    """Pagefind over these documents (site-relative path, bytes), started at once in a private
+    folder of `scratch`; `result` waits and returns the bundle's files."""
+
+    def __init__(self, executable: Path, docs: Sequence[tuple[str, bytes]], scratch: Path) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.temp = Path(tempfile.mkdtemp(prefix="search-", dir=scratch))
+        site, self.bundle = self.temp / "site", self.temp / "bundle"
+        try:
+            for rel_path, data in docs:
+                target = site / rel_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        except BaseException:
+            self.cancel()
+            raise
+        command = [str(executable), "--site", str(site), "--output-path", str(self.bundle), "--silent"]
+        # its messages go to a file, read on failure: a pipe nobody reads while the pages are
+        # rendered could fill up and stop it
+        with open(self.temp / "log", "wb") as log:
+            try:
+                self.process = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            except OSError as exc:
+                self.cancel()
+                raise DigestError(f"could not run Pagefind ({executable}): {exc}; {INSTALL_HINT}") from None
+
+    def result(self) -> list[tuple[str, bytes]]:
+        assert self.process is not None, "result() after cancel()"
+        try:
+            status = self.process.wait(timeout=3600)
+        except subprocess.TimeoutExpired:
+            raise DigestError("the search index took over an hour (Pagefind); build with --no-search") from None
+        if status != 0:
+            text = (self.temp / "log").read_text(encoding="utf-8", errors="replace")
+            detail = text.strip().splitlines()[-5:]
             raise DigestError("the search index failed (Pagefind exit status "
-                              f"{result.returncode}): {' / '.join(detail) or 'no message'}")
-        return [(name, path.read_bytes()) for name, path in collect_bundle(bundle)]
+                              f"{status}): {' / '.join(detail) or 'no message'}")
+        return [(name, path.read_bytes()) for name, path in collect_bundle(self.bundle)]
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs, and remove the run's folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        shutil.rmtree(self.temp, ignore_errors=True)
 
 
 def collect_bundle(bundle: Path) -> list[tuple[str, Path]]:

@@ -150,6 +150,38 @@ def test_full_text_search_indexes_the_body(tmp_path: Path) -> None:
     assert b"Minister resigns after election defeat" in headlines
 
 
+def test_a_bundle_key_follows_every_field_its_documents_show(tmp_path: Path) -> None:
+    """The key is made without the documents: it must change whenever one of them would."""
+    import dataclasses
+    import datetime as dt
+
+    from digest.build import load_site
+    from digest.models import Image
+    from digest.search import index_key, search_document
+
+    root = fixture_root(tmp_path)
+    config = config_for(root)
+    site, _ = load_site(config)
+    article = site.articles[0]
+    program = Path(os.__file__)  # any file: the key reads its size and time
+    changes = {
+        "title": "Another headline", "summary": "Another summary.", "tags": ("new-tag",),
+        "topics": ("economy",), "image": Image("Another caption", None), "source": "Another Wire",
+        "date": article.date + dt.timedelta(minutes=5),
+    }
+    for full_text in (False, True):
+        settings = dataclasses.replace(config, search_full_text=full_text)
+        key = index_key(program, settings, [article])
+        for field, value in changes.items():
+            changed = dataclasses.replace(article, **{field: value})
+            assert search_document(changed, settings, full_text) != search_document(article, settings, full_text)
+            assert index_key(program, settings, [changed]) != key, field
+        body = dataclasses.replace(article, body_hash="another body")
+        assert (index_key(program, settings, [body]) != key) is full_text
+    renamed = dataclasses.replace(config, topics=tuple(dataclasses.replace(t, name=t.name + "!") for t in config.topics))
+    assert index_key(program, renamed, [article]) != index_key(program, config, [article])
+
+
 def fake_pagefind(tmp_path: Path, script: str) -> Path:
     program = tmp_path / "fake-pagefind"
     program.write_text("#!/bin/sh\n" + script)
@@ -170,6 +202,25 @@ def test_a_failing_index_leaves_the_previous_site_untouched(
         build_site(config_for(root, output_dir=str(out)))
     assert tree_bytes(out) == before  # the pages staged before the index never reached the site
     assert not (out.parent / ".out.digest" / "staging").exists()
+
+
+def test_a_failing_page_stops_pagefind_and_leaves_no_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pagefind runs beside the pages; when a page fails, the build stops it and removes its folder."""
+    root = fixture_root(tmp_path)
+    out = tmp_path / "out"
+    pid_file = tmp_path / "pagefind.pid"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, f"echo $$ > {pid_file}\nexec sleep 60\n")))
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/article.html").write_text("{{ 1 // 0 }}")
+    with pytest.raises(Exception):
+        build_site(config_for(root, output_dir=str(out)))
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed and reaped, not left sleeping
+    work = out.parent / ".out.digest"
+    assert not list(work.glob("search-*")) and not out.exists()
 
 
 def test_a_missing_pagefind_program_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
