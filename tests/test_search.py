@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -210,17 +211,27 @@ def test_a_failing_page_stops_pagefind_and_leaves_no_scratch(
     """Pagefind runs beside the pages; when a page fails, the build stops it and removes its folder."""
     root = fixture_root(tmp_path)
     out = tmp_path / "out"
-    pid_file = tmp_path / "pagefind.pid"
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, f"echo $$ > {pid_file}\nexec sleep 60\n")))
+    program = fake_pagefind(tmp_path, "exec sleep 60\n")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates/article.html").write_text("{{ 1 // 0 }}")
     with pytest.raises(Exception):
         build_site(config_for(root, output_dir=str(out)))
-    pid = int(pid_file.read_text())
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)  # killed and reaped, not left sleeping
+    assert not running(str(program)) and not running("sleep 60")  # killed and reaped
     work = out.parent / ".out.digest"
     assert not list(work.glob("search-*")) and not out.exists()
+
+
+def running(command: str) -> list[int]:
+    """Processes of this test's own making whose command line holds `command` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            stat_fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if command in line and int(stat_fields[1]) == os.getpid():
+                found.append(int(entry.name))
+    return found
 
 
 def test_a_missing_pagefind_program_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
