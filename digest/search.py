@@ -9,8 +9,9 @@ the writer stays the only one writing the site.
 The index is one bundle per year of articles (`pagefind/2026/`, `pagefind/2025/`, ...), which
 the search page merges into one search (Pagefind's `mergeIndex`). Pagefind cannot update an
 index, only make it again; a year whose articles' search documents would all be as they were
-(see `index_key`) keeps its bundle as it is, so a day's new articles index the current year again, not the whole archive (at
-10,000 articles over three years: a few hundred documents instead of 10,000).
+(see `index_key`) keeps its bundle as it is, so a day's new articles index the current year
+again, not the whole archive (at 10,000 articles over three years: a few hundred documents
+instead of 10,000).
 
 Pagefind names its files by content hash and writes them in a stable form, so two builds of the
 same pages give the same bytes (`tests/test_search.py` checks it).
@@ -72,18 +73,23 @@ def find_pagefind() -> Path:
     if override:
         return Path(override)
     for package in ("pagefind_bin_extended", "pagefind_bin"):
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            spec = None
-        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        for folder in _package_folders(package):
             for name in ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe"):
-                if (Path(folder) / name).is_file():
-                    return Path(folder) / name
+                if (folder / name).is_file():
+                    return folder / name
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     if found is None:
         raise DigestError(f"search needs the Pagefind program; {INSTALL_HINT}")
     return Path(found)
+
+
+def _package_folders(package: str) -> list[Path]:
+    """Where an installed package's files are, without importing it; [] when it is missing."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return []
+    return [Path(folder) for folder in (spec.submodule_search_locations or [])] if spec is not None else []
 
 
 def search_documents(site: Site, full_text: bool) -> list[tuple[str, bytes]]:

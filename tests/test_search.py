@@ -245,6 +245,21 @@ def test_the_pagefind_program_ships_with_the_python_package() -> None:
     assert program.is_file() and os.access(program, os.X_OK)
 
 
+def test_without_the_package_a_pagefind_on_the_path_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.search
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setattr(digest.search, "_package_folders", lambda package: [])
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = fake_pagefind(folder, "exit 0\n").rename(folder / "pagefind")
+    monkeypatch.setenv("PATH", str(folder))
+    assert find_pagefind() == program
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(DigestError, match=r"search needs the Pagefind program; install it with"):
+        find_pagefind()
+
+
 def test_search_off_builds_no_index_no_page_and_no_link(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = build_site(config_for(fixture_root(tmp_path), output_dir=str(out), search=False))
