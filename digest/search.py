@@ -1,7 +1,7 @@
 """The search index: Pagefind run over the build's articles before the commit.
 
 Pagefind (the `pagefind[bin]` package ships its program) reads one small search document per
-article (see `search_documents`), written at the article page's path in a private folder of
+article (see `search_document`), written at the article page's path in a private folder of
 the writer's work folder, and writes its index to another private folder; every file of that
 bundle then goes through the writer like a page, so the index is part of the same commit and
 the writer stays the only one writing the site.
@@ -92,12 +92,7 @@ def _package_folders(package: str) -> list[Path]:
     return [Path(folder) for folder in (spec.submodule_search_locations or [])] if spec is not None else []
 
 
-def search_documents(site: Site, full_text: bool) -> list[tuple[str, bytes]]:
-    """One small HTML document per article (see `search_document`), newest first."""
-    return [search_document(article, site.config, full_text) for article in site.articles]
-
-
-def search_document(article: Article, config: Config, full_text: bool) -> tuple[str, bytes]:
+def search_document(article: Article, config: Config) -> tuple[str, bytes]:
     """An article's search document, at its page's path: exactly what the index holds.
 
     By default that is the headline, summary, caption, tags and topics: Pagefind indexes about
@@ -112,7 +107,7 @@ def search_document(article: Article, config: Config, full_text: bool) -> tuple[
     ]
     if article.image is not None and article.image.caption:
         parts.append(f"<p>{escape(article.image.caption)}</p>")
-    if full_text:
+    if config.search_full_text:
         parts.append(f"<p>{escape(plain_text(read_body(article)))}</p>")
     local = article.date.astimezone(config.tz)
     meta = (f'<span data-pagefind-meta="source">{escape(article.source or "")}</span>'
@@ -188,7 +183,7 @@ class SearchIndexing:
                     for path in previous:
                         writer.keep(path, key, PRODUCER)
                 else:
-                    docs = [search_document(article, config, config.search_full_text) for article in articles]
+                    docs = [search_document(article, config) for article in articles]
                     self.runs.append((folder, key, _PagefindRun(executable, docs, writer.work)))
         except BaseException:
             self.cancel()

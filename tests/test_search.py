@@ -139,13 +139,15 @@ def test_each_year_has_its_bundle_and_a_new_article_indexes_its_year_only(tmp_pa
 
 
 def test_full_text_search_indexes_the_body(tmp_path: Path) -> None:
-    from digest.search import search_documents
     from digest.build import load_site
+    from digest.search import search_document
 
     root = fixture_root(tmp_path)
-    site, _ = load_site(config_for(root))
-    headlines = b"".join(data for _, data in search_documents(site, full_text=False))
-    full = b"".join(data for _, data in search_documents(site, full_text=True))
+    config = config_for(root)
+    site, _ = load_site(config)
+    headlines = b"".join(search_document(article, config)[1] for article in site.articles)
+    with_bodies = config.with_overrides(search_full_text=True)
+    full = b"".join(search_document(article, with_bodies)[1] for article in site.articles)
     assert b"Her party will choose a new leader next month." not in headlines
     assert b"Her party will choose a new leader next month." in full
     assert b"Minister resigns after election defeat" in headlines
@@ -175,7 +177,7 @@ def test_a_bundle_key_follows_every_field_its_documents_show(tmp_path: Path) -> 
         key = index_key(program, settings, [article])
         for field, value in changes.items():
             changed = dataclasses.replace(article, **{field: value})
-            assert search_document(changed, settings, full_text) != search_document(article, settings, full_text)
+            assert search_document(changed, settings) != search_document(article, settings)
             assert index_key(program, settings, [changed]) != key, field
         body = dataclasses.replace(article, body_hash="another body")
         assert (index_key(program, settings, [body]) != key) is full_text
