@@ -46,6 +46,7 @@ from .executor import (
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
+from .terms import Tally
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .search import SearchIndexing, is_index_file, update_search_index
@@ -121,6 +122,7 @@ class Builder:
         self.cache = BuildCache(config.cache_dir if self.options.use_cache else None)
         self.entries: dict[str, Entry] | None = None
         self.memo: Memo | None = None  # the last build's curation results (see `curation.curate`)
+        self.tally: Tally | None = None  # and where its weighing ended (`terms.Tally`)
         self.state: OutputState | None = None
         self.rendered: Rendered | None = None
         self.pending: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes, key, producer) not yet on disk
@@ -160,7 +162,7 @@ class Builder:
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
                     articles, report.parsed, runner = self.load_articles(stats, report)
                     clock.lap("load")
-                    site = collate_site(config, articles, self.last_memo())
+                    site = collate_site(config, articles, self.last_memo(), self.tally)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
@@ -199,16 +201,18 @@ class Builder:
         key = settings_key(self.config)
         self.cache.save_articles(key, self.entries)
         if self.cache.folder is not None:
-            self.memo = site.curation.memo
+            self.memo, self.tally = site.curation.memo, site.curation.tally
             self.cache.save_curation(key, _memo_by_month(site))
+            self.cache.save_tally(key, self.tally)
 
     def last_memo(self) -> Memo | None:
         """The last build's curation memo ({} when there is none yet); None without a cache,
-        where none is kept."""
+        where none is kept. Its tally (`self.tally`) is read with it."""
         if self.cache.folder is None:
             return None
         if self.memo is None:
-            self.memo = self.cache.load_curation(settings_key(self.config))
+            key = settings_key(self.config)
+            self.memo, self.tally = self.cache.load_curation(key), self.cache.load_tally(key)
         return self.memo
 
     def load_articles(
@@ -459,7 +463,7 @@ class Builder:
                     return None  # the edit changes which article stands for its story on the day
             swaps.append((old, article))
         before = {path: entries[path] for path, _, _, _ in parsed}
-        for (path, new, notes, _), (old, _) in zip(parsed, swaps):
+        for (path, _, notes, _), (old, new) in zip(parsed, swaps):
             entries[path] = (*stats[path], new, notes)
             site.replace_article(old, new)
         changed_ids = {new.id for _, new in swaps}

@@ -9,7 +9,7 @@ folder, and all of it by digest's version.
 Articles are kept in `ARTICLE_SHARDS` files, a content folder's files all in the same one, and a
 build rewrites only the files whose entries changed: a day's new articles (one folder) rewrite
 one file, not all 10,000 entries. The curation memo (`curation.Memo`) is sharded the same way,
-by the articles' month.
+by the articles' month; beside it, the tally of its document frequencies (`terms.Tally`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
 CURATION = "curation"  # the folder of the curation memo's shards (`curation.Memo`)
 STATS = "articles-stats.pickle"  # the file stats of the cached articles (`load_stats`)
+TALLY = "curation-tally.pickle"  # where the last curation's weighing ended (`terms.Tally`)
 
 
 @dataclass
@@ -116,6 +117,20 @@ class BuildCache:
     def save_curation(self, settings_key: str, shards: dict[str, dict[str, Any]]) -> None:
         """The curation memo in shards (by month: an increment changes the newest one only)."""
         self._save_shards(CURATION, settings_key, {f"{name}.pickle": shard for name, shard in shards.items()})
+
+    def load_tally(self, settings_key: str) -> Any:
+        """The last curation's `terms.Tally` for the same settings, or None."""
+        payload = self._load(TALLY)
+        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key:
+            return payload[1]
+        return None
+
+    def save_tally(self, settings_key: str, tally: Any) -> None:
+        if tally is None:
+            if self.folder is not None:
+                (self.folder / TALLY).unlink(missing_ok=True)
+            return
+        self._save(TALLY, (settings_key, tally))
 
     def _load_shards(self, store: str, settings_key: str) -> dict[str, Any]:
         """Every entry of a sharded store saved with the same settings (remembering each shard)."""

@@ -12,6 +12,7 @@ from .config import Config, Topic
 from .curation import Curation, Memo, curate_apart
 from .errors import BuildAborted, DigestError, SourceError, display_path
 from .models import Article
+from .terms import Tally
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,17 @@ def replace_in(items: list[Article], old: Article, new: Article) -> None:
             items[index] = new
 
 
-def collate_site(config: Config, articles: Sequence[Article], memo: Memo | None = None) -> Site:
+def collate_site(
+    config: Config, articles: Sequence[Article], memo: Memo | None = None, tally: Tally | None = None,
+) -> Site:
     """Order and group articles; raise listing every URL or id claimed twice.
 
-    `memo`: the last build's curation results (`Curation.memo`), to spare searching again.
+    `memo`, `tally`: the last build's curation results (`Curation.memo`, `Curation.tally`), to
+    spare searching and counting again.
     """
     ordered = sorted(articles, key=lambda article: article.sort_key)
     check_unique(ordered)
-    curation = curate_apart(ordered, memo)
+    curation = curate_apart(ordered, memo, tally)
     ordered = curation.articles
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}

@@ -21,7 +21,7 @@ from .executor import run_apart
 from .models import Article
 from .related import find_related
 from .stories import Story, find_stories
-from .terms import TermIndex
+from .terms import Tally, TermIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +56,18 @@ class Curation:
     duplicates: dict[str, tuple[Duplicate, ...]] = field(default_factory=dict)  # original id -> copies
     warnings: list[str] = field(default_factory=list)
     memo: Memo = field(default_factory=dict, repr=False)  # for the next build
+    tally: Tally | None = field(default=None, repr=False)  # for the next build (`TermIndex.tally`)
 
 
-def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
+def curate(articles: Sequence[Article], memo: Memo | None = None, tally: Tally | None = None) -> Curation:
     """Fold duplicates into their originals, then find stories and related articles.
 
     `articles` must be newest first (the site's order); positions in that order drive the
     time windows of stories. `memo`: the last build's results (`Curation.memo`), reused for
     articles whose as-of key is unchanged, and this build's are returned for the next (the result
     is the same with or without it); None: no memo at all, neither read nor made (a build without
-    a cache, where it would only cost time and memory).
+    a cache, where it would only cost time and memory). `tally`: where the last build's weighing
+    ended (`Curation.tally`), which spares counting its articles again when they are the oldest.
     """
     published, duplicates, warnings = fold_duplicates(articles)
     last = memo or {}
@@ -74,13 +76,15 @@ def curate(articles: Sequence[Article], memo: Memo | None = None) -> Curation:
         found = last.get(article_id)
         return found.vector if found is not None and found.key == key else None
 
-    index = TermIndex.build(published, known=known if last else None)
+    index = TermIndex.build(published, known=known if last else None, tally=tally if last else None)
     leaders, lists = recall(index, last)
     stories = find_stories(index, leaders)
     story_of = {member: story for story in stories for member in story.members}
     related = find_related(index, {member: story.id for member, story in story_of.items()}, known=lists)
-    remembered = remember(index, story_of, related, last) if memo is not None else {}
-    return Curation(published, stories, story_of, related, duplicates, warnings, remembered)
+    if memo is None:
+        return Curation(published, stories, story_of, related, duplicates, warnings)
+    remembered = remember(index, story_of, related, last)
+    return Curation(published, stories, story_of, related, duplicates, warnings, remembered, index.tally())
 
 
 def remember(
@@ -117,7 +121,9 @@ def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tupl
 APART_FROM = 20_000  # archives this large are curated in a child process (see `curate_apart`)
 
 
-def curate_apart(articles: Sequence[Article], memo: Memo | None = None, apart_from: int = APART_FROM) -> Curation:
+def curate_apart(
+    articles: Sequence[Article], memo: Memo | None = None, tally: Tally | None = None, apart_from: int = APART_FROM,
+) -> Curation:
     """`curate`, in a forked child process for a large archive.
 
     Curation's working memory (terms, vectors, postings: several times the articles' own size)
@@ -127,12 +133,12 @@ def curate_apart(articles: Sequence[Article], memo: Memo | None = None, apart_fr
     time (the child copies the pages it touches) than the memory it saves is worth.
     """
     if len(articles) < apart_from:
-        return curate(articles, memo)
+        return curate(articles, memo, tally)
 
     last = memo or {}
 
     def work() -> tuple[Curation, list[int]]:
-        found = curate(articles, memo)
+        found = curate(articles, memo, tally)
         published = {article.id for article in found.articles}
         kept = [position for position, article in enumerate(articles) if article.id in published]
         # only the memo's new entries travel back: the others are this process's own already

@@ -13,7 +13,9 @@ document frequency is left to each build's curation.
 
 That weighing is done as of each article's publication (`TermIndex`): a day's new articles
 change no older article's vector, so they change no older article's stories or earlier
-coverage either, and their pages are not rendered again.
+coverage either, and their pages are not rendered again. A build keeps where its counting stood
+a few days before its newest article (`Tally`): the next one, when its older articles are the
+very same, takes their figures from there and counts only the newer ones.
 
 Candidates for a comparison come from the postings of an article's strongest terms only, and
 terms held by more than a small share of the archive get no postings (they tell too little
@@ -24,6 +26,7 @@ with its square.
 from __future__ import annotations
 
 import copyreg
+import datetime as dt
 import hashlib
 import math
 import pickle
@@ -35,8 +38,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, pairwise, repeat
-from operator import itemgetter
-from typing import IO, NamedTuple, TypeVar
+from operator import attrgetter, itemgetter, not_
+from typing import IO, NamedTuple, TypeVar, cast
 
 from .models import Article
 from .topics import fold_word
@@ -54,6 +57,10 @@ MAX_DF = 64
 MIN_DF = 16
 DF_SHARE_ARCHIVE = 10_000  # the archive size from which MAX_DF applies (64 in 10,000)
 OWN_MEMO = 4096  # whole vectors kept as dicts at a time (see `TermIndex.own_weights`)
+KEY_SIZE = 16  # bytes of an as-of key
+# A build's tally (`TermIndex.tally`) ends this long before its newest article: the next build
+# resumes from it when its new articles are all newer, as a day's are, even dated a day or two back.
+TALLY_AGE = 3 * 86400.0
 WARMUP = 1000  # the oldest articles are weighed together, as of the WARMUP-th (see `TermIndex`)
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.&]\w+)*")
 # names: runs of capitalised words ("Recep Tayyip Erdogan", "Xinhua")
@@ -232,6 +239,16 @@ def cache_pickler(stream: IO[bytes], protocol: int) -> pickle.Pickler:
     return pickler
 
 
+class Tally(NamedTuple):
+    """How a build's weighing stood a few days before its newest article (`TermIndex.tally`),
+    kept for the next build: a day's increment then counts its newest articles only."""
+
+    covered: int  # articles counted, the oldest
+    identity: bytes  # `identities_hash` of them
+    keys: bytes  # their as-of keys, oldest first, KEY_SIZE bytes each
+    df: dict[str, int]  # document frequencies over all of them
+
+
 class RawTerms(NamedTuple):
     """An article's raw terms in a compact form, kept with the article from parsing on.
 
@@ -320,36 +337,53 @@ class TermIndex:
     # for the article holds in any build that gives it the same key (see `curation.curate`)
     asof: list[bytes] = field(default_factory=list)
     searched: set[int] = field(default_factory=set)  # positions weighed in this build (not known)
+    # (first position, document frequencies) where the tally ends (see `tally`)
+    _tallied: tuple[int, dict[str, int]] | None = field(default=None, repr=False)
     _similar: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
     _own: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
         cls, articles: Sequence[Article], raw: Sequence[RawTerms] | None = None, known: Recall | None = None,
+        tally: Tally | None = None,
     ) -> TermIndex:
         """Index articles (newest first); `raw` may give precomputed `article_terms` (same order).
 
         `known(article id, as-of key)`: the article's whole vector as an earlier build weighed
         it with that key, or None. Such an article is not weighed again, nor searched from
         (`searched` holds the others): its results stand too (see `curation.curate`).
+        `tally`: where an earlier build's weighing ended (`TermIndex.tally`); when its articles
+        are exactly the oldest here, and `known` has each of them, they are not counted again.
         """
-        raw = list(raw) if raw is not None else [article_terms(article) for article in articles]
+        if raw is None:
+            raw = list(map(_TERMS, articles))  # found when their files were parsed, nearly always
+            if None in raw:
+                raw = [article_terms(article) for article in articles]
         count = len(articles)
-        times = [a.date.timestamp() for a in articles]
+        times = list(map(dt.datetime.timestamp, map(_DATE, articles)))
         index = cls(articles, [{}] * count, [[]] * count, {}, times, [frozenset()] * count, {}, raw,
                     [array("f")] * count, [b""] * count)
-        df: Counter[str] = Counter()
-        chain = hashlib.blake2b(digest_size=16)
+        resumed = index._resume(tally, known) if tally is not None and known is not None else None
+        # the articles counted already are the oldest: positions from `end` on
+        end, df, previous = resumed or (count, Counter(), b"")
+        mark = _tally_mark(times)  # where this build's tally ends (see `tally`)
+        if tally is not None and resumed is not None and (mark is None or mark >= end):
+            index._tallied = (end, tally.df)  # it ends among the articles resumed: it stands as it was
+        # each group's as-of key chains the last group's key with the group's articles
+        hasher = hashlib.blake2b(previous, digest_size=KEY_SIZE)
         waiting: list[int] = []  # positions counted in `df`, not yet weighed: oldest first
-        for first, last in _same_time_runs(times):  # oldest first
+        for first, last in _same_time_runs(times[:end]):  # oldest first
             for position in range(last, first - 1, -1):
                 df.update(raw[position].terms)
-                chain.update(_identity(articles[position]))
+                hasher.update(_identity(articles[position]))
                 waiting.append(position)
             published = count - first  # every article up to this time, the run included
             if published < WARMUP and first > 0:
                 continue  # a young archive tells common words from rare ones badly: wait
-            key = chain.digest()
+            key = hasher.digest()
+            hasher = hashlib.blake2b(key, digest_size=KEY_SIZE)
+            if first == mark:
+                index._tallied = (first, dict(df))
             for position in waiting:
                 index.asof[position] = key
                 vector = known(articles[position].id, key) if known is not None else None
@@ -361,6 +395,44 @@ class TermIndex:
             waiting.clear()
         index._post()
         return index
+
+    def _resume(self, tally: Tally, known: Recall) -> tuple[int, Counter[str], bytes] | None:
+        """Take the oldest articles' as-of keys, vectors and document frequencies from an earlier
+        build's tally, when they are exactly the articles it counted (a day's increment adds
+        newer ones): (the newest position it covers, the frequencies, that article's key).
+        None when it does not apply, or `known` lacks one of them: then all are counted."""
+        count, covered = len(self.articles), tally.covered
+        end = count - covered  # the newest article the tally covers
+        times = self.times
+        # below WARMUP its articles were weighed as one group, which a newer article joins; and
+        # an article sharing the newest one's time would have joined that one's group
+        if covered < WARMUP or end < 0 or (end > 0 and times[end - 1] == times[end]) \
+                or len(tally.keys) != covered * KEY_SIZE:
+            return None
+        older = self.articles[end:]
+        if identities_hash(older) != tally.identity:
+            return None
+        blob = tally.keys  # oldest first
+        keys = [blob[start : start + KEY_SIZE] for start in range(len(blob) - KEY_SIZE, -1, -KEY_SIZE)]
+        vectors = list(map(known, map(_ID, older), keys))
+        if None in vectors:
+            return None  # its vector as of then needs the frequencies as of then
+        self.asof[end:] = keys
+        self.full[end:] = cast("list[array[float]]", vectors)  # none is None (above)
+        return end, Counter(tally.df), keys[0]
+
+    def tally(self) -> Tally | None:
+        """Where this index's weighing stood TALLY_AGE before its newest article, for a later
+        build to resume from (see `build`); None in a young archive, or with articles that
+        have no fingerprint."""
+        if self._tallied is None:
+            return None
+        end, df = self._tallied
+        covered = self.articles[end:]
+        identity = identities_hash(covered)
+        if identity is None or len(covered) < WARMUP:
+            return None
+        return Tally(len(covered), identity, b"".join(reversed(self.asof[end:])), df)
 
     def _place(self, position: int, df: Mapping[str, int], published: int) -> None:
         """Weigh an article as of `published` articles with document frequencies `df`."""
@@ -380,9 +452,12 @@ class TermIndex:
         tells too little apart), so no list grows longer.
         """
         wanted: set[str] = set().union(*(self.queries[position] for position in self.searched))
-        postings, weights = self.postings, self.weights
-        for position in range(len(self.raw) - 1, -1, -1):  # oldest first
-            terms = self.raw[position].terms
+        postings, weights, raw = self.postings, self.weights, self.raw
+        # oldest first, and only articles holding a wanted term, told in C (`wanted` is read as
+        # the loop goes): once the searched articles are few (a day's increment), most hold none
+        holding = compress(range(len(raw) - 1, -1, -1), map(not_, map(wanted.isdisjoint, map(_FIRST, reversed(raw)))))
+        for position in holding:
+            terms = raw[position].terms
             # filtered in C: most terms of most articles are no query's, or their lists are full
             for term, value in compress(zip(terms, self.full[position]), map(wanted.__contains__, terms)):
                 holders = postings.get(term)
@@ -473,6 +548,34 @@ def _identity(article: Article) -> bytes:
     field, curation's inputs among them), or those inputs themselves where it has none."""
     shown = article.fingerprint or repr((article.title, article.summary, article.tags, article.names, article.date))
     return f"{article.id}\0{shown}\0".encode()
+
+
+_ID = attrgetter("id")
+_DATE = attrgetter("date")
+_TERMS = attrgetter("terms")
+_FIRST = itemgetter(0)
+_FINGERPRINT = attrgetter("fingerprint")
+
+
+def identities_hash(articles: Sequence[Article]) -> bytes | None:
+    """A hash of the articles' fingerprints (each covers every field, the id too), in order;
+    None if one has no fingerprint."""
+    prints = list(map(_FINGERPRINT, articles))  # in C: this runs over the archive
+    if "" in prints:
+        return None
+    return hashlib.blake2b("\0".join(prints).encode(), digest_size=KEY_SIZE).digest()
+
+
+def _tally_mark(times: Sequence[float]) -> int | None:
+    """The position (newest first) where a build's tally ends: the newest article at least
+    TALLY_AGE older than the newest of all, which begins a run of its time; None if none is."""
+    if not times:
+        return None
+    cutoff = times[0] - TALLY_AGE
+    position = 0
+    while position < len(times) and times[position] > cutoff:
+        position += 1
+    return position if position < len(times) else None
 
 
 def _same_time_runs(times: Sequence[float]) -> Iterator[tuple[int, int]]:

@@ -14,8 +14,11 @@ import pytest
 
 from digest import build as build_module
 from digest.build import BuildOptions, build_site
+from digest.cache import BuildCache
 from digest.config import load_config
+from digest.content import settings_key
 from digest.executor import LocalRunner, heap_frozen, run_chunks
+from digest.terms import WARMUP, TermIndex
 from digest.writer import SiteWriter, recover
 
 from .conftest import FIXTURES, tree_bytes
@@ -107,6 +110,35 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
+
+
+def test_a_days_new_articles_resume_from_the_last_builds_tally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past WARMUP articles a build keeps its curation's tally (document frequencies a few days
+    before its newest article); the next build, given newer articles, counts only the articles
+    after it, and still equals a clean build. An older article edited: counted afresh, the same."""
+    resumed: list[bool] = []
+    real = TermIndex._resume
+    monkeypatch.setattr(TermIndex, "_resume", lambda self, *a: resumed.append(bool(found := real(self, *a))) or found)
+    root = tmp_path / "big"
+    write_corpus(root, 1400, seed=5)
+    build(root, executor="serial")
+    config = load_config(root)
+    tally = BuildCache(config.cache_dir).load_tally(settings_key(config))
+    assert tally is not None and WARMUP <= tally.covered < 1400
+    folder = root / "content/2026/03/21"
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"next-day-{number}.md").write_text(
+            f"---\ntitle: Harbour {number} reopens after the storm\ndate: 2026-03-21T{number % 24:02d}:{number:02d}:00+00:00\n"
+            f"summary: Port workers in Tavros cleared berth {number} overnight.\n---\n\nThe berth reopened.\n")
+    build(root, executor="serial")
+    assert resumed == [True]
+    assert tree_bytes(root / "site") == clean_build(root)
+    old = root / "content/2026/03/02/article-00070.md"
+    old.write_text(old.read_text().replace("Kill Test Gazette", "Edited Gazette"))
+    build(root, executor="serial")
+    assert resumed == [True, False]
+    assert tree_bytes(root / "site") == clean_build(root)
 
 
 def test_an_early_parse_from_a_stale_stats_file_still_equals_a_clean_build(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import pickle
 import shutil
@@ -21,7 +22,7 @@ from digest.stories import STORY_CANDIDATES, find_stories
 from digest.terms import TermIndex, extract_terms, find_names
 
 from .conftest import FIXTURES, REPO, tree_bytes
-from .test_stories import make_article
+from .test_stories import START, make_article
 
 S400_2019 = "/2019/07/12/turkey-receives-first-russian-missile-delivery/"
 S400_2025 = "/2025/11/03/turkey-not-to-forgo-russian-s-400-missile-systems/"
@@ -134,6 +135,36 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
     assert curate(grown, {**last.memo, "id-100": forged}).related["id-100"] == ("id-1199",)
     stale = {**last.memo, "id-100": forged._replace(key=b"another archive")}
     assert curate(grown, stale).related.get("id-100") == curate(grown).related.get("id-100") != ("id-1199",)
+
+
+def fingerprinted(articles: list[Article]) -> list[Article]:
+    """Articles with fingerprints, as parsed files have (a tally needs them)."""
+    return [dataclasses.replace(a, fingerprint=hashlib.sha256(repr(a).encode()).hexdigest()[:24]) for a in articles]
+
+
+def test_the_tally_spares_counting_the_oldest_articles_and_changes_no_result() -> None:
+    last = curate(newest_first(fingerprinted(make_archive(1200))), {})
+    tally = last.tally
+    # it ends TALLY_AGE before the newest article (one every six hours: 12 articles)
+    assert tally is not None and tally.covered == 1200 - 12
+    grown = newest_first(fingerprinted(make_archive(1260)))
+    resumed = curate(grown, last.memo, tally)
+    assert results(resumed) == results(curate(grown, {}))
+    assert resumed.tally == curate(grown, {}).tally  # the next build's tally is a clean build's too
+    # really used: forged frequencies (every term common) change how the new articles are weighed
+    forged = tally._replace(df={term: min(count * 50, tally.covered) for term, count in tally.df.items()})
+    assert curate(grown, last.memo, forged).related != resumed.related
+    # and used only for exactly the articles it counted: an older article edited, or a new one
+    # sharing the time of the newest it counted, and it is left aside
+    edited = [dataclasses.replace(a, title=f"{a.title} flood", fingerprint="0" * 24) if a.id == "id-600" else a
+              for a in grown]
+    assert results(curate(edited, last.memo, forged)) == results(curate(edited, {}))
+    newest_counted = newest_first(make_archive(1200))[12]
+    twin = fingerprinted([make_article(9000, "subject5x talks in Place3z", "Officials in Place3z met.",
+                                       hours=(newest_counted.date - START).total_seconds() / 3600)])
+    joined = newest_first([*grown, *twin])
+    assert results(curate(joined, last.memo, forged)) == results(curate(joined, {}))
+    assert curate(newest_first(make_archive(1200)), {}).tally is None  # no fingerprints: no tally
 
 
 def test_curation_apart_gives_the_same_memo_and_keeps_the_last_builds_entries() -> None:
