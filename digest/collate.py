@@ -7,6 +7,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .config import Config, Topic
 from .curation import Curation, Memo, curate_apart
@@ -78,13 +79,19 @@ class Site:
 
     def __post_init__(self) -> None:
         self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
-        self.index = {article.id: i for i, article in enumerate(self.articles)}
+        self.index = dict(zip(map(_ID, self.articles), range(len(self.articles))))
 
     @functools.cached_property
     def in_edition(self) -> dict[str, int]:
         """Article id -> its position among its edition's articles (made when a page first asks:
         a day's increment renders a few hundred pages of 10,000 articles)."""
         return {a.id: i for e in self.editions for i, a in enumerate(e.articles)}
+
+
+_ID = attrgetter("id")
+_URL = attrgetter("url")
+_SORT_KEY = attrgetter("sort_key")
+_LEAD_KEY = attrgetter("words", "date", "rel_path")  # see `pick_lead`
 
 
 def replace_in(items: list[Article], old: Article, new: Article) -> None:
@@ -101,7 +108,7 @@ def collate_site(
     `memo`, `tally`: the last build's curation results (`Curation.memo`, `Curation.tally`), to
     spare searching and counting again.
     """
-    ordered = sorted(articles, key=lambda article: article.sort_key)
+    ordered = sorted(articles, key=_SORT_KEY)
     check_unique(ordered)
     curation = curate_apart(ordered, memo, tally)
     ordered = curation.articles
@@ -119,7 +126,7 @@ def collate_site(
 def check_unique(articles: Sequence[Article]) -> None:
     """Two files may not share a URL or an id: say which files, so one can be renamed."""
     # the usual case, every URL and id unique, is told by two sets alone
-    if len({article.url for article in articles}) == len({article.id for article in articles}) == len(articles):
+    if len(set(map(_URL, articles))) == len(set(map(_ID, articles))) == len(articles):
         return
     errors: list[DigestError] = []
     for attribute, what, fix in (
@@ -142,7 +149,7 @@ def check_unique(articles: Sequence[Article]) -> None:
 
 def pick_lead(articles: Sequence[Article]) -> Article:
     """The day's lead story: the most substantial article, newest on a tie."""
-    return max(articles, key=lambda article: (article.words, article.date, article.rel_path))
+    return max(articles, key=_LEAD_KEY)
 
 
 def make_edition(

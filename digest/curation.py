@@ -14,6 +14,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import filterfalse
+from operator import attrgetter
 from typing import NamedTuple
 
 from .errors import SourceError
@@ -92,30 +94,33 @@ def remember(
 ) -> Memo:
     """This build's memo: the last one's very entries where they stand (the cache then sees
     their shard is unchanged), new ones for the articles searched from."""
-    searched = index.searched
-    memo: Memo = {}
-    for place, (article, key, vector) in enumerate(zip(index.articles, index.asof, index.full)):
-        if place not in searched:
-            memo[article.id] = last[article.id]
-        else:
-            story = story_of.get(article.id)
-            leader = story.members[0] if story is not None else article.id
-            memo[article.id] = Remembered(key, leader, related.get(article.id, ()), vector)
+    ids = list(map(_ID, index.articles))
+    # every article's entry from the last memo first (in C), then the searched ones' new entries
+    memo: Memo = dict(zip(ids, map(last.get, ids)))  # type: ignore[arg-type]
+    for place in sorted(index.searched):
+        article_id = ids[place]
+        story = story_of.get(article_id)
+        leader = story.members[0] if story is not None else article_id
+        memo[article_id] = Remembered(index.asof[place], leader, related.get(article_id, ()), index.full[place])
     return memo
 
 
 def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
     """The story leader and earlier coverage (by position) of every article the index did not
     search from: the last build's, found with the same as-of key."""
-    searched = index.searched
-    position = {article.id: place for place, article in enumerate(index.articles)}
-    leaders: dict[int, int] = {}
-    lists: dict[int, tuple[str, ...]] = {}
-    for place, article in enumerate(index.articles):
-        if place not in searched:
-            found = memo[article.id]
-            leaders[place], lists[place] = position[found.leader], found.related
-    return leaders, lists
+    ids = list(map(_ID, index.articles))
+    position = dict(zip(ids, range(len(ids))))
+    # in C: every article but the few a day's increment searches
+    places = list(filterfalse(index.searched.__contains__, range(len(ids))))
+    found = list(map(memo.__getitem__, map(ids.__getitem__, places)))
+    leaders = dict(zip(places, map(position.__getitem__, map(_LEADER, found))))
+    return leaders, dict(zip(places, map(_RELATED, found)))
+
+
+_ID = attrgetter("id")
+_LEADER = attrgetter("leader")
+_RELATED = attrgetter("related")
+_DUPLICATE_OF = attrgetter("duplicate_of")
 
 
 APART_FROM = 20_000  # archives this large are curated in a child process (see `curate_apart`)
@@ -168,10 +173,12 @@ def fold_duplicates(
     A copy of a copy joins the first original. A copy whose original is missing (deleted, a
     draft, or a mistyped id) stays published, with a warning saying so.
     """
-    by_id = {article.id: article for article in articles}
     copies: dict[str, list[Duplicate]] = {}
     published: list[Article] = []
     warnings: list[str] = []
+    if list(map(_DUPLICATE_OF, articles)).count(None) == len(articles):  # told in C: nearly always
+        return list(articles), {}, []
+    by_id = dict(zip(map(_ID, articles), articles))
     for article in articles:
         if article.duplicate_of is None:  # nearly every article: no chain to follow
             published.append(article)

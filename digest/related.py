@@ -14,7 +14,10 @@ afterwards. Newer articles on the same event reach older pages through the story
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Mapping
+from itertools import filterfalse
+from operator import neg
 
 from .terms import TermIndex
 
@@ -32,19 +35,18 @@ def find_related(
     `known`: position -> its list, as an earlier build found it with the same as-of key (see
     `curation.curate`): not searched again.
     """
-    related: dict[str, tuple[str, ...]] = {}
     articles = index.articles
-    starts = first_not_newer(index.times)
     known = known or {}
-    for position, article in enumerate(articles):
-        found = known.get(position)
-        if found is not None:
-            if found:
-                related[article.id] = found
-            continue
+    # the known lists as they were (the empty ones left out), then a search for each other article
+    related = {articles[position].id: found for position, found in known.items() if found}
+    ascending = list(map(neg, index.times))  # positions are newest first
+    for position in filterfalse(known.__contains__, range(len(articles))):
+        article = articles[position]
         story = story_of.get(article.id)
+        # the first article published no later: same-time ones count
+        start = bisect_left(ascending, ascending[position])
         picked: list[int] = []
-        for other, score in index.neighbours(position, RELATED_CANDIDATES, starts[position]):
+        for other, score in index.neighbours(position, RELATED_CANDIDATES, start):
             if score < RELATED_SIMILARITY or len(picked) == count:
                 break
             if story is None or story_of.get(articles[other].id) != story:
@@ -54,14 +56,3 @@ def find_related(
             # small shift of every term's weight cannot reshuffle
             related[article.id] = tuple(articles[other].id for other in sorted(picked))
     return related
-
-
-def first_not_newer(times: Sequence[float]) -> list[int]:
-    """For each position of a newest-first index, the first position published no later.
-
-    That is the first of the run of articles sharing its time.
-    """
-    starts: list[int] = []
-    for position, time in enumerate(times):
-        starts.append(starts[-1] if position and times[position - 1] == time else position)
-    return starts
