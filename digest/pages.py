@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -59,7 +61,7 @@ def _hash_key(text: str) -> str:
 
 
 def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
-    return tuple([article.fingerprint for article in articles])  # a list first: faster than a generator
+    return tuple(map(_FINGERPRINT, articles))
 
 
 def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
@@ -68,6 +70,9 @@ def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
 
 
 _UPDATED = attrgetter("updated")
+_ID = attrgetter("id")
+_DAY = attrgetter("day")
+_FINGERPRINT = attrgetter("fingerprint")
 
 
 def chart_key(views: ViewBuilder, articles: Sequence[Article],
@@ -240,18 +245,20 @@ def plan_topic_pages(
         if not articles or latest_day is None:
             continue
         topic_links.append(Link(topic.name, link(urls.topic(topic.slug).url), f"{len(articles):,}"))
-        months: dict[tuple[int, int], list[Article]] = {}
+        # the topic's articles per day (counted in C), then by month: newest first, so each
+        # day's and each month's articles follow each other
         per_day: dict[tuple[int, int], dict[dt.date, int]] = {}  # month -> the topic's articles per day
-        for article in articles:
-            day = article.day
-            month_key = (day.year, day.month)
-            items = months.get(month_key)
-            if items is None:
-                items = months[month_key] = []
-                per_day[month_key] = {}
-            items.append(article)
-            counts = per_day[month_key]
-            counts[day] = counts.get(day, 0) + 1
+        for day, count in Counter(map(_DAY, articles)).items():
+            counts = per_day.get((day.year, day.month))
+            if counts is None:
+                counts = per_day[(day.year, day.month)] = {}
+            counts[day] = count
+        months: dict[tuple[int, int], Sequence[Article]] = {}
+        start = 0
+        for month_key, counts in per_day.items():
+            end = start + sum(counts.values())
+            months[month_key] = articles[start:end]
+            start = end
         month_counts = tuple((y, m, len(items)) for (y, m), items in months.items())
         month_links = tuple(
             Link(format_month(y, m), link(urls.topic_month(topic.slug, y, m).url), f"{count:,}")
@@ -341,31 +348,35 @@ def plan_article_pages(
     """One page per article (or only those ids); its key covers the article, neighbours and related."""
     curation = site.curation
     related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
-    fingerprint_of = {article.id: article.fingerprint for article in site.articles}
+    print_of = dict(zip(map(_ID, site.articles), map(_FINGERPRINT, site.articles))).__getitem__
     prefix = f"{site_key}\0article\0"
+    blake2b, new, partial, page_route = hashlib.blake2b, tuple.__new__, functools.partial, urls.article_page
     for edition in site.editions:
         siblings = edition.articles
-        prints = [article.fingerprint for article in siblings]
-        last = len(siblings) - 1
-        for position, article in enumerate(siblings):
-            if only is not None and article.id not in only:
-                continue
+        prints = list(map(_FINGERPRINT, siblings))
+        # each article with its own fingerprint and its neighbours' ("None" at either end)
+        for article, own, before, after in zip(siblings, prints, ["None", *prints[:-1]], [*prints[1:], "None"]):
             id_ = article.id
+            if only is not None and id_ not in only:
+                continue
             related = related_of.get(id_, ())[:RELATED_COUNT]
             story = story_of.get(id_)
-            members = [fingerprint_of[member] for member in story.members if member != id_] if story else ()
+            members = [print_of(member) for member in story.members if member != id_] if story else ()
             # one string of fingerprints (hex, so "," and NUL cannot occur in them), hashed
-            # directly: this runs for every article of the site on every build
-            key = _hash_key(
-                f"{prefix}{prints[position]}\0{prints[position - 1] if position else None}\0"
-                f"{prints[position + 1] if position < last else None}\0{','.join(map(fingerprint_of.__getitem__, related))}"
-                f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}"
-            )
+            # directly, and the job made without Python-level constructors: this runs for every
+            # article of the site on every build
+            key = blake2b(
+                f"{prefix}{own}\0{before}\0{after}\0{','.join(map(print_of, related))}"
+                f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}".encode(), digest_size=12,
+            ).hexdigest()
+            yield new(PageJob, (page_route(article.url), "article.html", key,
+                                partial(related_context, site, views, article, related), article.path, article,
+                                article.updated, True))
 
-            def context(article: Article = article, related: Sequence[str] = related) -> dict[str, Any]:
-                return article_context(site, views, article, [site.articles[site.index[i]] for i in related])
-            yield PageJob(urls.article_page(article.url), "article.html", key,
-                          context, article.path, article, lastmod=article.updated)
+
+def related_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[str]) -> dict[str, Any]:
+    """`article_context`, given the related articles' ids."""
+    return article_context(site, views, article, [site.articles[site.index[i]] for i in related])
 
 
 def article_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[Article]) -> dict[str, Any]:
