@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from . import __version__, urls
@@ -316,7 +317,8 @@ class Builder:
             apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
             jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
             report.pages = len(jobs)
-            todo = [job for job in jobs if not writer.keep(job.route.path, job.key, job.producer)]
+            todo = [jobs[place] for place in writer.keep_unchanged(
+                zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)))]
             # the pages of articles the feeds show first: the feeds can then be written (below)
             # while the workers render the rest
             todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
@@ -547,6 +549,9 @@ class Builder:
             if save:
                 self.save_caches()
         return len(writer.changed)
+
+
+_JOB_PATH, _JOB_KEY, _JOB_PRODUCER = attrgetter("route.path"), attrgetter("key"), attrgetter("producer")
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:

@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,22 @@ class SiteWriter:
         self._claim(rel_path, producer)
         self.manifest[rel_path] = self.previous[rel_path]
         return True
+
+    def keep_unchanged(self, pages: Iterable[tuple[str, str, str]]) -> list[int]:
+        """`keep` for many (path, key, producer), in one loop (a build asks for every page of
+        the site); the places of those whose key changed, to render."""
+        previous, manifest, producers = self.previous, self.manifest, self.producers
+        changed: list[int] = []
+        for place, (rel_path, key, producer) in enumerate(pages):
+            old = previous.get(rel_path)
+            if old is None or old[0] != key or not key:
+                changed.append(place)
+            elif rel_path in producers:
+                self._claim(rel_path, producer)  # raises: two pages want the file
+            else:
+                producers[rel_path] = producer
+                manifest[rel_path] = old
+        return changed
 
     def keep_file(self, rel_path: str) -> None:
         """Keep a file of the last build as it is, whatever its key."""

@@ -52,6 +52,25 @@ def test_two_producers_for_one_file_fail_loudly(tmp_path: Path) -> None:
         writer.write("a/index.html", b"y", "content/b.md")
 
 
+def test_pages_with_unchanged_keys_are_kept_the_rest_listed_to_render(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = SiteWriter(out)
+    for name in ("a", "b", "c"):
+        first.write(f"{name}/index.html", name.encode(), f"content/{name}.md", key=f"key-{name}")
+    first.write("d/index.html", b"d", "content/d.md")  # no key: never kept
+    first.commit()
+    second = SiteWriter(out, first.manifest)
+    pages = [("a/index.html", "key-a", "content/a.md"), ("b/index.html", "edited", "content/b.md"),
+             ("c/index.html", "key-c", "content/c.md"), ("d/index.html", "", "content/d.md"),
+             ("e/index.html", "key-e", "content/e.md")]
+    assert second.keep_unchanged(pages) == [1, 3, 4]
+    assert second.manifest == {"a/index.html": first.manifest["a/index.html"], "c/index.html": first.manifest["c/index.html"]}
+    # a kept file still claims its path: a second page wanting it fails loudly
+    with pytest.raises(DigestError, match="two pages want the same output file c/index.html: content/c.md and content/x.md"):
+        second.keep_unchanged([("c/index.html", "key-c", "content/x.md")])
+    second.abort()
+
+
 def test_a_folder_digest_did_not_make_is_never_replaced(tmp_path: Path) -> None:
     precious = tmp_path / "precious"
     precious.mkdir()
