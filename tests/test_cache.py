@@ -20,8 +20,10 @@ def test_cached_articles_keep_their_terms_and_older_formats_are_ignored(tmp_path
     article = read_articles(load_config(FIXTURES / "site-stories")).articles[0]
     cache = BuildCache(tmp_path)
     cache.save_articles("key", {"a.md": (1, 2, article, [])})
+    assert article.url and article.sort_key  # worked out, and kept with it
     loaded = cache.load_articles("key")["a.md"][2]
     assert loaded == article and loaded.terms == article.terms
+    assert type(loaded) is type(article) and vars(loaded) == vars(article)  # `url`, `sort_key` too
     assert gc.isenabled()  # paused while reading only
     assert cache.load_articles("other settings") == {}
     # written by another format: read as empty, so every file is parsed again
