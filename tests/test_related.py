@@ -151,6 +151,8 @@ def test_the_tally_spares_counting_the_oldest_articles_and_changes_no_result() -
     resumed = curate(grown, last.memo, tally)
     assert results(resumed) == results(curate(grown, {}))
     assert resumed.tally == curate(grown, {}).tally  # the next build's tally is a clean build's too
+    apart = curate_apart(grown, last.memo, tally, apart_from=0)  # in a forked child: the same
+    assert results(apart) == results(resumed) and apart.tally == resumed.tally
     # really used: forged frequencies (every term common) change how the new articles are weighed
     forged = tally._replace(df={term: min(count * 50, tally.covered) for term, count in tally.df.items()})
     assert curate(grown, last.memo, forged).related != resumed.related
