@@ -22,8 +22,8 @@ from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, itemgetter, ne, not_
 from pathlib import Path
 
 from . import __version__, urls
@@ -230,14 +230,13 @@ class Builder:
             if early is not None:
                 early.cancel()
             raise
-        entries: dict[str, Entry] = {}
-        to_parse: list[Path] = []
-        for path, mtime, size in stats:
-            hit = cached.get(path)
-            if hit is not None and hit[0] == mtime and hit[1] == size:
-                entries[path] = hit
-            else:
-                to_parse.append(Path(path))
+        # each file's cached entry where its time and size are unchanged, told apart in C: this
+        # runs over every file of the site on every build
+        paths = list(map(_FIRST, stats))
+        hits = list(map(cached.get, paths, repeat(_NO_ENTRY)))
+        same = list(map(eq, map(_STAMP, hits), map(_REST, stats)))
+        entries: dict[str, Entry] = dict(compress(zip(paths, hits), same))
+        to_parse = list(map(Path, compress(paths, map(not_, same))))
         sizes = {path: (mtime, size) for path, mtime, size in stats} if to_parse else {}
         parsed: list[Parsed] = []
         if early is not None:
@@ -271,11 +270,9 @@ class Builder:
             raise BuildAborted(errors)
         self.entries = entries
         self.inputs_saved = False  # see `save_inputs`
-        articles = []
-        for _, _, article, notes in (entries[path] for path, _, _ in stats):
-            report.warnings.extend(notes)
-            if article is not None:
-                articles.append(article)
+        found = list(map(entries.__getitem__, paths))  # in the files' order
+        report.warnings.extend(chain.from_iterable(map(_NOTES, found)))
+        articles: list[Article] = list(filter(None, map(_ARTICLE, found)))  # None: a draft
         return articles, len(to_parse) + len(parsed), runner
 
     def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[Early] | None:
@@ -287,7 +284,8 @@ class Builder:
         seen = self.cache.load_stats(key)
         if not seen:
             return None
-        fresh = [Path(path) for path, mtime, size in stats if seen.get(path) != (mtime, size)]
+        paths = list(map(_FIRST, stats))
+        fresh = list(map(Path, compress(paths, map(ne, map(seen.get, paths), map(_REST, stats)))))  # in C
         if not fresh or len(fresh) >= PARALLEL_THRESHOLD:  # many: the parse pool's work
             return None
         return Apart(functools.partial(parse_and_render, self.config, fresh))
@@ -552,6 +550,10 @@ class Builder:
 
 
 _JOB_PATH, _JOB_KEY, _JOB_PRODUCER = attrgetter("route.path"), attrgetter("key"), attrgetter("producer")
+# parts of a file's stat (path, mtime, size) and of its cache entry (`Entry`)
+_FIRST, _REST, _STAMP = itemgetter(0), itemgetter(1, 2), itemgetter(0, 1)
+_ARTICLE, _NOTES = itemgetter(2), itemgetter(3)
+_NO_ENTRY = (None, None, None, ())  # a file the cache does not hold
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
