@@ -270,9 +270,9 @@ class Builder:
             raise BuildAborted(errors)
         self.entries = entries
         self.inputs_saved = False  # see `save_inputs`
-        found = list(map(entries.__getitem__, paths))  # in the files' order
-        report.warnings.extend(chain.from_iterable(map(_NOTES, found)))
-        articles: list[Article] = list(filter(None, map(_ARTICLE, found)))  # None: a draft
+        stored = list(map(entries.__getitem__, paths))  # in the files' order
+        report.warnings.extend(chain.from_iterable(map(_NOTES, stored)))
+        articles: list[Article] = list(filter(None, map(_ARTICLE, stored)))  # None: a draft
         return articles, len(to_parse) + len(parsed), runner
 
     def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[Early] | None:
@@ -554,6 +554,7 @@ _JOB_PATH, _JOB_KEY, _JOB_PRODUCER = attrgetter("route.path"), attrgetter("key")
 _FIRST, _REST, _STAMP = itemgetter(0), itemgetter(1, 2), itemgetter(0, 1)
 _ARTICLE, _NOTES = itemgetter(2), itemgetter(3)
 _NO_ENTRY = (None, None, None, ())  # a file the cache does not hold
+_ID = attrgetter("id")
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
@@ -599,9 +600,8 @@ def _memo_by_month(site: Site) -> dict[str, Memo]:
     shards: dict[str, Memo] = {}
     for edition in site.editions:  # every article, in the site's order: a month's name once per day
         day = edition.day
-        shard = shards.setdefault(f"{day.year}-{day.month:02d}", {})
-        for article in edition.articles:
-            shard[article.id] = memo[article.id]
+        ids = list(map(_ID, edition.articles))
+        shards.setdefault(f"{day.year}-{day.month:02d}", {}).update(zip(ids, map(memo.__getitem__, ids)))
     return shards
 
 

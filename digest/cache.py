@@ -19,8 +19,10 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -101,15 +103,25 @@ class BuildCache:
         if self.folder is not None:
             (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
             if changed or not (self.folder / STATS).exists():  # it follows the shards
-                self._save(STATS, (settings_key, {path: (entry[0], entry[1]) for path, entry in entries.items()}))
+                self.save_stats(settings_key, dict(zip(entries, map(_STAMP, entries.values()))))
+
+    def save_stats(self, settings_key: str, stats: Mapping[str, tuple[int, int]]) -> None:
+        """path -> (mtime_ns, size) of the files the article cache holds (see `load_stats`); the
+        paths as one string and the numbers as arrays, written and read in C."""
+        self._save(STATS, (settings_key, ("\0".join(stats), array("q", map(_MTIME, stats.values())).tobytes(),
+                                          array("q", map(_SIZE, stats.values())).tobytes())))
 
     def load_stats(self, settings_key: str) -> dict[str, tuple[int, int]]:
         """path -> (mtime_ns, size) of every file the article cache holds, read without the
-        articles themselves (a few milliseconds where the articles take a quarter second)."""
+        articles themselves (a few milliseconds where the articles take a tenth of a second)."""
         payload = self._load(STATS)
-        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key:
-            return payload[1]  # type: ignore[no-any-return]
-        return {}
+        try:
+            key, (joined, mtimes, sizes) = payload
+            if key != settings_key or not joined:
+                return {}
+            return dict(zip(joined.split("\0"), zip(array("q", mtimes), array("q", sizes)), strict=True))
+        except (TypeError, ValueError):  # none, or not of this shape: no stats
+            return {}
 
     def load_curation(self, settings_key: str) -> dict[str, Any]:
         """The last build's curation memo (`curation.Memo`) for the same settings, or {}."""
@@ -211,7 +223,11 @@ def _group_by_shard(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _same_entries(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     """Whether a shard is unchanged: the same files, each with the very entry loaded or saved
     (a build keeps the cached entry object of every file it did not parse again)."""
-    return old is not None and len(old) == len(new) and all(old.get(path) is entry for path, entry in new.items())
+    return old is not None and len(old) == len(new) and all(map(is_, map(old.get, new), new.values()))
+
+
+_STAMP = itemgetter(0, 1)  # an article entry's (mtime, size)
+_MTIME, _SIZE = itemgetter(0), itemgetter(1)
 
 
 def _folder_key(out_dir: Path) -> str:

@@ -82,3 +82,16 @@ def test_a_shard_keeps_each_term_once_and_reads_it_back_shared(tmp_path: Path) -
     for article in loaded:
         for term in article.terms.terms:
             assert held.setdefault(term, term) is term  # one object per distinct term
+
+
+def test_the_stats_file_round_trips_and_another_shape_reads_as_none(tmp_path: Path) -> None:
+    from digest.cache import STATS
+
+    cache = BuildCache(tmp_path)
+    stats = {"content/a.md": (1_700_000_000_123_456_789, 12), "content/é b.md": (5, 0)}
+    cache.save_stats("key", stats)
+    assert cache.load_stats("key") == stats and cache.load_stats("other settings") == {}
+    cache._save(STATS, ("key", dict(stats)))  # the shape of format 8
+    assert cache.load_stats("key") == {}
+    cache.save_stats("key", {})
+    assert cache.load_stats("key") == {}

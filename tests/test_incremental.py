@@ -146,18 +146,14 @@ def test_an_early_parse_from_a_stale_stats_file_still_equals_a_clean_build(
 ) -> None:
     """The stats file (which files the cache holds) disagreeing with the cache either way: files
     parsed early that the cache holds keep their cached entry, and files it lacks are parsed."""
-    import pickle
-
-    from digest.cache import STATS
-
     monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
     root = make_root(tmp_path)
     build(root)
-    cache = load_config(root).cache_dir
-    stamp, (key, seen) = pickle.loads((cache / STATS).read_bytes())
+    cache, key = load_config(root).cache_dir, settings_key(load_config(root))
+    seen = BuildCache(cache).load_stats(key)
     paths = sorted(seen)
     stale = {path: (0, 0) if n % 2 else value for n, (path, value) in enumerate(sorted(seen.items()))}
-    (cache / STATS).write_bytes(pickle.dumps((stamp, (key, stale))))
+    BuildCache(cache).save_stats(key, stale)
     next(iter(sorted((cache / "articles").glob("*.pickle")))).unlink()  # a shard lost
     add_article(root)
     report = build(root)
