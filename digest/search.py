@@ -9,7 +9,7 @@ the writer stays the only one writing the site.
 The index is one bundle per year of articles (`pagefind/2026/`, `pagefind/2025/`, ...), which
 the search page merges into one search (Pagefind's `mergeIndex`). Pagefind cannot update an
 index, only make it again; a year whose articles' search documents would all be as they were
-(see `index_key`) keeps its bundle as it is, so a day's new articles index the current year
+(see `quick_key`, `index_key`) keeps its bundle as it is, so a day's new articles index the current year
 again, not the whole archive (at 10,000 articles over three years: a few hundred documents
 instead of 10,000).
 
@@ -29,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +126,29 @@ def index_key(executable: Path, config: Config, articles: Sequence[Article]) -> 
     """What a bundle is made from: the program, digest's version (the documents' form), the
     settings the documents read, and every article's URL and the fields its document shows.
     Made without building the documents: a year whose key is unchanged needs none."""
+    hasher = hashlib.blake2b(_program_and_settings(executable, config).encode("utf-8"), digest_size=12)
+    for article in articles:
+        hasher.update(f"{article.url}\0{document_inputs(article, config.search_full_text)}\0".encode())
+    return hasher.hexdigest()
+
+
+def quick_key(executable: Path, config: Config, articles: Sequence[Article]) -> str:
+    """A stand-in for `index_key` made in C: the same program and settings, and every article's
+    fingerprint (a hash of all its fields, its URL's among them). While it is unchanged, so are
+    the documents; "" when an article has no fingerprint (then it tells nothing)."""
+    prints = list(map(_FINGERPRINT, articles))
+    if "" in prints:
+        return ""
+    text = _program_and_settings(executable, config) + "\0".join(prints)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+_FINGERPRINT = attrgetter("fingerprint")
+_KEY = itemgetter(0)  # of a manifest entry
+
+
+def _program_and_settings(executable: Path, config: Config) -> str:
+    """The program (its path, size and time), digest's version and the settings documents read."""
     try:
         info = executable.stat()
         program = (str(executable), info.st_size, info.st_mtime_ns)
@@ -131,10 +156,7 @@ def index_key(executable: Path, config: Config, articles: Sequence[Article]) -> 
         program = (str(executable), 0, 0)
     settings = (config.language, str(config.tz), config.search_full_text,
                 tuple((topic.slug, topic.name) for topic in config.topics))
-    hasher = hashlib.blake2b(repr(("pagefind", program, __version__, settings)).encode("utf-8"), digest_size=12)
-    for article in articles:
-        hasher.update(f"{article.url}\0{document_inputs(article, config.search_full_text)}\0".encode())
-    return hasher.hexdigest()
+    return repr(("pagefind", program, __version__, settings))
 
 
 def document_inputs(article: Article, full_text: bool) -> str:
@@ -149,9 +171,14 @@ def document_inputs(article: Article, full_text: bool) -> str:
 
 def articles_by_year(site: Site) -> dict[int, list[Article]]:
     """The articles grouped into their year's bundle, newest year first."""
+    counts: dict[int, int] = {}
+    for month in site.months:  # newest first, as the articles: each year's follow each other
+        counts[month.year] = counts.get(month.year, 0) + month.count
     grouped: dict[int, list[Article]] = {}
-    for article in site.articles:  # newest first
-        grouped.setdefault(article.day.year, []).append(article)
+    start = 0
+    for year, count in counts.items():
+        grouped[year] = site.articles[start : start + count]
+        start += count
     return grouped
 
 
@@ -173,15 +200,28 @@ class SearchIndexing:
         self.runs: list[tuple[str, str, _PagefindRun]] = []  # (bundle folder, key, run) of each changed year
         config = site.config
         executable = find_pagefind()
-        indexed = [path for path in writer.previous if is_index_file(path)]
+        # the last build's bundle files by folder (a bundle has a file per few articles: the
+        # work here is done in C where it can be)
+        indexed: dict[str, list[str]] = {}
+        for path in filter(methodcaller("startswith", urls.search_bundle().path + "/"), writer.previous):
+            indexed.setdefault(path[: path.index("/", path.index("/") + 1)], []).append(path)
         try:
             for year, articles in articles_by_year(site).items():
                 folder = urls.search_bundle(year).path
-                key = index_key(executable, config, articles)
-                previous = [path for path in indexed if path.startswith(folder + "/")]
-                if previous and all(writer.previous[path][0] == key for path in previous):
+                previous = indexed.get(folder, [])
+                # a bundle's key is "quick:full" (`quick_key`, `index_key`): the quick part
+                # unchanged, the full one need not be made (a year of thousands of articles)
+                last = set(map(_KEY, map(writer.previous.__getitem__, previous)))
+                last_quick, _, last_full = (last.pop() if len(last) == 1 else "").partition(":")
+                quick = quick_key(executable, config, articles)
+                if previous and quick and quick == last_quick:
+                    writer.keep_unchanged(zip(previous, repeat(f"{last_quick}:{last_full}"), repeat(PRODUCER)))
+                    continue
+                full = index_key(executable, config, articles)
+                key = f"{quick}:{full}"
+                if previous and full == last_full:  # e.g. a body edited, which the documents do not show
                     for path in previous:
-                        writer.keep(path, key, PRODUCER)
+                        writer.keep_file(path, key, PRODUCER)
                 else:
                     docs = [search_document(article, config) for article in articles]
                     self.runs.append((folder, key, _PagefindRun(executable, docs, writer.work)))

@@ -150,10 +150,12 @@ class SiteWriter:
                 manifest[rel_path] = old
         return changed
 
-    def keep_file(self, rel_path: str) -> None:
-        """Keep a file of the last build as it is, whatever its key."""
-        self._claim(rel_path, "")
-        self.manifest[rel_path] = self.previous[rel_path]
+    def keep_file(self, rel_path: str, key: str | None = None, producer: str = "") -> None:
+        """Keep a file of the last build as it is, whatever its key; recorded under `key` if
+        given (what it is now known to be made from), else under its old one."""
+        self._claim(rel_path, producer)
+        old = self.previous[rel_path]
+        self.manifest[rel_path] = old if key is None else (key, old[1])
 
     def write(self, rel_path: str, data: bytes, producer: str = "", key: str = "") -> None:
         """Stage one output file, unless the output already holds exactly these bytes."""

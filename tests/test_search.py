@@ -81,14 +81,32 @@ def test_index_is_kept_when_no_article_page_changed(tmp_path: Path) -> None:
     assert "Money, trade and markets." in (out / "topics/economy/index.html").read_text()
 
 
-def test_incremental_index_equals_a_clean_one(tmp_path: Path) -> None:
+def test_incremental_index_equals_a_clean_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import search
+
+    full_keys: list[int] = []  # the articles of each year whose full key was made
+    real = search.index_key
+    monkeypatch.setattr(search, "index_key", lambda program, config, articles: full_keys.append(len(articles))
+                        or real(program, config, articles))
     root = fixture_root(tmp_path)
     out, clean = tmp_path / "out", tmp_path / "clean"
     build_site(config_for(root, output_dir=str(out)))
     path = root / "content/2026/02/07/market-prices.md"
     path.write_text(path.read_text() + "\nTraders expect calmer prices in spring.\n")
+    full_keys.clear()
     report = build_site(config_for(root, output_dir=str(out)))
     assert report.search_files == 0  # the index holds headlines and summaries: a later paragraph is not in it
+    assert full_keys == [4]  # the fingerprints changed: the full key tells the documents did not
+    other = root / "content/2026/02/08/storm-closes-port.md"  # another body edit: the same again
+    other.write_text(other.read_text() + "\nThe ferry waits.\n")
+    full_keys.clear()
+    build_site(config_for(root, output_dir=str(out)))
+    assert full_keys == [4]
+    # no fingerprint changes (a topic's description shows on topic pages only): the quick part decides
+    config_toml = root / "digest.toml"
+    config_toml.write_text(config_toml.read_text().replace("Money and markets.", "Money, trade and markets."))
+    full_keys.clear()
+    assert build_site(config_for(root, output_dir=str(out))).search_files == 0 and full_keys == []
     path.write_text(path.read_text().replace("rose for a third week", "rose for a fourth week"))
     report = build_site(config_for(root, output_dir=str(out)))  # the summary changed: index again
     assert report.search_files > 0
