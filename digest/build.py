@@ -47,12 +47,12 @@ from .executor import (
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import Article
-from .terms import Tally
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .search import SearchIndexing, is_index_file, update_search_index
 from .seo import render_robots, render_sitemaps
 from .staging import Plan, render_planned, set_plan
+from .terms import Tally
 from .views import ViewBuilder
 from .writer import MARKER, SiteWriter, StagedFile, build_lock, recover, stage_file
 
