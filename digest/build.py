@@ -19,11 +19,11 @@ import hashlib
 import time
 from array import array
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, itemgetter, ne, not_
+from operator import attrgetter, eq, itemgetter, not_
 from pathlib import Path
 
 from . import __version__, urls
@@ -46,7 +46,7 @@ from .executor import (
 )
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
-from .models import Article
+from .models import ARTICLE_ID, Article
 from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .search import SearchIndexing, is_index_file, update_search_index
@@ -202,9 +202,10 @@ class Builder:
         key = settings_key(self.config)
         self.cache.save_articles(key, self.entries)
         if self.cache.folder is not None:
-            self.memo, self.tally = site.curation.memo, site.curation.tally
+            previous, self.memo, self.tally = self.tally, site.curation.memo, site.curation.tally
             self.cache.save_curation(key, _memo_by_month(site))
-            self.cache.save_tally(key, self.tally)
+            if self.tally != previous:  # the same when it ends among the articles it resumed
+                self.cache.save_tally(key, self.tally)
 
     def last_memo(self) -> Memo | None:
         """The last build's curation memo ({} when there is none yet); None without a cache,
@@ -230,11 +231,10 @@ class Builder:
             if early is not None:
                 early.cancel()
             raise
-        # each file's cached entry where its time and size are unchanged, told apart in C: this
-        # runs over every file of the site on every build
+        # each file's cached entry where its time and size are unchanged
         paths = list(map(_FIRST, stats))
         hits = list(map(cached.get, paths, repeat(_NO_ENTRY)))
-        same = list(map(eq, map(_STAMP, hits), map(_REST, stats)))
+        same = _same_stamps(stats, map(_STAMP, hits))
         entries: dict[str, Entry] = dict(compress(zip(paths, hits), same))
         to_parse = list(map(Path, compress(paths, map(not_, same))))
         sizes = {path: (mtime, size) for path, mtime, size in stats} if to_parse else {}
@@ -285,7 +285,7 @@ class Builder:
         if not seen:
             return None
         paths = list(map(_FIRST, stats))
-        fresh = list(map(Path, compress(paths, map(ne, map(seen.get, paths), map(_REST, stats)))))  # in C
+        fresh = list(map(Path, compress(paths, map(not_, _same_stamps(stats, map(seen.get, paths))))))
         if not fresh or len(fresh) >= PARALLEL_THRESHOLD:  # many: the parse pool's work
             return None
         return Apart(functools.partial(parse_and_render, self.config, fresh))
@@ -554,7 +554,12 @@ _JOB_PATH, _JOB_KEY, _JOB_PRODUCER = attrgetter("route.path"), attrgetter("key")
 _FIRST, _REST, _STAMP = itemgetter(0), itemgetter(1, 2), itemgetter(0, 1)
 _ARTICLE, _NOTES = itemgetter(2), itemgetter(3)
 _NO_ENTRY = (None, None, None, ())  # a file the cache does not hold
-_ID = attrgetter("id")
+
+
+def _same_stamps(stats: list[tuple[str, int, int]], stamps: Iterable[tuple[int, int] | None]) -> list[bool]:
+    """Whether each file's (mtime, size) equals the one recorded for it (None: none), told in C:
+    this runs over every file of the site on every build."""
+    return list(map(eq, stamps, map(_REST, stats)))
 
 
 def _listing(article: Article, views: ViewBuilder) -> tuple[object, ...]:
@@ -600,7 +605,7 @@ def _memo_by_month(site: Site) -> dict[str, Memo]:
     shards: dict[str, Memo] = {}
     for edition in site.editions:  # every article, in the site's order: a month's name once per day
         day = edition.day
-        ids = list(map(_ID, edition.articles))
+        ids = list(map(ARTICLE_ID, edition.articles))
         shards.setdefault(f"{day.year}-{day.month:02d}", {}).update(zip(ids, map(memo.__getitem__, ids)))
     return shards
 

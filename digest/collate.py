@@ -12,7 +12,7 @@ from operator import attrgetter
 from .config import Config, Topic
 from .curation import Curation, Memo, curate_apart
 from .errors import BuildAborted, DigestError, SourceError, display_path
-from .models import Article
+from .models import ARTICLE_ID, Article
 from .terms import Tally
 
 
@@ -79,7 +79,7 @@ class Site:
 
     def __post_init__(self) -> None:
         self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
-        self.index = dict(zip(map(_ID, self.articles), range(len(self.articles))))
+        self.index = dict(zip(map(ARTICLE_ID, self.articles), range(len(self.articles))))
 
     @functools.cached_property
     def in_edition(self) -> dict[str, int]:
@@ -88,7 +88,6 @@ class Site:
         return {a.id: i for e in self.editions for i, a in enumerate(e.articles)}
 
 
-_ID = attrgetter("id")
 _URL = attrgetter("url")
 _SORT_KEY = attrgetter("sort_key")
 _LEAD_KEY = attrgetter("words", "date", "rel_path")  # see `pick_lead`
@@ -126,7 +125,7 @@ def collate_site(
 def check_unique(articles: Sequence[Article]) -> None:
     """Two files may not share a URL or an id: say which files, so one can be renamed."""
     # the usual case, every URL and id unique, is told by two sets alone
-    if len(set(map(_URL, articles))) == len(set(map(_ID, articles))) == len(articles):
+    if len(set(map(_URL, articles))) == len(set(map(ARTICLE_ID, articles))) == len(articles):
         return
     errors: list[DigestError] = []
     for attribute, what, fix in (

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .errors import SourceError
 from .executor import run_apart
-from .models import Article
+from .models import ARTICLE_ID, Article
 from .related import find_related
 from .stories import Story, find_stories
 from .terms import Tally, TermIndex
@@ -94,7 +94,7 @@ def remember(
 ) -> Memo:
     """This build's memo: the last one's very entries where they stand (the cache then sees
     their shard is unchanged), new ones for the articles searched from."""
-    ids = list(map(_ID, index.articles))
+    ids = list(map(ARTICLE_ID, index.articles))
     # every article's entry from the last memo first (in C), then the searched ones' new entries
     memo: Memo = dict(zip(ids, map(last.get, ids)))  # type: ignore[arg-type]
     for place in sorted(index.searched):
@@ -108,7 +108,7 @@ def remember(
 def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tuple[str, ...]]]:
     """The story leader and earlier coverage (by position) of every article the index did not
     search from: the last build's, found with the same as-of key."""
-    ids = list(map(_ID, index.articles))
+    ids = list(map(ARTICLE_ID, index.articles))
     position = dict(zip(ids, range(len(ids))))
     # in C: every article but the few a day's increment searches
     places = list(filterfalse(index.searched.__contains__, range(len(ids))))
@@ -117,7 +117,6 @@ def recall(index: TermIndex, memo: Memo) -> tuple[dict[int, int], dict[int, tupl
     return leaders, dict(zip(places, map(_RELATED, found)))
 
 
-_ID = attrgetter("id")
 _LEADER = attrgetter("leader")
 _RELATED = attrgetter("related")
 _DUPLICATE_OF = attrgetter("duplicate_of")
@@ -178,7 +177,7 @@ def fold_duplicates(
     warnings: list[str] = []
     if list(map(_DUPLICATE_OF, articles)).count(None) == len(articles):  # told in C: nearly always
         return list(articles), {}, []
-    by_id = dict(zip(map(_ID, articles), articles))
+    by_id = dict(zip(map(ARTICLE_ID, articles), articles))
     for article in articles:
         if article.duplicate_of is None:  # nearly every article: no chain to follow
             published.append(article)

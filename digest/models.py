@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from . import urls
@@ -63,3 +66,17 @@ class Article:
     def sort_key(self) -> tuple[float, str, str]:
         """Newest first, then by title, then by file: a total, stable order."""
         return (-self.date.timestamp(), self.title.casefold(), self.rel_path)
+
+
+# An article's id and fingerprint, read in C: many steps read them off every article of the site.
+ARTICLE_ID = attrgetter("id")
+ARTICLE_FINGERPRINT = attrgetter("fingerprint")
+
+
+def fingerprints_hash(articles: Sequence[Article]) -> bytes | None:
+    """A hash of the articles' fingerprints (each covers every field, the id too), in order,
+    made in C; None if one has no fingerprint (an article not read from a file)."""
+    prints = list(map(ARTICLE_FINGERPRINT, articles))
+    if "" in prints:
+        return None
+    return hashlib.blake2b("\0".join(prints).encode(), digest_size=16).digest()

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from . import seo, urls
 from .collate import Site
 from .config import Topic
-from .models import Article
+from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article
 from .related import RELATED_COUNT
 from .seo import SitemapEntry, newest
 from .views import (
@@ -61,7 +61,7 @@ def _hash_key(text: str) -> str:
 
 
 def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
-    return tuple(map(_FINGERPRINT, articles))
+    return tuple(map(ARTICLE_FINGERPRINT, articles))
 
 
 def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
@@ -70,9 +70,7 @@ def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
 
 
 _UPDATED = attrgetter("updated")
-_ID = attrgetter("id")
 _DAY = attrgetter("day")
-_FINGERPRINT = attrgetter("fingerprint")
 
 
 def chart_key(views: ViewBuilder, articles: Sequence[Article],
@@ -348,12 +346,12 @@ def plan_article_pages(
     """One page per article (or only those ids); its key covers the article, neighbours and related."""
     curation = site.curation
     related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
-    print_of = dict(zip(map(_ID, site.articles), map(_FINGERPRINT, site.articles))).__getitem__
+    print_of = dict(zip(map(ARTICLE_ID, site.articles), map(ARTICLE_FINGERPRINT, site.articles))).__getitem__
     prefix = f"{site_key}\0article\0"
     blake2b, new, partial, page_route = hashlib.blake2b, tuple.__new__, functools.partial, urls.article_page
     for edition in site.editions:
         siblings = edition.articles
-        prints = list(map(_FINGERPRINT, siblings))
+        prints = list(map(ARTICLE_FINGERPRINT, siblings))
         # each article with its own fingerprint and its neighbours' ("None" at either end)
         for article, own, before, after in zip(siblings, prints, ["None", *prints[:-1]], [*prints[1:], "None"]):
             id_ = article.id

@@ -17,7 +17,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping
 from itertools import filterfalse
-from operator import neg
 
 from .terms import TermIndex
 
@@ -39,7 +38,7 @@ def find_related(
     known = known or {}
     # the known lists as they were (the empty ones left out), then a search for each other article
     related = {articles[position].id: found for position, found in known.items() if found}
-    ascending = list(map(neg, index.times))  # positions are newest first
+    ascending = index.ascending
     for position in filterfalse(known.__contains__, range(len(articles))):
         article = articles[position]
         story = story_of.get(article.id)

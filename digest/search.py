@@ -30,7 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter, itemgetter, methodcaller
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ from .collate import Site
 from .config import Config
 from .content import read_body
 from .errors import DigestError
-from .models import Article
+from .models import Article, fingerprints_hash
 from .text import plain_text
 from .views import format_day
 
@@ -63,8 +63,11 @@ class SearchReport:
     seconds: float
 
 
+INDEX_PREFIX = urls.search_bundle().path + "/"  # every file of the index is under it
+
+
 def is_index_file(rel_path: str) -> bool:
-    return rel_path.startswith(urls.search_bundle().path + "/")
+    return rel_path.startswith(INDEX_PREFIX)
 
 
 def find_pagefind() -> Path:
@@ -136,14 +139,13 @@ def quick_key(executable: Path, config: Config, articles: Sequence[Article]) -> 
     """A stand-in for `index_key` made in C: the same program and settings, and every article's
     fingerprint (a hash of all its fields, its URL's among them). While it is unchanged, so are
     the documents; "" when an article has no fingerprint (then it tells nothing)."""
-    prints = list(map(_FINGERPRINT, articles))
-    if "" in prints:
+    prints = fingerprints_hash(articles)
+    if prints is None:
         return ""
-    text = _program_and_settings(executable, config) + "\0".join(prints)
+    text = _program_and_settings(executable, config) + prints.hex()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-_FINGERPRINT = attrgetter("fingerprint")
 _KEY = itemgetter(0)  # of a manifest entry
 
 
@@ -203,8 +205,9 @@ class SearchIndexing:
         # the last build's bundle files by folder (a bundle has a file per few articles: the
         # work here is done in C where it can be)
         indexed: dict[str, list[str]] = {}
-        for path in filter(methodcaller("startswith", urls.search_bundle().path + "/"), writer.previous):
-            indexed.setdefault(path[: path.index("/", path.index("/") + 1)], []).append(path)
+        for path in filter(methodcaller("startswith", INDEX_PREFIX), writer.previous):
+            year_folder = "/".join(path.split("/", 2)[:2])  # pagefind/2026/fragment/... -> pagefind/2026
+            indexed.setdefault(year_folder, []).append(path)
         try:
             for year, articles in articles_by_year(site).items():
                 folder = urls.search_bundle(year).path
@@ -212,10 +215,11 @@ class SearchIndexing:
                 # a bundle's key is "quick:full" (`quick_key`, `index_key`): the quick part
                 # unchanged, the full one need not be made (a year of thousands of articles)
                 last = set(map(_KEY, map(writer.previous.__getitem__, previous)))
-                last_quick, _, last_full = (last.pop() if len(last) == 1 else "").partition(":")
+                last_key = last.pop() if len(last) == 1 else ""  # one key for all of a bundle's files
+                last_quick, _, last_full = last_key.partition(":")
                 quick = quick_key(executable, config, articles)
                 if previous and quick and quick == last_quick:
-                    writer.keep_unchanged(zip(previous, repeat(f"{last_quick}:{last_full}"), repeat(PRODUCER)))
+                    writer.keep_unchanged(zip(previous, repeat(last_key), repeat(PRODUCER)))
                     continue
                 full = index_key(executable, config, articles)
                 key = f"{quick}:{full}"

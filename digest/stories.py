@@ -49,8 +49,7 @@ def find_stories(index: TermIndex, known: Mapping[int, int] | None = None) -> li
     """
     known = known or {}
     window = STORY_DAYS * 86400
-    # positions are newest first, so timestamps descend; negate them for bisect
-    keys = [-time for time in index.times]
+    keys = index.ascending
     story_of: dict[int, int] = {}  # position -> position of the story's first article
     members: dict[int, list[int]] = {}
     count = len(index.articles)

@@ -26,6 +26,7 @@ with its square.
 from __future__ import annotations
 
 import copyreg
+import functools
 import datetime as dt
 import hashlib
 import math
@@ -38,10 +39,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, pairwise, repeat
-from operator import attrgetter, itemgetter, not_
+from operator import attrgetter, itemgetter, neg, not_
 from typing import IO, NamedTuple, TypeVar, cast
 
-from .models import Article
+from .models import ARTICLE_ID, Article, fingerprints_hash
 from .topics import fold_word
 
 T = TypeVar("T", int, float)
@@ -260,7 +261,7 @@ class Tally(NamedTuple):
     kept for the next build: a day's increment then counts its newest articles only."""
 
     covered: int  # articles counted, the oldest
-    identity: bytes  # `identities_hash` of them
+    identity: bytes  # `models.fingerprints_hash` of them
     keys: bytes  # their as-of keys, oldest first, KEY_SIZE bytes each
     df: dict[str, int]  # document frequencies over all of them
 
@@ -412,6 +413,12 @@ class TermIndex:
         index._post()
         return index
 
+    @functools.cached_property
+    def ascending(self) -> list[float]:
+        """The timestamps negated: positions are newest first, so these ascend, for bisect
+        (stories and earlier coverage look up time windows in them)."""
+        return list(map(neg, self.times))
+
     def _resume(self, tally: Tally, known: Recall) -> tuple[int, Counter[str], bytes] | None:
         """Take the oldest articles' as-of keys, vectors and document frequencies from an earlier
         build's tally, when they are exactly the articles it counted (a day's increment adds
@@ -426,11 +433,11 @@ class TermIndex:
                 or len(tally.keys) != covered * KEY_SIZE:
             return None
         older = self.articles[end:]
-        if identities_hash(older) != tally.identity:
+        if fingerprints_hash(older) != tally.identity:
             return None
         blob = tally.keys  # oldest first
         keys = [blob[start : start + KEY_SIZE] for start in range(len(blob) - KEY_SIZE, -1, -KEY_SIZE)]
-        vectors = list(map(known, map(_ID, older), keys))
+        vectors = list(map(known, map(ARTICLE_ID, older), keys))
         if None in vectors:
             return None  # its vector as of then needs the frequencies as of then
         self.asof[end:] = keys
@@ -445,7 +452,7 @@ class TermIndex:
             return None
         end, df = self._tallied
         covered = self.articles[end:]
-        identity = identities_hash(covered)
+        identity = fingerprints_hash(covered)
         if identity is None or len(covered) < WARMUP:
             return None
         return Tally(len(covered), identity, b"".join(reversed(self.asof[end:])), df)
@@ -566,20 +573,9 @@ def _identity(article: Article) -> bytes:
     return f"{article.id}\0{shown}\0".encode()
 
 
-_ID = attrgetter("id")
 _DATE = attrgetter("date")
 _TERMS = attrgetter("terms")
 _FIRST = itemgetter(0)
-_FINGERPRINT = attrgetter("fingerprint")
-
-
-def identities_hash(articles: Sequence[Article]) -> bytes | None:
-    """A hash of the articles' fingerprints (each covers every field, the id too), in order;
-    None if one has no fingerprint."""
-    prints = list(map(_FINGERPRINT, articles))  # in C: this runs over the archive
-    if "" in prints:
-        return None
-    return hashlib.blake2b("\0".join(prints).encode(), digest_size=KEY_SIZE).digest()
 
 
 def _tally_mark(times: Sequence[float]) -> int | None:

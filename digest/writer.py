@@ -128,11 +128,7 @@ class SiteWriter:
 
     def keep(self, rel_path: str, key: str, producer: str = "") -> bool:
         """Keep the file from the last build if its page key is unchanged; False: render it."""
-        if not self.unchanged(rel_path, key):
-            return False
-        self._claim(rel_path, producer)
-        self.manifest[rel_path] = self.previous[rel_path]
-        return True
+        return not self.keep_unchanged([(rel_path, key, producer)])
 
     def keep_unchanged(self, pages: Iterable[tuple[str, str, str]]) -> list[int]:
         """`keep` for many (path, key, producer), in one loop (a build asks for every page of
@@ -141,7 +137,7 @@ class SiteWriter:
         changed: list[int] = []
         for place, (rel_path, key, producer) in enumerate(pages):
             old = previous.get(rel_path)
-            if old is None or old[0] != key or not key:
+            if old is None or old[0] != key or not key:  # as `unchanged` tells, without a call each
                 changed.append(place)
             elif rel_path in producers:
                 self._claim(rel_path, producer)  # raises: two pages want the file
