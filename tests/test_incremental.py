@@ -152,9 +152,13 @@ def test_an_early_parse_from_a_stale_stats_file_still_equals_a_clean_build(
     cache, key = load_config(root).cache_dir, settings_key(load_config(root))
     seen = BuildCache(cache).load_stats(key)
     paths = sorted(seen)
+    # a shard's files lost: one folder's entries (the shards follow a hash of the folder's path,
+    # and both folders can share one: deleting a shard file could lose every entry)
+    store = BuildCache(cache)
+    store.save_articles(key, {path: entry for path, entry in store.load_articles(key).items()
+                              if "/2026/02/07/" not in path})
     stale = {path: (0, 0) if n % 2 else value for n, (path, value) in enumerate(sorted(seen.items()))}
     BuildCache(cache).save_stats(key, stale)
-    next(iter(sorted((cache / "articles").glob("*.pickle")))).unlink()  # a shard lost
     add_article(root)
     report = build(root)
     assert 1 <= report.parsed < len(paths)  # type: ignore[attr-defined]
