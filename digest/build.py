@@ -28,10 +28,10 @@ from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, check_unique, collate_site, pick_lead
+from .collate import Site, check_unique, collate_site, order_articles, pick_lead
 from .config import Config
 from .content import Parsed, parse_files, read_body, scan_content, settings_key
-from .curation import Memo, curation_inputs
+from .curation import Memo, curation_inputs, fold_duplicates
 from .errors import BuildAborted, DigestError, SourceChanged
 from .executor import (
     PARALLEL_THRESHOLD,
@@ -159,17 +159,30 @@ class Builder:
                 return report
             state = self.state or self.cache.load_output(config.output_dir)
             runner: WorkRunner | None = None
+            writer: SiteWriter | None = None
+            indexing: SearchIndexing | None = None
             try:
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
                     articles, report.parsed, runner = self.load_articles(stats, report)
                     clock.lap("load")
-                    site = collate_site(config, articles, self.last_memo(), self.tally)
+                    writer = SiteWriter(config.output_dir, state.manifest if state else None)
+                    ordered = order_articles(articles)
+                    if config.search and articles:
+                        # Pagefind (a program of its own) indexes the changed years while this
+                        # process curates, plans and renders; it needs only the published articles
+                        indexing = SearchIndexing(config, fold_duplicates(ordered)[0], writer)
+                        clock.lap("search")
+                    site = collate_site(config, ordered, self.last_memo(), self.tally, ordered=True)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
                     gc.freeze()  # nor the collated site, while pages and feeds are made
-                    new_state = self.render_site(site, bundle, state, report, runner, clock)
+                    new_state = self.render_site(site, bundle, state, report, runner, clock, writer, indexing)
             except BaseException as exc:
+                if indexing is not None:
+                    indexing.cancel()
+                if writer is not None:
+                    writer.abort()
                 self.state = None  # the output is as before; the memory of it may not be
                 if isinstance(exc, SourceChanged):
                     self.forget_entry(exc.path)
@@ -292,28 +305,25 @@ class Builder:
 
     def render_site(
         self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,
-        runner: WorkRunner | None, clock: _Stopwatch,
+        runner: WorkRunner | None, clock: _Stopwatch, writer: SiteWriter, indexing: SearchIndexing | None,
     ) -> OutputState:
-        """Render what changed into the writer and commit; return the new output state."""
+        """Render what changed into the writer and commit; return the new output state.
+        `indexing`: the search index under way, whose bundles join the writer before the commit.
+        (A failure leaves the writer and the indexing to the caller to abort.)"""
         config = site.config
         views = ViewBuilder(site)
         site_view = views.site_view()
         bundle = replace(bundle, globals={"site": site_view})
         site_key = make_key(__version__, repr(config), bundle.digest, site_view)
-        writer = SiteWriter(config.output_dir, state.manifest if state else None)
         progress = self.options.progress or _no_progress
         apart: Apart[StagedFeeds] | None = None
-        indexing: SearchIndexing | None = None
         # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
         known_html = ChainMap(self.fresh_html, state.html if state else {})
         try:
-            if site.has_search:
-                # Pagefind (a program of its own) indexes the changed years while this process
-                # plans and renders; its bundles join the writer before the commit
-                indexing = SearchIndexing(site, writer)
             in_feeds = feed_article_ids(site)
             apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
-            jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
+            with collector_paused():  # a job for every page of the site, all alive until the end
+                jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
             report.pages = len(jobs)
             todo = [jobs[place] for place in writer.keep_unchanged(
                 zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)))]
@@ -370,9 +380,6 @@ class Builder:
         except BaseException:
             if apart is not None:
                 apart.cancel()
-            if indexing is not None:
-                indexing.cancel()
-            writer.abort()
             raise
         report.written = len(writer.changed)
         report.removed = len(writer.removed())

@@ -12,7 +12,7 @@ from operator import attrgetter
 from .config import Config, Topic
 from .curation import Curation, Memo, curate_apart
 from .errors import BuildAborted, DigestError, SourceError, display_path
-from .models import ARTICLE_ID, Article
+from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article
 from .terms import Tally
 
 
@@ -34,6 +34,19 @@ class Edition:
     articles: tuple[Article, ...]  # newest first
     # an article standing for its story -> the story's other articles of the day (one card each)
     also: dict[str, tuple[Article, ...]] = field(default_factory=dict)
+
+    # read once per build for the edition's page, its month and year pages, and the neighbours
+    # of its articles' pages (the planning of every page of the site)
+    @functools.cached_property
+    def fingerprints(self) -> tuple[str, ...]:
+        """Its articles' fingerprints, in order."""
+        return tuple(map(ARTICLE_FINGERPRINT, self.articles))
+
+    @functools.cached_property
+    def updated(self) -> dt.datetime:
+        """Its newest article correction or publication."""
+        newest: dt.datetime = max(map(_UPDATED, self.articles))
+        return newest
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ class Site:
 
 
 _URL = attrgetter("url")
+_UPDATED = attrgetter("updated")
 _SORT_KEY = attrgetter("sort_key")
 _LEAD_KEY = attrgetter("words", "date", "rel_path")  # see `pick_lead`
 
@@ -99,27 +113,33 @@ def replace_in(items: list[Article], old: Article, new: Article) -> None:
             items[index] = new
 
 
+def order_articles(articles: Sequence[Article]) -> list[Article]:
+    """The articles newest first (the site's order); raise listing every URL or id claimed twice."""
+    ordered = sorted(articles, key=_SORT_KEY)
+    check_unique(ordered)
+    return ordered
+
+
 def collate_site(
     config: Config, articles: Sequence[Article], memo: Memo | None = None, tally: Tally | None = None,
+    ordered: bool = False,
 ) -> Site:
     """Order and group articles; raise listing every URL or id claimed twice.
 
     `memo`, `tally`: the last build's curation results (`Curation.memo`, `Curation.tally`), to
-    spare searching and counting again.
+    spare searching and counting again. `ordered`: the articles come from `order_articles`.
     """
-    ordered = sorted(articles, key=_SORT_KEY)
-    check_unique(ordered)
-    curation = curate_apart(ordered, memo, tally)
-    ordered = curation.articles
+    curation = curate_apart(articles if ordered else order_articles(articles), memo, tally)
+    published = curation.articles
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
-    for article in ordered:
+    for article in published:
         by_day[article.day].append(article)
         for slug in article.topics:
             by_topic.setdefault(slug, []).append(article)
     story_of = {article_id: story.id for article_id, story in curation.story_of.items()}
     editions = [make_edition(config, day, by_day[day], story_of) for day in sorted(by_day, reverse=True)]
-    return Site(config, ordered, editions, group_months(editions), by_topic, curation)
+    return Site(config, published, editions, group_months(editions), by_topic, curation)
 
 
 def check_unique(articles: Sequence[Article]) -> None:

@@ -109,7 +109,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     config = site.config
     link = views.linker.link
     editions = site.editions
-    site_updated = updated_of(site.articles)
+    site_updated = newest(map(_UPDATED, editions))
     home_ld = seo.json_ld(seo.website(
         name=config.title, description=config.description, url=config.base_url, language=config.language,
         search_url=views.linker.absolute(urls.search().url) if views.search else "",
@@ -118,7 +118,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
     def edition_key(index: int) -> tuple[object, ...]:
         edition = editions[index]
         return (
-            edition.day, fingerprints(edition.articles),
+            edition.day, edition.fingerprints,
             # which articles share a card (stories can change with articles of other days)
             tuple((lead, tuple(a.id for a in others)) for lead, others in edition.also.items()),
             editions[index - 1].day if index > 0 else None,
@@ -132,7 +132,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
                                feeds=views.feed_links(None) + views.editions_feed_links(),
                                json_ld=home_ld, current="today"),
             "edition": views.edition(latest),
-        }, "home", lastmod=updated_of(latest.articles))
+        }, "home", lastmod=latest.updated)
     else:
         yield PageJob(urls.home(), "home.html", make_key(site_key, "home"), lambda: {
             "page": views.meta(config.title, config.description, "/", json_ld=home_ld, current="today"),
@@ -152,7 +152,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
             }
         yield PageJob(urls.edition(edition.day), "edition.html",
                       make_key(site_key, "edition", edition_key(index)), edition_context,
-                      f"edition {edition.day}", lastmod=updated_of(edition.articles))
+                      f"edition {edition.day}", lastmod=edition.updated)
 
     month_counts = tuple((m.year, m.month, m.days, m.count) for m in site.months)
     month_updated: dict[tuple[int, int], dt.datetime | None] = {}
@@ -162,9 +162,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
         month_editions = [editions[site.edition_index(day)] for day in month.days]
         # each day's size and lead story are on the month page
         day_leads = tuple((e.day, len(e.articles), e.lead.fingerprint) for e in month_editions)
-        updated = month_updated[(month.year, month.month)] = newest(
-            d for d in (updated_of(e.articles) for e in month_editions) if d
-        )
+        updated = month_updated[(month.year, month.month)] = newest(map(_UPDATED, month_editions))
 
         def month_context(month: Any = month, newer: Any = newer, older: Any = older) -> dict[str, Any]:
             view = views.month(month, newer, older)
@@ -351,7 +349,7 @@ def plan_article_pages(
     blake2b, new, partial, page_route = hashlib.blake2b, tuple.__new__, functools.partial, urls.article_page
     for edition in site.editions:
         siblings = edition.articles
-        prints = list(map(ARTICLE_FINGERPRINT, siblings))
+        prints = edition.fingerprints
         # each article with its own fingerprint and its neighbours' ("None" at either end)
         for article, own, before, after in zip(siblings, prints, ["None", *prints[:-1]], [*prints[1:], "None"]):
             id_ = article.id

@@ -27,10 +27,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,63 +171,60 @@ def document_inputs(article: Article, full_text: bool) -> str:
             f"{article.day.toordinal()}\0{article.body_hash if full_text else ''}")
 
 
-def articles_by_year(site: Site) -> dict[int, list[Article]]:
-    """The articles grouped into their year's bundle, newest year first."""
-    counts: dict[int, int] = {}
-    for month in site.months:  # newest first, as the articles: each year's follow each other
-        counts[month.year] = counts.get(month.year, 0) + month.count
+def articles_by_year(articles: Sequence[Article]) -> dict[int, list[Article]]:
+    """The (published, newest first) articles grouped into their year's bundle, newest year first."""
+    counts = Counter(map(_YEAR, articles))  # each year's articles follow each other
     grouped: dict[int, list[Article]] = {}
     start = 0
     for year, count in counts.items():
-        grouped[year] = site.articles[start : start + count]
+        grouped[year] = list(articles[start : start + count])
         start += count
     return grouped
+
+
+_YEAR = attrgetter("day.year")
 
 
 def update_search_index(site: Site, writer: SiteWriter) -> SearchReport:
     """Index each year's articles into its bundle in the writer, or keep the year's last bundle
     when nothing it holds changed. (A year without articles any more loses its bundle: the
     writer removes what a build neither writes nor keeps.)"""
-    return SearchIndexing(site, writer).finish()
+    return SearchIndexing(site.config, site.articles, writer).finish()
 
 
 class SearchIndexing:
-    """The index made beside the pages: Pagefind starts on the changed years at once (a
-    program of its own: it runs while this process plans and renders), and `finish` waits for
-    it and puts the bundles in the writer, which stays the only one writing the site."""
+    """The index made beside the build: Pagefind starts on the changed years at once (a
+    program of its own: it runs while this process curates, plans and renders), and `finish`
+    waits for it and puts the bundles in the writer, which stays the only one writing the site."""
 
-    def __init__(self, site: Site, writer: SiteWriter) -> None:
+    def __init__(self, config: Config, articles: Sequence[Article], writer: SiteWriter) -> None:
+        """`articles`: the site's, published and newest first (`Site.articles`)."""
         self.started = time.perf_counter()
         self.writer = writer
         self.runs: list[tuple[str, str, _PagefindRun]] = []  # (bundle folder, key, run) of each changed year
-        config = site.config
         executable = find_pagefind()
-        # the last build's bundle files by folder (a bundle has a file per few articles: the
-        # work here is done in C where it can be)
-        indexed: dict[str, list[str]] = {}
-        for path in filter(methodcaller("startswith", INDEX_PREFIX), writer.previous):
-            year_folder = "/".join(path.split("/", 2)[:2])  # pagefind/2026/fragment/... -> pagefind/2026
-            indexed.setdefault(year_folder, []).append(path)
+        # the last build's index files (a bundle has a file per few articles: the work here
+        # is done in C where it can be)
+        indexed = list(filter(methodcaller("startswith", INDEX_PREFIX), writer.previous))
         try:
-            for year, articles in articles_by_year(site).items():
+            for year, grouped in articles_by_year(articles).items():
                 folder = urls.search_bundle(year).path
-                previous = indexed.get(folder, [])
+                previous = list(filter(methodcaller("startswith", f"{folder}/"), indexed))
                 # a bundle's key is "quick:full" (`quick_key`, `index_key`): the quick part
                 # unchanged, the full one need not be made (a year of thousands of articles)
                 last = set(map(_KEY, map(writer.previous.__getitem__, previous)))
                 last_key = last.pop() if len(last) == 1 else ""  # one key for all of a bundle's files
                 last_quick, _, last_full = last_key.partition(":")
-                quick = quick_key(executable, config, articles)
+                quick = quick_key(executable, config, grouped)
                 if previous and quick and quick == last_quick:
-                    writer.keep_unchanged(zip(previous, repeat(last_key), repeat(PRODUCER)))
+                    writer.keep_files(previous, producer=PRODUCER)
                     continue
-                full = index_key(executable, config, articles)
+                full = index_key(executable, config, grouped)
                 key = f"{quick}:{full}"
                 if previous and full == last_full:  # e.g. a body edited, which the documents do not show
-                    for path in previous:
-                        writer.keep_file(path, key, PRODUCER)
+                    writer.keep_files(previous, key, PRODUCER)
                 else:
-                    docs = [search_document(article, config) for article in articles]
+                    docs = [search_document(article, config) for article in grouped]
                     self.runs.append((folder, key, _PagefindRun(executable, docs, writer.work)))
         except BaseException:
             self.cancel()
