@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -240,6 +241,44 @@ def test_a_failing_page_stops_pagefind_and_leaves_no_scratch(
     assert not running(str(program)) and not running("sleep 60")  # killed and reaped
     work = out.parent / ".out.digest"
     assert not list(work.glob("search-*")) and not out.exists()
+
+
+def test_copies_are_not_indexed_and_a_failed_collation_stops_pagefind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index starts before curation, on the published articles: a copy (`duplicate_of`) is
+    left out as its page is; when collating fails, Pagefind is stopped and its folder removed."""
+    root = fixture_root(tmp_path)
+    out = tmp_path / "out"
+    original = add_article(root, "2026-02-09", "port-reopens", "Port reopens", "The northern port reopened.")
+    original.write_text(original.read_text().replace("---\ntitle:", "---\nid: port-reopens-1\ntitle:", 1))
+    copy = add_article(root, "2026-02-09", "port-reopens-again", "Port reopens", "The northern port reopened.")
+    copy.write_text(copy.read_text().replace("---\ntitle:", "---\nduplicate_of: port-reopens-1\ntitle:", 1))
+    build_site(config_for(root, output_dir=str(out)))
+    entry = json.loads(bundle(out)["pagefind/2026/pagefind-entry.json"])
+    assert next(iter(entry["languages"].values()))["page_count"] == 5  # the four, and the original
+    assert not (out / "2026/02/09/port-reopens-again").exists()
+
+    # Pagefind runs while the articles are collated: a failure there stops it
+    started = tmp_path / "started"
+    program = fake_pagefind(tmp_path, f"touch {started}\nexec sleep 60\n")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    add_article(root, "2026-02-10", "dock-strike", "Dock strike", "Dockers walked out.")
+
+    def failing_collation(*args: object, **kwargs: object) -> None:
+        for _ in range(500):
+            if started.exists():
+                break
+            time.sleep(0.01)
+        raise DigestError("collation failed")
+
+    monkeypatch.setattr("digest.build.collate_site", failing_collation)
+    before = tree_bytes(out)
+    with pytest.raises(DigestError, match="collation failed"):
+        build_site(config_for(root, output_dir=str(out)))
+    assert started.exists()
+    assert not running(str(program)) and not running("sleep 60")  # killed and reaped
+    assert not list((tmp_path / ".out.digest").glob("search-*")) and tree_bytes(out) == before
 
 
 def running(command: str) -> list[int]:

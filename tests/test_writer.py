@@ -71,6 +71,30 @@ def test_pages_with_unchanged_keys_are_kept_the_rest_listed_to_render(tmp_path: 
     second.abort()
 
 
+def test_files_kept_in_bulk_keep_their_bytes_under_their_old_or_a_new_key(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = SiteWriter(out)
+    for name in ("1", "2", "3"):
+        first.write(f"pagefind/2025/f{name}", name.encode(), "search index", key="old")
+    first.write("a/index.html", b"a", "content/a.md", key="key-a")
+    first.commit()
+    second = SiteWriter(out, first.manifest)
+    second.keep_files(["pagefind/2025/f1", "pagefind/2025/f2"], producer="search index")
+    second.keep_files(["pagefind/2025/f3"], "new", "search index")
+    assert second.manifest == {
+        "pagefind/2025/f1": first.manifest["pagefind/2025/f1"],
+        "pagefind/2025/f2": first.manifest["pagefind/2025/f2"],
+        "pagefind/2025/f3": ("new", first.manifest["pagefind/2025/f3"][1]),
+    }
+    # kept files claim their paths like written ones
+    with pytest.raises(DigestError, match="two pages want the same output file pagefind/2025/f2: search index and content/x.md"):
+        second.keep_files(["a/index.html", "pagefind/2025/f2"], producer="content/x.md")
+    second.write("a/index.html", b"a", "content/a.md", key="key-a")
+    second.commit()
+    assert second.changed == []  # nothing rewritten
+    assert [(out / f"pagefind/2025/f{name}").read_bytes() for name in "123"] == [b"1", b"2", b"3"]
+
+
 def test_a_folder_digest_did_not_make_is_never_replaced(tmp_path: Path) -> None:
     precious = tmp_path / "precious"
     precious.mkdir()
