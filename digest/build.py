@@ -250,7 +250,8 @@ class Builder:
         same = _same_stamps(stats, map(_STAMP, hits))
         entries: dict[str, Entry] = dict(compress(zip(paths, hits), same))
         to_parse = list(map(Path, compress(paths, map(not_, same))))
-        sizes = {path: (mtime, size) for path, mtime, size in stats} if to_parse else {}
+        # the stamps of the files to parse (a day's new ones), the entries they make keep
+        sizes = {path: (mtime, size) for path, mtime, size in compress(stats, map(not_, same))}
         parsed: list[Parsed] = []
         if early is not None:
             self.last_memo()  # read now, while the early parse may still be at work
