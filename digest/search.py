@@ -27,10 +27,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter, methodcaller
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -173,16 +173,19 @@ def document_inputs(article: Article, full_text: bool) -> str:
 
 def articles_by_year(articles: Sequence[Article]) -> dict[int, list[Article]]:
     """The (published, newest first) articles grouped into their year's bundle, newest year first."""
-    counts = Counter(map(_YEAR, articles))  # each year's articles follow each other
     grouped: dict[int, list[Article]] = {}
     start = 0
-    for year, count in counts.items():
-        grouped[year] = list(articles[start : start + count])
-        start += count
+    while start < len(articles):
+        year = articles[start].day.year
+        # each year's articles follow each other: where the older ones start, by bisection
+        end = bisect_right(articles, -year, lo=start, key=_negated_year)
+        grouped[year] = list(articles[start:end])
+        start = end
     return grouped
 
 
-_YEAR = attrgetter("day.year")
+def _negated_year(article: Article) -> int:  # ascends along the site's order, for bisect
+    return -article.day.year
 
 
 def update_search_index(site: Site, writer: SiteWriter) -> SearchReport:

@@ -157,6 +157,19 @@ def test_each_year_has_its_bundle_and_a_new_article_indexes_its_year_only(tmp_pa
     assert not (out / "pagefind/2025").exists()
 
 
+def test_articles_are_grouped_by_year_newest_first() -> None:
+    from types import SimpleNamespace
+    import datetime as dt
+    from digest.search import articles_by_year
+
+    days = ["2026-01-02", "2026-01-01", "2025-12-31", "2025-06-01", "2025-01-01", "2023-05-05"]
+    articles = [SimpleNamespace(day=dt.date.fromisoformat(day)) for day in days]
+    grouped = articles_by_year(articles)  # type: ignore[arg-type]
+    assert list(grouped) == [2026, 2025, 2023]
+    assert [[a.day.isoformat() for a in group] for group in grouped.values()] == [days[:2], days[2:5], days[5:]]
+    assert articles_by_year([]) == {}
+
+
 def test_full_text_search_indexes_the_body(tmp_path: Path) -> None:
     from digest.build import load_site
     from digest.search import search_document
