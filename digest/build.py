@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, check_unique, collate_site, order_articles, pick_lead
+from .collate import Site, check_unique, collate_site, order_articles, pick_lead, wants_search
 from .config import Config
 from .content import Parsed, parse_files, read_body, scan_content, settings_key
 from .curation import Memo, curation_inputs, fold_duplicates
@@ -167,10 +167,11 @@ class Builder:
                     clock.lap("load")
                     writer = SiteWriter(config.output_dir, state.manifest if state else None)
                     ordered = order_articles(articles)
-                    if config.search and articles:
+                    published = fold_duplicates(ordered)[0] if config.search else []
+                    if wants_search(config, published):  # as `Site.has_search` will tell
                         # Pagefind (a program of its own) indexes the changed years while this
                         # process curates, plans and renders; it needs only the published articles
-                        indexing = SearchIndexing(config, fold_duplicates(ordered)[0], writer)
+                        indexing = SearchIndexing(config, published, writer)
                         clock.lap("search")
                     site = collate_site(config, ordered, self.last_memo(), self.tally, ordered=True)
                     report.warnings.extend(site.curation.warnings)

@@ -75,8 +75,7 @@ class Site:
 
     @property
     def has_search(self) -> bool:
-        """Search is on unless turned off, and only once there is an article to find."""
-        return self.config.search and bool(self.articles)
+        return wants_search(self.config, self.articles)
 
     def replace_article(self, old: Article, new: Article) -> None:
         """Swap in an edited article that keeps its place (same day, topics, date and card)."""
@@ -111,6 +110,11 @@ def replace_in(items: list[Article], old: Article, new: Article) -> None:
     for index, item in enumerate(items):
         if item is old:
             items[index] = new
+
+
+def wants_search(config: Config, published: Sequence[Article]) -> bool:
+    """Search is on unless turned off, and only once there is an article to find."""
+    return config.search and bool(published)
 
 
 def order_articles(articles: Sequence[Article]) -> list[Article]:

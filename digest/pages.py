@@ -155,14 +155,14 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
                       f"edition {edition.day}", lastmod=edition.updated)
 
     month_counts = tuple((m.year, m.month, m.days, m.count) for m in site.months)
-    month_updated: dict[tuple[int, int], dt.datetime | None] = {}
+    month_updated: dict[tuple[int, int], dt.datetime] = {}  # each month's newest edition update
     for index, month in enumerate(site.months):
         newer = site.months[index - 1] if index > 0 else None
         older = site.months[index + 1] if index + 1 < len(site.months) else None
         month_editions = [editions[site.edition_index(day)] for day in month.days]
         # each day's size and lead story are on the month page
         day_leads = tuple((e.day, len(e.articles), e.lead.fingerprint) for e in month_editions)
-        updated = month_updated[(month.year, month.month)] = newest(map(_UPDATED, month_editions))
+        updated = month_updated[(month.year, month.month)] = max(map(_UPDATED, month_editions))
 
         def month_context(month: Any = month, newer: Any = newer, older: Any = older) -> dict[str, Any]:
             view = views.month(month, newer, older)
@@ -192,7 +192,7 @@ def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJo
         yield PageJob(route, "year.html", make_key(site_key, "year", year,
                                                    tuple((m.month, m.count) for m in months)),
                       year_context, f"year {year}",
-                      lastmod=newest(d for d in (month_updated[(m.year, m.month)] for m in months) if d))
+                      lastmod=max(month_updated[(m.year, m.month)] for m in months))
 
     def archive_context() -> dict[str, Any]:
         archive_years = []
