@@ -475,14 +475,16 @@ class TermIndex:
         tells too little apart), so no list grows longer.
         """
         wanted: set[str] = set().union(*(self.queries[position] for position in self.searched))
-        postings, weights, raw = self.postings, self.weights, self.raw
+        postings, weights, raw, full, common = self.postings, self.weights, self.raw, self.full, wanted.intersection
         # oldest first, and only articles holding a wanted term, told in C (`wanted` is read as
         # the loop goes): once the searched articles are few (a day's increment), most hold none
         holding = compress(range(len(raw) - 1, -1, -1), map(not_, map(wanted.isdisjoint, map(_FIRST, reversed(raw)))))
         for position in holding:
-            terms = raw[position].terms
-            # filtered in C: most terms of most articles are no query's, or their lists are full
-            for term, value in compress(zip(terms, self.full[position]), map(wanted.__contains__, terms)):
+            terms, values = raw[position].terms, full[position]
+            # found in C: most terms of most articles are no query's, or their lists are full;
+            # each term is once in an article, so the order they come in changes no list
+            for term in common(terms):
+                value = values[terms.index(term)]
                 holders = postings.get(term)
                 if holders is None:
                     postings[term], weights[term] = [position], [value]
@@ -493,8 +495,8 @@ class TermIndex:
                     wanted.discard(term)
         for holders in postings.values():
             holders.reverse()
-        for values in weights.values():
-            values.reverse()
+        for scores in weights.values():
+            scores.reverse()
 
     def own_weights(self, position: int) -> dict[str, float]:
         """An article's whole vector, as a dict (a few thousand remembered: stories compare
