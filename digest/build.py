@@ -47,10 +47,10 @@ from .executor import (
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import ARTICLE_ID, Article
-from .pages import PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
+from .pages import ArticlePages, PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .search import SearchIndexing, is_index_file, update_search_index
-from .seo import render_robots, render_sitemaps
+from .seo import SitemapEntry, render_robots, render_sitemaps
 from .staging import Plan, render_planned, set_plan
 from .terms import Tally
 from .views import ViewBuilder
@@ -324,11 +324,13 @@ class Builder:
         try:
             in_feeds = feed_article_ids(site)
             apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
-            with collector_paused():  # a job for every page of the site, all alive until the end
-                jobs = [*plan_pages(site, views, site_key), *plan_article_pages(site, views, site_key)]
-            report.pages = len(jobs)
-            todo = [jobs[place] for place in writer.keep_unchanged(
-                zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)))]
+            with collector_paused():  # a key for every page of the site, all alive until the end
+                jobs = list(plan_pages(site, views, site_key))
+                article_pages = ArticlePages(site, views, site_key)  # jobs made for the pages rendered
+            report.pages = len(jobs) + len(article_pages)
+            kept = writer.keep_unchanged(chain(
+                zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)), article_pages.entries()))
+            todo = [jobs[place] if place < len(jobs) else article_pages.job(place - len(jobs)) for place in kept]
             # the pages of articles the feeds show first: the feeds can then be written (below)
             # while the workers render the rest
             todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
@@ -340,7 +342,8 @@ class Builder:
                 started = time.perf_counter()
                 # assets and the sitemap first: the feeds' child may still be at work
                 copy_assets(config, writer)
-                write_seo_files(jobs, views, writer)
+                write_seo_files([*sitemap_entries(jobs, views.linker), *article_pages.sitemap_entries(views.linker)],
+                                views, writer)
                 if apart is not None:
                     staged = apart.result()
                     feed_html.update(staged.html)
@@ -732,9 +735,9 @@ def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -
     return staged.feeds
 
 
-def write_seo_files(jobs: list[PageJob], views: ViewBuilder, writer: SiteWriter) -> None:
+def write_seo_files(entries: list[SitemapEntry], views: ViewBuilder, writer: SiteWriter) -> None:
     """`sitemap.xml` (lastmod from content) and `robots.txt`; cheap, so made on every build."""
-    for route, data in render_sitemaps(sitemap_entries(jobs, views.linker), views.linker.absolute):
+    for route, data in render_sitemaps(entries, views.linker.absolute):
         writer.write(route.path, data, "sitemap")
     writer.write(urls.robots().path, render_robots(views.linker.absolute(urls.sitemap().url)), "robots.txt")
 

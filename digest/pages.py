@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from . import seo, urls
 from .collate import Site
 from .config import Topic
-from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article
+from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article, fingerprints_hash
 from .related import RELATED_COUNT
 from .seo import SitemapEntry, newest
 from .views import (
@@ -60,8 +60,11 @@ def _hash_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def fingerprints(articles: Sequence[Article]) -> tuple[str, ...]:
-    return tuple(map(ARTICLE_FINGERPRINT, articles))
+def fingerprints(articles: Sequence[Article]) -> bytes | tuple[str, ...]:
+    """What a page key needs of the articles a page lists: one hash of their fingerprints (made
+    in C, and short to `repr`: a topic has a page a month), or the fingerprints themselves when
+    one is missing (an article not read from a file)."""
+    return fingerprints_hash(articles) or tuple(map(ARTICLE_FINGERPRINT, articles))
 
 
 def updated_of(articles: Iterable[Article]) -> dt.datetime | None:
@@ -338,36 +341,76 @@ def month_neighbours(topic: str, months: list[tuple[int, int]], place: int) -> t
     return tuple(found)
 
 
+class ArticlePages:
+    """Every article page of the site (or only some ids'), planned in bulk: the key of each (the
+    writer keeps a page whose key is unchanged), and a `PageJob` only for the pages rendered.
+
+    Planning runs on every build for every article of the site, while a day's increment renders
+    a few hundred: the keys are made in one loop, and paths, producers and sitemap entries read
+    off the articles in C, not through a job per page.
+    """
+
+    def __init__(self, site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None) -> None:
+        self.site, self.views = site, views
+        self.articles: list[Article] = []  # in the site's order of editions
+        self.keys: list[str] = []  # each one's page key: its article, neighbours, story and related
+        self.related: list[tuple[str, ...]] = []  # each one's related articles' ids
+        curation = site.curation
+        related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
+        print_of = dict(zip(map(ARTICLE_ID, site.articles), map(ARTICLE_FINGERPRINT, site.articles))).__getitem__
+        prefix = f"{site_key}\0article\0"
+        blake2b, add_article, add_key, add_related = (
+            hashlib.blake2b, self.articles.append, self.keys.append, self.related.append)
+        for edition in site.editions:
+            prints = edition.fingerprints
+            # each article with its own fingerprint and its neighbours' ("None" at either end)
+            for article, own, before, after in zip(edition.articles, prints, ["None", *prints[:-1]],
+                                                   [*prints[1:], "None"]):
+                id_ = article.id
+                if only is not None and id_ not in only:
+                    continue
+                related = tuple(related_of.get(id_, ())[:RELATED_COUNT])
+                story = story_of.get(id_)
+                members = [print_of(member) for member in story.members if member != id_] if story else ()
+                # one string of fingerprints (hex, so "," and NUL cannot occur in them), hashed
+                add_key(blake2b(
+                    f"{prefix}{own}\0{before}\0{after}\0{','.join(map(print_of, related))}"
+                    f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}".encode(), digest_size=12,
+                ).hexdigest())
+                add_article(article)
+                add_related(related)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def entries(self) -> Iterator[tuple[str, str, str]]:
+        """(output path, key, producer) of each page, for `SiteWriter.keep_unchanged`."""
+        return zip(urls.article_paths(map(_URL, self.articles)), self.keys, map(_PATH, self.articles))
+
+    def job(self, place: int) -> PageJob:
+        """The job of the page at `place` (its views are built only when rendered)."""
+        article = self.articles[place]
+        context = functools.partial(related_context, self.site, self.views, article, self.related[place])
+        return PageJob(urls.article_page(article.url), "article.html", self.keys[place], context, article.path,
+                       article, article.updated)
+
+    def jobs(self) -> Iterator[PageJob]:
+        return map(self.job, range(len(self.articles)))
+
+    def sitemap_entries(self, linker: Linker) -> list[SitemapEntry]:
+        """Each page's absolute URL and lastmod (its article's last change), in order."""
+        return list(map(SitemapEntry, map(linker.absolute, map(_URL, self.articles)), map(_UPDATED, self.articles)))
+
+
+_URL = attrgetter("url")
+_PATH = attrgetter("path")
+
+
 def plan_article_pages(
     site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
 ) -> Iterator[PageJob]:
-    """One page per article (or only those ids); its key covers the article, neighbours and related."""
-    curation = site.curation
-    related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
-    print_of = dict(zip(map(ARTICLE_ID, site.articles), map(ARTICLE_FINGERPRINT, site.articles))).__getitem__
-    prefix = f"{site_key}\0article\0"
-    blake2b, new, partial, page_route = hashlib.blake2b, tuple.__new__, functools.partial, urls.article_page
-    for edition in site.editions:
-        siblings = edition.articles
-        prints = edition.fingerprints
-        # each article with its own fingerprint and its neighbours' ("None" at either end)
-        for article, own, before, after in zip(siblings, prints, ["None", *prints[:-1]], [*prints[1:], "None"]):
-            id_ = article.id
-            if only is not None and id_ not in only:
-                continue
-            related = related_of.get(id_, ())[:RELATED_COUNT]
-            story = story_of.get(id_)
-            members = [print_of(member) for member in story.members if member != id_] if story else ()
-            # one string of fingerprints (hex, so "," and NUL cannot occur in them), hashed
-            # directly, and the job made without Python-level constructors: this runs for every
-            # article of the site on every build
-            key = blake2b(
-                f"{prefix}{own}\0{before}\0{after}\0{','.join(map(print_of, related))}"
-                f"\0{','.join(members)}\0{duplicates.get(id_, ())!r}".encode(), digest_size=12,
-            ).hexdigest()
-            yield new(PageJob, (page_route(article.url), "article.html", key,
-                                partial(related_context, site, views, article, related), article.path, article,
-                                article.updated, True))
+    """One job per article page (or only those ids'): see `ArticlePages`."""
+    return ArticlePages(site, views, site_key, only).jobs()
 
 
 def related_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[str]) -> dict[str, Any]:

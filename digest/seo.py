@@ -11,8 +11,7 @@ import html
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -21,8 +20,9 @@ from . import urls
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 
 
-@dataclass(frozen=True, slots=True)
-class SitemapEntry:
+class SitemapEntry(NamedTuple):
+    """One URL of the sitemap (a named tuple: one is made for every page of the site)."""
+
     url: str  # absolute
     lastmod: dt.datetime | None
 

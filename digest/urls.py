@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import add, itemgetter
 from typing import NamedTuple
 
 
@@ -46,6 +49,14 @@ def article_page(url: str) -> Route:
 
 
 _NEW_TUPLE = tuple.__new__  # a named tuple made without its Python-level __new__
+
+
+def article_paths(article_urls: Iterable[str]) -> Iterator[str]:
+    """The files of article pages from their URLs, as `article_page` makes them, in C."""
+    return map(add, map(_AFTER_SLASH, article_urls), repeat("index.html"))
+
+
+_AFTER_SLASH = itemgetter(slice(1, None))
 
 
 def edition(day: dt.date) -> Route:
