@@ -328,9 +328,9 @@ class Builder:
                 jobs = list(plan_pages(site, views, site_key))
                 article_pages = ArticlePages(site, views, site_key)  # jobs made for the pages rendered
             report.pages = len(jobs) + len(article_pages)
-            kept = writer.keep_unchanged(chain(
+            changed = writer.keep_unchanged(chain(
                 zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)), article_pages.entries()))
-            todo = [jobs[place] if place < len(jobs) else article_pages.job(place - len(jobs)) for place in kept]
+            todo = [jobs[place] if place < len(jobs) else article_pages.job(place - len(jobs)) for place in changed]
             # the pages of articles the feeds show first: the feeds can then be written (below)
             # while the workers render the rest
             todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)

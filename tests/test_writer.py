@@ -69,6 +69,13 @@ def test_pages_with_unchanged_keys_are_kept_the_rest_listed_to_render(tmp_path: 
     with pytest.raises(DigestError, match="two pages want the same output file c/index.html: content/c.md and content/x.md"):
         second.keep_unchanged([("c/index.html", "key-c", "content/x.md")])
     second.abort()
+    # and so do two unchanged pages asked for in one call
+    third = SiteWriter(out, first.manifest)
+    with pytest.raises(DigestError, match="two pages want the same output file a/index.html: content/a.md and content/y.md"):
+        third.keep_unchanged([("a/index.html", "key-a", "content/a.md"), ("b/index.html", "edited", "content/b.md"),
+                              ("a/index.html", "key-a", "content/y.md")])
+    assert third.keep_unchanged([]) == []
+    third.abort()
 
 
 def test_files_kept_in_bulk_keep_their_bytes_under_their_old_or_a_new_key(tmp_path: Path) -> None:
