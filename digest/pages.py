@@ -4,7 +4,8 @@ A job's key is a hash of everything its page is made from (fingerprints of the a
 shows, neighbouring days, the site-wide key), computed without building the page's views. An
 incremental build renders a page only when its key changed; the views are built lazily, only
 for the pages that are rendered. A job also carries its `lastmod` (the newest change among
-the articles it shows) for the sitemap.
+the articles it shows) for the sitemap. Article pages are keyed in bulk (`ArticlePages`): a job
+is made only for one that is rendered.
 """
 
 from __future__ import annotations
