@@ -47,7 +47,7 @@ from .executor import (
 from .feeds import feed_entries, plan_feed_jobs
 from .markdown import render_markdown
 from .models import ARTICLE_ID, Article
-from .pages import ArticlePages, PageJob, make_key, plan_article_pages, plan_pages, sitemap_entries
+from .pages import ArticlePages, PageJob, make_key, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .search import SearchIndexing, is_index_file, update_search_index
 from .seo import SitemapEntry, render_robots, render_sitemaps
@@ -483,7 +483,7 @@ class Builder:
             renderer_tasks = [
                 (job, RenderTask(job.route.path, job.template, job.context(),
                                  read_body(job.article) if job.article else None, keep_html=True))
-                for job in plan_article_pages(site, views, rendered.site_key, only=changed_ids)
+                for job in ArticlePages(site, views, rendered.site_key, only=changed_ids).jobs()
             ]
             results = render_chunk(rendered.bundle, [task for _, task in renderer_tasks])
         except BaseException:  # e.g. the file was saved again since it was read: as it was

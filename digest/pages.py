@@ -109,7 +109,7 @@ def topic_chart_key(window: tuple[dt.date, dt.date] | None,
 
 
 def plan_pages(site: Site, views: ViewBuilder, site_key: str) -> Iterator[PageJob]:
-    """Yield every page except article pages (see plan_article_pages)."""
+    """Yield every page except article pages (see `ArticlePages`)."""
     config = site.config
     link = views.linker.link
     editions = site.editions
@@ -355,7 +355,7 @@ class ArticlePages:
         self.site, self.views = site, views
         self.articles: list[Article] = []  # in the site's order of editions
         self.keys: list[str] = []  # each one's page key: its article, neighbours, story and related
-        self.related: list[tuple[str, ...]] = []  # each one's related articles' ids
+        self.related: list[Sequence[str]] = []  # each one's related articles' ids
         curation = site.curation
         related_of, story_of, duplicates = curation.related, curation.story_of, curation.duplicates
         print_of = dict(zip(map(ARTICLE_ID, site.articles), map(ARTICLE_FINGERPRINT, site.articles))).__getitem__
@@ -370,7 +370,7 @@ class ArticlePages:
                 id_ = article.id
                 if only is not None and id_ not in only:
                     continue
-                related = tuple(related_of.get(id_, ())[:RELATED_COUNT])
+                related = related_of.get(id_, ())[:RELATED_COUNT]
                 story = story_of.get(id_)
                 members = [print_of(member) for member in story.members if member != id_] if story else ()
                 # one string of fingerprints (hex, so "," and NUL cannot occur in them), hashed
@@ -396,6 +396,7 @@ class ArticlePages:
                        article, article.updated)
 
     def jobs(self) -> Iterator[PageJob]:
+        """Every page's job (`only` some ids' for a quick update)."""
         return map(self.job, range(len(self.articles)))
 
     def sitemap_entries(self, linker: Linker) -> list[SitemapEntry]:
@@ -405,13 +406,6 @@ class ArticlePages:
 
 _URL = attrgetter("url")
 _PATH = attrgetter("path")
-
-
-def plan_article_pages(
-    site: Site, views: ViewBuilder, site_key: str, only: set[str] | None = None
-) -> Iterator[PageJob]:
-    """One job per article page (or only those ids'): see `ArticlePages`."""
-    return ArticlePages(site, views, site_key, only).jobs()
 
 
 def related_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[str]) -> dict[str, Any]:
