@@ -184,12 +184,13 @@ class Apart(Generic[R]):
         if not self.pid:
             return self.func()
         reader, self.reader = self.reader, -1  # the stream below owns it now
+        pid, self.pid = self.pid, 0
         with os.fdopen(reader, "rb") as stream:
-            data = stream.read()  # until the child exits
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
+            data = stream.read()  # until the child closes its end, its last act before it exits
         if not data:
+            _, status = os.waitpid(pid, 0)
             raise RuntimeError(f"a forked child process died without a result (wait status {status})")
+        reap_later(pid)
         done, value = pickle.loads(data)
         if not done:
             raise value
@@ -205,6 +206,18 @@ class Apart(Generic[R]):
         if self.reader >= 0:
             os.close(self.reader)
         self.pid, self.reader = 0, -1
+
+
+def reap_later(pid: int) -> None:
+    """Reap a child that has sent its result, in a thread, without waiting for it here: a
+    forked child's exit unmaps the heap it shares with this process, 5-15 ms at 10,000
+    articles that the build would otherwise spend waiting."""
+    threading.Thread(target=_reap, args=(pid,), name=f"digest-reap-{pid}", daemon=True).start()
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):  # reaped already (a SIGCHLD handler of a library)
+        os.waitpid(pid, 0)
 
 
 def _run_child(func: Callable[[], Any], writer: int) -> None:

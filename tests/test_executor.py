@@ -60,6 +60,18 @@ def test_apart_returns_what_the_child_made() -> None:
     assert Apart(lambda: (os.getpid() != parent, [1, 2, 3])).result() == (True, [1, 2, 3])
 
 
+def test_apart_result_leaves_no_zombie_behind() -> None:
+    if not Path("/proc/self").exists():
+        pytest.skip("needs /proc to tell a zombie from a reaped process")
+    apart = Apart(lambda: "done")
+    pid = apart.pid
+    assert apart.result() == "done"  # returns once the result is in, the child may still be exiting
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists():  # a zombie keeps its entry until it is reaped
+        assert time.monotonic() < deadline, "the child was never reaped"
+        time.sleep(0.01)
+
+
 def test_apart_raises_the_childs_error_in_the_parent() -> None:
     def fail() -> None:
         raise DigestError("content/x.md:3: bad date, write it as 2025-01-31")

@@ -16,8 +16,9 @@ from digest import build as build_module
 from digest.build import BuildOptions, build_site
 from digest.cache import BuildCache
 from digest.config import load_config
-from digest.content import settings_key
+from digest.content import read_body, settings_key
 from digest.executor import LocalRunner, heap_frozen, run_chunks
+from digest.markdown import render_markdown
 from digest.terms import WARMUP, TermIndex
 from digest.writer import SiteWriter, recover
 
@@ -106,10 +107,33 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     add_article(root)
     edit_body(root)
     report = build(root, executor=executor)
-    assert started == (["parse_and_render", "stage_feeds"] if executor == "auto" else [])
+    assert started == (["parse_and_render", "stage_feeds_apart"] if executor == "auto" else [])
     assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
+
+
+def test_feeds_apart_hand_the_next_build_the_same_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds' child sends back only the hashes of the body HTML this process holds already;
+    the next build is handed the same HTML either way, all of it the feeds' bodies."""
+    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    kept = {}
+    for executor in ("serial", "auto"):
+        root = make_root(tmp_path / executor)
+        build(root)
+        add_article(root)
+        edit_body(root)
+        build(root, executor=executor)
+        config = load_config(root)
+        state = BuildCache(config.cache_dir).load_output(config.output_dir)
+        assert state is not None
+        kept[executor] = state.html
+    site, _ = build_module.load_site(config)
+    in_feeds = build_module.feed_article_ids(site)
+    shown = {article.body_hash: render_markdown(read_body(article))
+             for article in site.articles if article.id in in_feeds}
+    assert kept["auto"] == kept["serial"] and kept["auto"].items() <= shown.items()
+    assert len(kept["auto"]) > 2  # more than the two parsed files' bodies: some were carried on
 
 
 def test_a_days_new_articles_resume_from_the_last_builds_tally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
