@@ -271,7 +271,7 @@ def _make_article(
     article = Article(**fields, fingerprint=hash_text(repr(tuple(fields.values()))), terms=terms)
     # derived once here, in the parse workers: the build cache then keeps them with the article
     # (each build asks for every article's; 6 microseconds apiece to derive)
-    _ = article.url, article.sort_key
+    _ = article.url, article.sort_key, article.updated_w3c
     return article, notes
 
 

@@ -173,6 +173,7 @@ class Apart(Generic[R]):
         self.reader = -1
         if hasattr(os, "fork"):
             reader, writer = os.pipe()
+            _widen_pipe(writer)
             self.pid = os.fork()
             if self.pid == 0:
                 os.close(reader)
@@ -206,6 +207,19 @@ class Apart(Generic[R]):
         if self.reader >= 0:
             os.close(self.reader)
         self.pid, self.reader = 0, -1
+
+
+PIPE_SIZE = 1 << 20  # Linux's default limit for a pipe's buffer
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let a result of up to PIPE_SIZE go into the pipe at once (Linux): the child then exits
+    when done instead of waiting for the parent to drain 64 KiB at a time (the early parse sends
+    back about 700 KiB for 100 files). Elsewhere, or over a limit, the pipe stays as it is."""
+    with contextlib.suppress(AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)  # type: ignore[attr-defined]
 
 
 def reap_later(pid: int) -> None:

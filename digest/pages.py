@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from . import seo, urls
 from .collate import Site
 from .config import Topic
-from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article, fingerprints_hash
+from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article, fingerprints_hash, w3c_datetime
 from .related import RELATED_COUNT
 from .seo import SitemapEntry, newest
 from .views import (
@@ -401,11 +401,12 @@ class ArticlePages:
 
     def sitemap_entries(self, linker: Linker) -> list[SitemapEntry]:
         """Each page's absolute URL and lastmod (its article's last change), in order."""
-        return list(map(SitemapEntry, map(linker.absolute, map(_URL, self.articles)), map(_UPDATED, self.articles)))
+        return list(map(SitemapEntry, map(linker.absolute, map(_URL, self.articles)), map(_UPDATED_W3C, self.articles)))
 
 
 _URL = attrgetter("url")
 _PATH = attrgetter("path")
+_UPDATED_W3C = attrgetter("updated_w3c")  # derived when the article was parsed, and cached with it
 
 
 def related_context(site: Site, views: ViewBuilder, article: Article, related: Sequence[str]) -> dict[str, Any]:
@@ -438,4 +439,5 @@ def article_context(site: Site, views: ViewBuilder, article: Article, related: S
 
 def sitemap_entries(jobs: Iterable[PageJob], linker: Linker) -> list[SitemapEntry]:
     """Every listed page's absolute URL and lastmod, in job order."""
-    return [SitemapEntry(linker.absolute(job.route.url), job.lastmod) for job in jobs if job.sitemap]
+    return [SitemapEntry(linker.absolute(job.route.url), w3c_datetime(job.lastmod) if job.lastmod else None)
+            for job in jobs if job.sitemap]

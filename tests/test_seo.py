@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 
 from digest import urls
 from digest.build import build_site
+from digest.models import w3c_datetime
 from digest.seo import SitemapEntry, json_ld, render_sitemaps, xml_escape
 from digest.views import shorten
 
@@ -134,7 +135,8 @@ def test_sitemap_lists_every_page_but_404_with_lastmod_from_content(built: Path)
 
 
 def test_long_sitemaps_are_split_under_an_index() -> None:
-    entries = [SitemapEntry(f"https://x.example/{n}/", dt.datetime(2026, 1, n + 1, tzinfo=UTC)) for n in range(5)]
+    entries = [SitemapEntry(f"https://x.example/{n}/", w3c_datetime(dt.datetime(2026, 1, n + 1, tzinfo=UTC)))
+               for n in range(5)]
     files = dict(render_sitemaps(entries, lambda url: "https://x.example" + url, limit=2))
     assert list(files) == [urls.sitemap(), urls.sitemap(1), urls.sitemap(2), urls.sitemap(3)]
     index = etree.fromstring(files[urls.sitemap()])
@@ -144,6 +146,15 @@ def test_long_sitemaps_are_split_under_an_index() -> None:
     ]
     assert index[2].findtext("s:lastmod", namespaces=SITEMAP_NS) == "2026-01-05T00:00:00Z"
     assert len(etree.fromstring(files[urls.sitemap(2)])) == 2
+
+
+def test_lastmod_is_utc_to_the_second_and_sorts_as_the_moments_do() -> None:
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    moments = [dt.datetime(2026, 2, 8, 11, 30, 15, 999, tzinfo=plus_two), dt.datetime(2026, 2, 8, 9, 30, 16, tzinfo=UTC),
+               dt.datetime(999 + 1000, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    stamps = [w3c_datetime(moment) for moment in moments]
+    assert stamps == ["2026-02-08T09:30:15Z", "2026-02-08T09:30:16Z", "1999-12-31T23:59:59Z"]
+    assert sorted(stamps) == [w3c_datetime(moment) for moment in sorted(moments)]
 
 
 def test_robots_txt_points_to_the_sitemap(built: Path) -> None:
