@@ -219,7 +219,7 @@ def _widen_pipe(fd: int) -> None:
     with contextlib.suppress(AttributeError, OSError):
         import fcntl
 
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)  # type: ignore[attr-defined]
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
 
 
 def reap_later(pid: int) -> None:
