@@ -202,7 +202,7 @@ class SiteWriter:
 
     def removed(self) -> list[str]:
         """Files of the last build that this build does not produce."""
-        return sorted(set(self.previous) - set(self.manifest))
+        return sorted(self.previous.keys() - self.manifest.keys())  # one pass, no set of either made
 
     def commit(self) -> None:
         """Make the staged site the output: a whole-folder swap, or a journaled update."""
