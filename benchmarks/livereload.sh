@@ -11,7 +11,9 @@ ROOT="$(dirname "$HERE")"
 SHARED="${DIGEST_SHARED:-$ROOT/../shared}"
 DIGEST="${DIGEST:-$(command -v digest || echo "$ROOT/.venv/bin/digest")}"
 N="${1:-10000}"; RUNS="${2:-9}"
-SITE="$(mktemp -d)/site-root"
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT  # the corpus, its site and cache: hundreds of MiB
+SITE="$SCRATCH/site-root"
 python3 "$SHARED/bench/make_corpus.py" --n "$N" --format digest --seed 1 --out "$SITE" >/dev/null
 (cd "$SITE" && "$DIGEST" build >/dev/null)
 FILE="$(cd "$SITE" && ls content/2025/12/31/*.md | head -1)"
