@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import os
 import re
 import sys
@@ -24,6 +23,7 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .errors import BuildAborted, DigestError, SourceChanged, SourceError, display_path
+from .executor import collector_paused
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUILD_ATTEMPTS = 3  # a build whose files keep changing under it gives up after this many
@@ -125,24 +125,6 @@ def main(ctx: click.Context, debug: bool) -> None:
 def run() -> None:
     """The `digest` program (and `python -m digest`): `main`, told it owns the process."""
     main(obj={"program": True})
-
-
-@contextlib.contextmanager
-def modules_kept() -> Iterator[None]:
-    """Import a command's modules with the cycle collector off, then freeze what they made.
-
-    Importing makes tens of thousands of objects (functions, classes, constants) that live as long
-    as the program: the collections they would trigger walk them all to free nothing (5-10 ms of
-    a day's build at 10,000 articles), and so would every later full collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def leave_at_once() -> None:
@@ -280,7 +262,9 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
 def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, executor: str | None,
           no_cache: bool, timings: bool, no_search: bool) -> None:
     """Build the site from content/ into site/."""
-    with modules_kept():
+    # its modules make tens of thousands of objects that live as long as the program: collections
+    # during the import would walk them all for nothing (the build then freezes them, `heap_frozen`)
+    with collector_paused():
         from .build import Builder, BuildOptions
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,

@@ -191,7 +191,7 @@ class Apart(Generic[R]):
         if not data:
             _, status = os.waitpid(pid, 0)
             raise RuntimeError(f"a forked child process died without a result (wait status {status})")
-        reap_later(pid)
+        _reap_later(pid)
         done, value = pickle.loads(data)
         if not done:
             raise value
@@ -216,13 +216,13 @@ def _widen_pipe(fd: int) -> None:
     """Let a result of up to PIPE_SIZE go into the pipe at once (Linux): the child then exits
     when done instead of waiting for the parent to drain 64 KiB at a time (the early parse sends
     back about 700 KiB for 100 files). Elsewhere, or over a limit, the pipe stays as it is."""
-    with contextlib.suppress(AttributeError, OSError):
-        import fcntl
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl  # here: a Dask worker on Windows imports this module too
 
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def reap_later(pid: int) -> None:
+def _reap_later(pid: int) -> None:
     """Reap a child that has sent its result, in a thread, without waiting for it here: a
     forked child's exit unmaps the heap it shares with this process, 5-15 ms at 10,000
     articles that the build would otherwise spend waiting."""

@@ -154,23 +154,3 @@ def test_capture_executor_help_names_the_real_threshold(tmp_path: Path, cli: Cal
     assert result.exit_code == 0
     assert f"every core from {PARALLEL_CAPTURES} captures on" in " ".join(result.output.split())
 
-
-def test_a_commands_modules_are_imported_unwatched_then_frozen() -> None:
-    import gc
-
-    from digest.cli import modules_kept
-
-    gc.unfreeze()
-    try:
-        with modules_kept():
-            assert not gc.isenabled()  # no collection walks what the imports make
-            made = [object() for _ in range(3)]
-        assert gc.isenabled() and gc.get_freeze_count() > 0  # and none walks it later either
-        gc.disable()
-        with modules_kept():
-            pass
-        assert not gc.isenabled()  # the collector is left as it was found
-    finally:
-        gc.enable()
-        gc.unfreeze()
-    del made
