@@ -740,9 +740,14 @@ def stage_feeds_apart(
     inherited) goes back as hashes only. A few KiB then fit the pipe at once, where 2 MiB of
     HTML at 10,000 articles kept the child waiting for the parent to read them."""
     staged = stage_feeds(site, site_key, writer, {}, known_html)
-    carried = tuple(body for body in staged.html if body in known_html)
-    made = {body: html for body, html in staged.html.items() if body not in known_html}
-    return replace(staged, html=made, carried=carried)
+    made: dict[str, str] = {}
+    carried: list[str] = []
+    for body, html in staged.html.items():
+        if body in known_html:
+            carried.append(body)
+        else:
+            made[body] = html
+    return replace(staged, html=made, carried=tuple(carried))
 
 
 def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -> int:

@@ -23,7 +23,6 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .errors import BuildAborted, DigestError, SourceChanged, SourceError, display_path
-from .executor import collector_paused
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUILD_ATTEMPTS = 3  # a build whose files keep changing under it gives up after this many
@@ -262,6 +261,8 @@ def clean(paths: tuple[Path, ...], out_dir: Path, date: dt.date | None, source: 
 def build(content_dir: Path | None, output_dir: Path | None, base_url: str | None, executor: str | None,
           no_cache: bool, timings: bool, no_search: bool) -> None:
     """Build the site from content/ into site/."""
+    from .executor import collector_paused
+
     # its modules make tens of thousands of objects that live as long as the program: collections
     # during the import would walk them all for nothing (the build then freezes them, `heap_frozen`)
     with collector_paused():

@@ -153,4 +153,3 @@ def test_capture_executor_help_names_the_real_threshold(tmp_path: Path, cli: Cal
     result = cli(tmp_path, command, "--help")
     assert result.exit_code == 0
     assert f"every core from {PARALLEL_CAPTURES} captures on" in " ".join(result.output.split())
-
