@@ -30,7 +30,7 @@ from . import __version__, urls
 from .cache import BuildCache, OutputState
 from .collate import Site, check_unique, collate_site, order_articles, pick_lead, wants_search
 from .config import Config
-from .content import Parsed, parse_files, read_body, scan_content, settings_key
+from .content import Parsed, parse_files, read_body, settings_key
 from .curation import Memo, curation_inputs, fold_duplicates
 from .errors import BuildAborted, DigestError, SourceChanged
 from .executor import (
@@ -38,8 +38,8 @@ from .executor import (
     Apart,
     DaskRunner,
     WorkRunner,
-    available_cpus,
     collector_paused,
+    forks_apart,
     heap_frozen,
     make_runner,
     run_chunks,
@@ -49,6 +49,7 @@ from .markdown import render_markdown
 from .models import ARTICLE_ID, Article
 from .pages import ArticlePages, PageJob, make_key, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
+from .scanning import Stat, scan_content
 from .search import SearchIndexing, is_index_file, update_search_index
 from .seo import SitemapEntry, render_robots, render_sitemaps
 from .staging import Plan, render_planned, set_plan
@@ -94,9 +95,9 @@ class BuildOptions:
 
     @property
     def forks_apart(self) -> bool:
-        """Whether the build may hand work to forked children of its own (its early parse and
-        its feeds): only when left to choose its executor, with a second core to run them."""
-        return self.executor in (None, "auto") and available_cpus() > 1
+        """Whether the build may hand work to forked children of its own (see
+        `executor.forks_apart`)."""
+        return forks_apart(self.executor)
 
 
 @dataclass
@@ -131,10 +132,11 @@ class Builder:
         self.inputs_saved = True  # whether the cache holds `entries` and `memo` (see `save_inputs`)
         self.fresh_html: dict[str, str] = {}  # body HTML of the files this build parsed early
 
-    def build(self, prime: bool = False) -> BuildReport:
+    def build(self, prime: bool = False, scanned: Apart[list[Stat]] | None = None) -> BuildReport:
         """A full (incremental where possible) build into the output folder.
 
         `prime`: even when nothing changed, load the site into memory (for quick updates).
+        `scanned`: the content folder's walk, started already (`scanning.scan_ahead`).
         """
         config = self.config
         started = time.perf_counter()
@@ -147,7 +149,7 @@ class Builder:
             # if this build fails before it writes anything
             recover(config.output_dir.resolve())
             bundle = load_bundle(config, self.cache.folder)
-            stats = scan_content(config.content_dir)
+            stats = scanned.result() if scanned is not None else scan_content(config.content_dir)
             fingerprint = _fingerprint(config, bundle, stats)
             known = self.state.fingerprint if self.state else self.cache.load_fingerprint(config.output_dir)
             clock.lap("check")

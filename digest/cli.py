@@ -262,26 +262,34 @@ def build(content_dir: Path | None, output_dir: Path | None, base_url: str | Non
           no_cache: bool, timings: bool, no_search: bool) -> None:
     """Build the site from content/ into site/."""
     from .executor import collector_paused
-
-    # its modules make tens of thousands of objects that live as long as the program: collections
-    # during the import would walk them all for nothing (the build then freezes them, `heap_frozen`)
-    with collector_paused():
-        from .build import Builder, BuildOptions
+    from .scanning import scan_ahead
 
     config = load_site_config(content_dir=content_dir, output_dir=output_dir, base_url=base_url,
                               search=False if no_search else None)
-    with progress_bar() as bar:
-        # held until `leave_at_once`: freed on return, the builder's articles and site would
-        # cost a day's increment at 10,000 articles ~0.08 s for nothing
-        builder = Builder(config, BuildOptions(executor=executor, use_cache=not no_cache, progress=bar))
-        for attempt in range(BUILD_ATTEMPTS):
-            try:
-                report = builder.build()
-                break
-            except SourceChanged as exc:  # saved while being read: what the curator asks is to build again
-                if attempt == BUILD_ATTEMPTS - 1:
-                    raise
-                echo(f"note: {display_path(exc.path)} changed while the site was being built; building again", err=True)
+    scanned = scan_ahead(config.content_dir, executor)  # on the second core, during the import below
+    try:
+        # its modules make tens of thousands of objects that live as long as the program: collections
+        # during the import would walk them all for nothing (the build then freezes them, `heap_frozen`)
+        with collector_paused():
+            from .build import Builder, BuildOptions
+
+        with progress_bar() as bar:
+            # held until `leave_at_once`: freed on return, the builder's articles and site would
+            # cost a day's increment at 10,000 articles ~0.08 s for nothing
+            builder = Builder(config, BuildOptions(executor=executor, use_cache=not no_cache, progress=bar))
+            for attempt in range(BUILD_ATTEMPTS):
+                try:
+                    # a second attempt walks the folder again: a file changed since the first
+                    report = builder.build(scanned=scanned if attempt == 0 else None)
+                    break
+                except SourceChanged as exc:  # saved while being read: what the curator asks is to build again
+                    if attempt == BUILD_ATTEMPTS - 1:
+                        raise
+                    echo(f"note: {display_path(exc.path)} changed while the site was being built; building again",
+                         err=True)
+    finally:
+        if scanned is not None:
+            scanned.cancel()  # a build that failed before it needed the walk (after: nothing to do)
     for warning in report.warnings:
         echo(f"warning: {warning}", err=True)
     if timings:

@@ -17,6 +17,7 @@ from .errors import DigestError, SourceChanged, SourceError, brief
 from .frontmatter import find_key_line, split_body, split_document
 from .models import Article, Image
 from .revisions import CHECKSUM_KEY, text_checksum
+from .scanning import scan_content
 from .slugs import is_slug, make_slug
 from .terms import find_names, find_terms
 from .text import clean_line, count_words, first_paragraph, shorten
@@ -46,32 +47,6 @@ class Loaded:
 def find_content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file under the content folder, in a stable order."""
     return [Path(path) for path, _, _ in scan_content(content_dir)]
-
-
-def scan_content(content_dir: Path) -> list[tuple[str, int, int]]:
-    """(path, modification time in ns, size) of every Markdown file, sorted by path.
-
-    Hidden files and folders (editors' and ingest's temporary files) are left out. One
-    `scandir` walk: a build with nothing to do spends most of its time here.
-    """
-    found: list[tuple[str, int, int]] = []
-    pending = [str(content_dir)]
-    while pending:
-        try:
-            entries = os.scandir(pending.pop())
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        with entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                elif entry.name.endswith(".md") and entry.is_file():
-                    info = entry.stat()
-                    found.append((entry.path, info.st_mtime_ns, info.st_size))
-    found.sort()
-    return found
 
 
 def read_articles(config: Config, paths: Iterable[Path] | None = None) -> Loaded:

@@ -294,6 +294,12 @@ def available_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def forks_apart(executor: str | None) -> bool:
+    """Whether a build may hand work to forked children of its own (its content walk, early
+    parse and feeds): only when left to choose its executor, with a second core to run them."""
+    return executor in (None, "auto") and available_cpus() > 1
+
+
 def make_runner(
     spec: str | None, items: int, threshold: int = PARALLEL_THRESHOLD, helps: bool = True
 ) -> WorkRunner:

@@ -125,7 +125,7 @@ def test_a_bug_is_one_line_without_debug(
     root = make_case_site(tmp_path, "unparseable-date")
     in_dir(root)
 
-    def broken_build(*args: object) -> None:
+    def broken_build(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr("digest.build.Builder.build", broken_build)

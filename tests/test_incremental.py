@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from digest import build as build_module
+from digest import executor as executor_module
 from digest.build import BuildOptions, build_site
 from digest.cache import BuildCache
 from digest.config import load_config
@@ -98,7 +99,7 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     """An increment parses its new files in a forked child while the cache is read, and renders
     its feeds in another beside the pages (auto, two cores), or does both in this process
     (serial): the same bytes either way."""
-    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     started: list[str] = []
     real = build_module.Apart
     monkeypatch.setattr(build_module, "Apart", lambda func: started.append(func.func.__name__) or real(func))
@@ -116,7 +117,7 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
 def test_feeds_apart_hand_the_next_build_the_same_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The feeds' child sends back only the hashes of the body HTML this process holds already;
     the next build is handed the same HTML either way, all of it the feeds' bodies."""
-    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     kept = {}
     for executor in ("serial", "auto"):
         root = make_root(tmp_path / executor)
@@ -170,7 +171,7 @@ def test_an_early_parse_from_a_stale_stats_file_still_equals_a_clean_build(
 ) -> None:
     """The stats file (which files the cache holds) disagreeing with the cache either way: files
     parsed early that the cache holds keep their cached entry, and files it lacks are parsed."""
-    monkeypatch.setattr(build_module, "available_cpus", lambda: 2)
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     root = make_root(tmp_path)
     build(root)
     cache, key = load_config(root).cache_dir, settings_key(load_config(root))

@@ -133,7 +133,7 @@ def test_digest_build_gives_up_on_a_file_that_keeps_changing(
     root = write_site(tmp_path / "root")
     storm = str(root / STORM)
 
-    def always_changing(self: Builder, prime: bool = False) -> None:
+    def always_changing(self: Builder, prime: bool = False, scanned: object = None) -> None:
         raise SourceChanged(storm)
 
     monkeypatch.setattr(Builder, "build", always_changing)
