@@ -159,13 +159,15 @@ class Builder:
                 report.unchanged = True
                 report.seconds = time.perf_counter() - started
                 return report
-            state = self.state or self.cache.load_output(config.output_dir)
             runner: WorkRunner | None = None
             writer: SiteWriter | None = None
             indexing: SearchIndexing | None = None
+            early: Apart[Early] | None = None
             try:
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
-                    articles, report.parsed, runner = self.load_articles(stats, report)
+                    early = self.start_early_parse(stats)  # before any cache is read: it waits on none
+                    state = self.state or self.cache.load_output(config.output_dir)
+                    articles, report.parsed, runner = self.load_articles(stats, report, early)
                     clock.lap("load")
                     writer = SiteWriter(config.output_dir, state.manifest if state else None)
                     ordered = order_articles(articles)
@@ -173,7 +175,7 @@ class Builder:
                     if wants_search(config, published):  # as `Site.has_search` will tell
                         # Pagefind (a program of its own) indexes the changed years while this
                         # process curates, plans and renders; it needs only the published articles
-                        indexing = SearchIndexing(config, published, writer)
+                        indexing = SearchIndexing(config, published, writer, state.search if state else None)
                         clock.lap("search")
                     site = collate_site(config, ordered, self.last_memo(), self.tally, ordered=True)
                     report.warnings.extend(site.curation.warnings)
@@ -182,6 +184,8 @@ class Builder:
                     gc.freeze()  # nor the collated site, while pages and feeds are made
                     new_state = self.render_site(site, bundle, state, report, runner, clock, writer, indexing)
             except BaseException as exc:
+                if early is not None:
+                    early.cancel()  # (nothing to stop once its result was taken)
                 if indexing is not None:
                     indexing.cancel()
                 if writer is not None:
@@ -234,13 +238,13 @@ class Builder:
         return self.memo
 
     def load_articles(
-        self, stats: list[tuple[str, int, int]], report: BuildReport,
+        self, stats: list[tuple[str, int, int]], report: BuildReport, early: Apart[Early] | None = None,
     ) -> tuple[list[Article], int, WorkRunner | None]:
-        """Articles for every content file: remembered when the file is unchanged, else parsed."""
+        """Articles for every content file: remembered when the file is unchanged, else parsed
+        (`early`: the files the cache lacks, being parsed already, see `start_early_parse`)."""
         config = self.config
         key = settings_key(config)
         self.fresh_html = {}
-        early = self.start_early_parse(stats, key)
         try:
             cached = self.entries if self.entries is not None else self.cache.load_articles(key)
         except BaseException:
@@ -292,13 +296,13 @@ class Builder:
         articles: list[Article] = list(filter(None, map(_ARTICLE, stored)))  # None: a draft
         return articles, len(to_parse) + len(parsed), runner
 
-    def start_early_parse(self, stats: list[tuple[str, int, int]], key: str) -> Apart[Early] | None:
+    def start_early_parse(self, stats: list[tuple[str, int, int]]) -> Apart[Early] | None:
         """Parse the files the build cache does not hold in a forked child, while this process
         reads the cache (a day's new articles: both take a few tenths of a second); None when
         the cache is already in memory, or there is none, or too much to parse for one child."""
         if self.entries is not None or not self.options.forks_apart:
             return None
-        seen = self.cache.load_stats(key)
+        seen = self.cache.load_stats(settings_key(self.config))
         if not seen:
             return None
         paths = list(map(_FIRST, stats))
@@ -376,10 +380,11 @@ class Builder:
                 rest_seconds = write_the_rest()
             clock.lap("pages", excluding=rest_seconds)
             clock.record("feeds", rest_seconds)
+            bundles = None
             if indexing is not None:
                 # the index ships with the pages, in the same commit
                 search = indexing.finish()
-                report.search_files, report.search_seconds = search.files, search.seconds
+                report.search_files, report.search_seconds, bundles = search.files, search.seconds, search.bundles
                 clock.lap("search")
             with self.options.commit_guard():
                 writer.commit()
@@ -391,7 +396,7 @@ class Builder:
         report.written = len(writer.changed)
         report.removed = len(writer.removed())
         self.rendered = Rendered(site, views, bundle, site_key)
-        return OutputState(manifest=writer.manifest, html=feed_html)
+        return OutputState(manifest=writer.manifest, html=feed_html, search=bundles)
 
     def start_feeds_apart(
         self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
@@ -549,7 +554,7 @@ class Builder:
                 for rel_path, (data, key, producer) in pending.items():
                     writer.write(rel_path, data, producer, key)
                 if search and self.rendered is not None:
-                    update_search_index(self.rendered.site, writer)
+                    self.state.search = update_search_index(self.rendered.site, writer, self.state.search).bundles
                 with self.options.commit_guard():
                     writer.commit()
             except BaseException:

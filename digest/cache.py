@@ -50,6 +50,7 @@ class OutputState:
     fingerprint: str = ""  # of every input, to answer "nothing changed?" from file stats alone
     manifest: Manifest = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)  # body hash -> HTML, for feed entries
+    search: dict[str, list[str]] | None = None  # the search bundles' files (`SearchReport.bundles`)
 
 
 class BuildCache:

@@ -28,7 +28,8 @@ import subprocess
 import tempfile
 import time
 from bisect import bisect_right
-from collections.abc import Sequence
+from itertools import chain
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -61,6 +62,7 @@ UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-u
 class SearchReport:
     files: int  # written this time; 0 when every year's previous bundle was kept
     seconds: float
+    bundles: dict[str, list[str]]  # each bundle's folder -> its files, as the writer now holds them
 
 
 INDEX_PREFIX = urls.search_bundle().path + "/"  # every file of the index is under it
@@ -188,11 +190,11 @@ def _negated_year(article: Article) -> int:  # ascends along the site's order, f
     return -article.day.year
 
 
-def update_search_index(site: Site, writer: SiteWriter) -> SearchReport:
+def update_search_index(site: Site, writer: SiteWriter, last: Mapping[str, list[str]] | None = None) -> SearchReport:
     """Index each year's articles into its bundle in the writer, or keep the year's last bundle
     when nothing it holds changed. (A year without articles any more loses its bundle: the
-    writer removes what a build neither writes nor keeps.)"""
-    return SearchIndexing(site.config, site.articles, writer).finish()
+    writer removes what a build neither writes nor keeps.) `last`: see `SearchIndexing`'s `last_bundles`."""
+    return SearchIndexing(site.config, site.articles, writer, last).finish()
 
 
 class SearchIndexing:
@@ -200,19 +202,23 @@ class SearchIndexing:
     program of its own: it runs while this process curates, plans and renders), and `finish`
     waits for it and puts the bundles in the writer, which stays the only one writing the site."""
 
-    def __init__(self, config: Config, articles: Sequence[Article], writer: SiteWriter) -> None:
-        """`articles`: the site's, published and newest first (`Site.articles`)."""
+    def __init__(
+        self, config: Config, articles: Sequence[Article], writer: SiteWriter,
+        last_bundles: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """`articles`: the site's, published and newest first (`Site.articles`). `last_bundles`: the
+        bundles' files as the last build left them (`SearchReport.bundles`), if known; else they
+        are found among the writer's previous files."""
         self.started = time.perf_counter()
         self.writer = writer
         self.runs: list[tuple[str, str, _PagefindRun]] = []  # (bundle folder, key, run) of each changed year
+        self.bundles: dict[str, list[str]] = {}  # each bundle's files, as kept or written (see `finish`)
         executable = find_pagefind()
-        # the last build's index files (a bundle has a file per few articles: the work here
-        # is done in C where it can be)
-        indexed = list(filter(methodcaller("startswith", INDEX_PREFIX), writer.previous))
+        last_files = _last_bundles(writer, last_bundles)
         try:
             for year, grouped in articles_by_year(articles).items():
                 folder = urls.search_bundle(year).path
-                previous = list(filter(methodcaller("startswith", f"{folder}/"), indexed))
+                previous = last_files(folder)
                 # a bundle's key is "quick:full" (`quick_key`, `index_key`): the quick part
                 # unchanged, the full one need not be made (a year of thousands of articles)
                 last = set(map(_KEY, map(writer.previous.__getitem__, previous)))
@@ -221,11 +227,13 @@ class SearchIndexing:
                 quick = quick_key(executable, config, grouped)
                 if previous and quick and quick == last_quick:
                     writer.keep_files(previous, producer=PRODUCER)
+                    self.bundles[folder] = previous
                     continue
                 full = index_key(executable, config, grouped)
                 key = f"{quick}:{full}"
                 if previous and full == last_full:  # e.g. a body edited, which the documents do not show
                     writer.keep_files(previous, key, PRODUCER)
+                    self.bundles[folder] = previous
                 else:
                     docs = [search_document(article, config) for article in grouped]
                     self.runs.append((folder, key, _PagefindRun(executable, docs, writer.work)))
@@ -238,16 +246,30 @@ class SearchIndexing:
         files = 0
         try:
             for folder, key, run in self.runs:
+                written = self.bundles[folder] = []
                 for name, data in run.result():
-                    self.writer.write(f"{folder}/{name}", data, PRODUCER, key)
+                    written.append(f"{folder}/{name}")
+                    self.writer.write(written[-1], data, PRODUCER, key)
                     files += 1
         finally:
             self.cancel()  # the runs' folders, and any run a failure left going
-        return SearchReport(files, time.perf_counter() - self.started)
+        return SearchReport(files, time.perf_counter() - self.started, self.bundles)
 
     def cancel(self) -> None:
         for _, _, run in self.runs:
             run.cancel()
+
+
+def _last_bundles(writer: SiteWriter, last: Mapping[str, list[str]] | None) -> Callable[[str], list[str]]:
+    """The last build's files of a bundle folder: from `last`, where it agrees with the files the
+    writer holds from that build, else found among them (a bundle has a file per few articles,
+    ten thousand in all: looking them up in `last` spares a pass over every file of the site)."""
+    previous = writer.previous
+    if last is not None and all(map(previous.__contains__, chain.from_iterable(last.values()))):
+        return lambda folder: list(last.get(folder, ()))
+    # the work here is done in C where it can be
+    indexed = list(filter(methodcaller("startswith", INDEX_PREFIX), previous))
+    return lambda folder: list(filter(methodcaller("startswith", f"{folder}/"), indexed))
 
 
 class _PagefindRun:

@@ -9,6 +9,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,41 @@ def test_each_year_has_its_bundle_and_a_new_article_indexes_its_year_only(tmp_pa
     assert sorted(years_of(bundle(out))) == ["2026"] and report.search_files == 0
     assert 'data-bundles="/news/pagefind/2026/"' in (out / "search/index.html").read_text()
     assert not (out / "pagefind/2025").exists()
+
+
+def test_the_bundles_files_are_remembered_and_a_wrong_memory_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The output state lists each bundle's files, so the next build finds them without a pass
+    over every file of the site; a list that does not match the last build's files is ignored."""
+    from digest import search
+    from digest.cache import BuildCache
+
+    root = fixture_root(tmp_path)
+    add_article(root, "2025-12-30", "harbour-fund", "Harbour fund approved", "The council approved a harbour fund.")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    config = config_for(root, output_dir=str(out))
+    build_site(config)
+    state = BuildCache(config.cache_dir).load_output(out)
+    assert state is not None and state.search is not None
+    assert sorted(state.search) == ["pagefind/2025", "pagefind/2026"]
+    assert sorted(chain.from_iterable(state.search.values())) == sorted(bundle(out))
+    scans: list[int] = []  # passes over the last build's files
+    real = search.methodcaller
+    monkeypatch.setattr(search, "methodcaller", lambda name, *args: scans.append(1) or real(name, *args))
+    add_article(root, "2026-02-09", "port-reopens", "Port reopens", "The northern port reopened on Monday.")
+    build_site(config)
+    assert scans == []
+    state = BuildCache(config.cache_dir).load_output(out)
+    assert state is not None and state.search is not None
+    assert sorted(chain.from_iterable(state.search.values())) == sorted(bundle(out))
+    state.search["pagefind/2025"] = ["pagefind/2025/not-there.pf_meta"]  # a memory that is wrong
+    BuildCache(config.cache_dir).save_output(out, state)
+    add_article(root, "2026-02-10", "port-busy", "Port busy again", "Ships queued at the northern port.")
+    build_site(config)
+    assert scans  # found among the files again
+    build_site(config_for(root, output_dir=str(clean)), BuildOptions(use_cache=False))
+    assert bundle(out) == bundle(clean)
 
 
 def test_articles_are_grouped_by_year_newest_first() -> None:
