@@ -51,7 +51,7 @@ from .pages import ArticlePages, PageJob, make_key, plan_pages, sitemap_entries
 from .render import RenderTask, TemplateBundle, load_bundle, render_chunk, template_dirs
 from .scanning import Stat, scan_content
 from .search import SearchIndexing, is_index_file, update_search_index
-from .seo import SitemapEntry, render_robots, render_sitemaps
+from .seo import SitemapLines, render_robots, render_sitemaps, sitemap_lines
 from .staging import Plan, render_planned, set_plan
 from .terms import Tally
 from .views import ViewBuilder
@@ -348,7 +348,8 @@ class Builder:
                 started = time.perf_counter()
                 # assets and the sitemap first: the feeds' child may still be at work
                 copy_assets(config, writer)
-                write_seo_files([*sitemap_entries(jobs, views.linker), *article_pages.sitemap_entries(views.linker)],
+                linker = views.linker
+                write_seo_files([sitemap_lines(sitemap_entries(jobs, linker)), article_pages.sitemap_lines(linker)],
                                 views, writer)
                 if apart is not None:
                     staged = apart.result()
@@ -768,9 +769,12 @@ def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -
     return staged.feeds
 
 
-def write_seo_files(entries: list[SitemapEntry], views: ViewBuilder, writer: SiteWriter) -> None:
-    """`sitemap.xml` (lastmod from content) and `robots.txt`; cheap, so made on every build."""
-    for route, data in render_sitemaps(entries, views.linker.absolute):
+def write_seo_files(parts: Sequence[SitemapLines], views: ViewBuilder, writer: SiteWriter) -> None:
+    """`sitemap.xml` (lastmod from content) and `robots.txt`; cheap, so made on every build.
+    `parts`: the pages' sitemap lines, in the sitemap's order."""
+    lines = SitemapLines([*chain.from_iterable(part.elements for part in parts)],
+                         [*chain.from_iterable(part.lastmods for part in parts)])
+    for route, data in render_sitemaps(lines, views.linker.absolute):
         writer.write(route.path, data, "sitemap")
     writer.write(urls.robots().path, render_robots(views.linker.absolute(urls.sitemap().url)), "robots.txt")
 

@@ -24,7 +24,7 @@ from .collate import Site
 from .config import Topic
 from .models import ARTICLE_FINGERPRINT, ARTICLE_ID, Article, fingerprints_hash, w3c_datetime
 from .related import RELATED_COUNT
-from .seo import SitemapEntry, newest
+from .seo import SitemapEntry, SitemapLines, dated_sitemap_lines, newest
 from .views import (
     ArchiveView,
     Link,
@@ -399,9 +399,10 @@ class ArticlePages:
         """Every page's job (`only` some ids' for a quick update)."""
         return map(self.job, range(len(self.articles)))
 
-    def sitemap_entries(self, linker: Linker) -> list[SitemapEntry]:
-        """Each page's absolute URL and lastmod (its article's last change), in order."""
-        return list(map(SitemapEntry, map(linker.absolute, map(_URL, self.articles)), map(_UPDATED_W3C, self.articles)))
+    def sitemap_lines(self, linker: Linker) -> SitemapLines:
+        """Each page's sitemap line: its absolute URL and lastmod (its article's last change), in order."""
+        return dated_sitemap_lines(list(linker.absolute_all(map(_URL, self.articles))),
+                                   list(map(_UPDATED_W3C, self.articles)))
 
 
 _URL = attrgetter("url")

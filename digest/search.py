@@ -28,9 +28,9 @@ import subprocess
 import tempfile
 import time
 from bisect import bisect_right
-from itertools import chain
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING

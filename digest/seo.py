@@ -104,34 +104,58 @@ def xml_escape(text: str) -> str:
     return text
 
 
-def render_sitemap(entries: Sequence[SitemapEntry]) -> bytes:
-    """One sitemap file (at most SITEMAP_LIMIT entries)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for entry in entries:
-        url, modified = xml_escape(entry.url), entry.lastmod
-        if modified is None:
-            lines.append(f"<url><loc>{url}</loc></url>")
-        else:
-            lines.append(f"<url><loc>{url}</loc><lastmod>{modified}</lastmod></url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")
+class SitemapLines(NamedTuple):
+    """Pages' `<url>` elements of a sitemap, in order, and each one's lastmod (for the index)."""
+
+    elements: list[str]
+    lastmods: list[str | None]
+
+
+def sitemap_lines(entries: Iterable[SitemapEntry]) -> SitemapLines:
+    """Each entry's `<url>` element: with its lastmod, if it has one."""
+    elements: list[str] = []
+    lastmods: list[str | None] = []
+    for url, modified in entries:
+        elements.append(f"<url><loc>{xml_escape(url)}</loc></url>" if modified is None
+                        else _DATED_URL(xml_escape(url), modified))
+        lastmods.append(modified)
+    return SitemapLines(elements, lastmods)
+
+
+def dated_sitemap_lines(locs: Sequence[str], lastmods: Sequence[str]) -> SitemapLines:
+    """`sitemap_lines` of pages that each have a lastmod, made in C: an archive's article pages,
+    ten thousand and more on every build. (Their URLs need no escaping, nearly always: looked
+    for once in all of them.)"""
+    joined = "".join(locs)
+    escaped = map(xml_escape, locs) if "&" in joined or "<" in joined or ">" in joined else locs
+    return SitemapLines(list(map(_DATED_URL, escaped, lastmods)), list(lastmods))
+
+
+_DATED_URL = "<url><loc>{}</loc><lastmod>{}</lastmod></url>".format
+
+
+def render_sitemap(elements: Sequence[str]) -> bytes:
+    """One sitemap file (at most SITEMAP_LIMIT `<url>` elements)."""
+    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>',
+                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                      *elements, "</urlset>\n"]).encode("utf-8")
 
 
 def render_sitemaps(
-    entries: Sequence[SitemapEntry], absolute: Callable[[str], str], limit: int = SITEMAP_LIMIT,
+    lines: SitemapLines, absolute: Callable[[str], str], limit: int = SITEMAP_LIMIT,
 ) -> list[tuple[urls.Route, bytes]]:
     """`sitemap.xml`, or past `limit` URLs a sitemap index over `sitemap-N.xml` parts."""
-    if len(entries) <= limit:
-        return [(urls.sitemap(), render_sitemap(entries))]
+    elements, lastmods = lines
+    if len(elements) <= limit:
+        return [(urls.sitemap(), render_sitemap(elements))]
     files: list[tuple[urls.Route, bytes]] = []
     index = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for number, start in enumerate(range(0, len(entries), limit), start=1):
-        part = entries[start : start + limit]
+    for number, start in enumerate(range(0, len(elements), limit), start=1):
         route = urls.sitemap(number)
-        files.append((route, render_sitemap(part)))
-        modified = max((e.lastmod for e in part if e.lastmod), default=None)  # W3C datetimes sort as moments
+        files.append((route, render_sitemap(elements[start : start + limit])))
+        # W3C datetimes sort as moments
+        modified = max(filter(None, lastmods[start : start + limit]), default=None)
         lastmod = f"<lastmod>{modified}</lastmod>" if modified else ""
         index.append(f"<sitemap><loc>{xml_escape(absolute(route.url))}</loc>{lastmod}</sitemap>")
     index.append("</sitemapindex>\n")

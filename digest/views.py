@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add, methodcaller
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -230,6 +232,13 @@ class Linker:
 
     def absolute(self, url: str) -> str:
         return self.config.base_url + url.lstrip("/")
+
+    def absolute_all(self, site_urls: Iterable[str]) -> Iterator[str]:
+        """`absolute` of many URLs, in C (a sitemap lists every page of the site)."""
+        return map(add, repeat(self.config.base_url), map(_LSTRIP_SLASH, site_urls))
+
+
+_LSTRIP_SLASH = methodcaller("lstrip", "/")
 
 
 def format_day(day: dt.date) -> str:

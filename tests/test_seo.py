@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from digest import urls
 from digest.build import build_site
 from digest.models import w3c_datetime
-from digest.seo import SitemapEntry, json_ld, render_sitemaps, xml_escape
+from digest.seo import SitemapEntry, dated_sitemap_lines, json_ld, render_sitemaps, sitemap_lines, xml_escape
 from digest.views import shorten
 
 from .conftest import FIXTURES, config_for
@@ -137,7 +137,7 @@ def test_sitemap_lists_every_page_but_404_with_lastmod_from_content(built: Path)
 def test_long_sitemaps_are_split_under_an_index() -> None:
     entries = [SitemapEntry(f"https://x.example/{n}/", w3c_datetime(dt.datetime(2026, 1, n + 1, tzinfo=UTC)))
                for n in range(5)]
-    files = dict(render_sitemaps(entries, lambda url: "https://x.example" + url, limit=2))
+    files = dict(render_sitemaps(sitemap_lines(entries), lambda url: "https://x.example" + url, limit=2))
     assert list(files) == [urls.sitemap(), urls.sitemap(1), urls.sitemap(2), urls.sitemap(3)]
     index = etree.fromstring(files[urls.sitemap()])
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
@@ -186,3 +186,14 @@ def test_xml_escape_writes_what_saxutils_escape_writes(text: str) -> None:
     from xml.sax.saxutils import escape
 
     assert xml_escape(text) == escape(text)
+
+
+def test_dated_lines_made_in_c_are_those_of_each_entry() -> None:
+    """The article pages' sitemap lines, made in bulk, are what each entry's own would be,
+    escaping included."""
+    locs = ["https://x.example/2026/01/02/harbour/", "https://x.example/a&b/<c>/"]
+    lastmods = ["2026-01-02T09:00:00Z", "2026-01-03T10:00:00Z"]
+    assert dated_sitemap_lines(locs, lastmods) == sitemap_lines(map(SitemapEntry, locs, lastmods))
+    assert dated_sitemap_lines(locs[:1], lastmods[:1]).elements == [
+        "<url><loc>https://x.example/2026/01/02/harbour/</loc><lastmod>2026-01-02T09:00:00Z</lastmod></url>"]
+    assert sitemap_lines([SitemapEntry(locs[1], None)]).elements == ["<url><loc>https://x.example/a&amp;b/&lt;c&gt;/</loc></url>"]
