@@ -114,6 +114,33 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
 
 
+def test_a_build_failing_while_the_early_parse_runs_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The early parse starts before any cache is read: a failure reading one stops and reaps
+    the child, and the next build parses the new file as usual."""
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
+    started: list[object] = []
+    real = build_module.Apart
+    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(real(func)) or started[-1])
+    root = make_root(tmp_path)
+    build(root)
+    add_article(root)
+
+    def unreadable(self: BuildCache, out_dir: Path) -> None:
+        raise OSError("the output state cannot be read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(BuildCache, "load_output", unreadable)
+        with pytest.raises(OSError, match="cannot be read"):
+            build(root)
+    [child] = started
+    assert child.pid == 0 and child.reader == -1  # type: ignore[attr-defined]
+    report = build(root)
+    assert report.parsed == 1  # type: ignore[attr-defined]
+    assert tree_bytes(root / "site") == clean_build(root)
+
+
 def test_feeds_apart_hand_the_next_build_the_same_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The feeds' child sends back only the hashes of the body HTML this process holds already;
     the next build is handed the same HTML either way, all of it the feeds' bodies."""
