@@ -238,7 +238,7 @@ class Builder:
         return self.memo
 
     def load_articles(
-        self, stats: list[tuple[str, int, int]], report: BuildReport, early: Apart[Early] | None = None,
+        self, stats: list[Stat], report: BuildReport, early: Apart[Early] | None = None,
     ) -> tuple[list[Article], int, WorkRunner | None]:
         """Articles for every content file: remembered when the file is unchanged, else parsed
         (`early`: the files the cache lacks, being parsed already, see `start_early_parse`)."""
@@ -296,7 +296,7 @@ class Builder:
         articles: list[Article] = list(filter(None, map(_ARTICLE, stored)))  # None: a draft
         return articles, len(to_parse) + len(parsed), runner
 
-    def start_early_parse(self, stats: list[tuple[str, int, int]]) -> Apart[Early] | None:
+    def start_early_parse(self, stats: list[Stat]) -> Apart[Early] | None:
         """Parse the files the build cache does not hold in a forked child, while this process
         reads the cache (a day's new articles: both take a few tenths of a second); None when
         the cache is already in memory, or there is none, or too much to parse for one child."""
@@ -576,7 +576,7 @@ _ARTICLE, _NOTES = itemgetter(2), itemgetter(3)
 _NO_ENTRY = (None, None, None, ())  # a file the cache does not hold
 
 
-def _same_stamps(stats: list[tuple[str, int, int]], stamps: Iterable[tuple[int, int] | None]) -> list[bool]:
+def _same_stamps(stats: list[Stat], stamps: Iterable[tuple[int, int] | None]) -> list[bool]:
     """Whether each file's (mtime, size) equals the one recorded for it (None: none), told in C:
     this runs over every file of the site on every build."""
     return list(map(eq, stamps, map(_REST, stats)))
@@ -657,7 +657,7 @@ def _stat(path: Path) -> tuple[int, int]:
     return info.st_mtime_ns, info.st_size
 
 
-def _fingerprint(config: Config, bundle: TemplateBundle, stats: list[tuple[str, int, int]]) -> str:
+def _fingerprint(config: Config, bundle: TemplateBundle, stats: list[Stat]) -> str:
     """Everything a build reads, as cheaply as possible: file stats, not contents."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr((__version__, config)).encode())

@@ -255,12 +255,6 @@ def derive_id(rel_path: str) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'content:' + rel_path.removesuffix('.md'))}"
 
 
-def mint_id(title: str, day: dt.date, source: str | None) -> str:
-    """The id ingest writes once into a new article; feeds use it forever after."""
-    key = "|".join((clean_line(title).casefold(), day.isoformat(), (source or "").casefold()))
-    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, 'article:' + key)}"
-
-
 def hash_text(text: str) -> str:
     """Short content hash used for cache keys (SHA-256: see `writer.hash_bytes`)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

@@ -173,11 +173,6 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
-def looks_binary(data: bytes) -> bool:
-    """True for files that are not text captures."""
-    return binary_kind(data) is not None
-
-
 def _looks_utf16(head: bytes) -> bool:
     """UTF-16 without a byte-order mark: mostly-ASCII text has NULs at every other byte."""
     even, odd = head[0::2].count(0), head[1::2].count(0)

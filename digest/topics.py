@@ -225,10 +225,6 @@ class TopicClassifier:
         ]
         return Classification(tuple(chosen[:MAX_TOPICS]), scores)
 
-    def assign(self, fields: Mapping[str, str]) -> tuple[str, ...]:
-        """Just the chosen topics."""
-        return self.classify(fields).topics
-
 
 FIELD_ORDER = {name: index for index, name in enumerate(FIELD_WEIGHTS)}
 

@@ -224,7 +224,3 @@ def escape_markdown_start(text: str) -> str:
     if match.group(1):
         return f"{match.group(1)}\\{match.group(2)}{text[match.end() :]}"
     return "\\" + text
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
