@@ -212,3 +212,19 @@ def test_work_run_apart_comes_back_and_so_do_its_errors() -> None:
 
     with pytest.raises(ValueError, match="from the child"):
         run_apart(fail)
+
+
+def test_the_editions_feed_key_follows_the_story_cards(tmp_path: Path) -> None:
+    """A story can gather a day's articles on one card when another day's article arrives: the
+    day's articles stay the same, so the editions feed's key must follow the cards, or the feed
+    would be kept while its entry's headlines changed."""
+    from dataclasses import replace
+
+    from digest.feeds.entries import plan_feed_specs
+
+    site, _ = load_site(load_config(stories_root(tmp_path)))
+    spec = next(spec for spec in plan_feed_specs(site) if spec.editions)
+    carded = next(index for index, edition in enumerate(spec.editions) if edition.also)
+    uncarded = replace(spec.editions[carded], also={})
+    editions = (*spec.editions[:carded], uncarded, *spec.editions[carded + 1:])
+    assert replace(spec, editions=editions).key() != spec.key()

@@ -169,7 +169,10 @@ class FeedSpec:
         return (
             self.producer, self.title, self.description,
             tuple((article.fingerprint, article.body_hash) for article in self.articles),
-            tuple((edition.day, tuple(a.fingerprint for a in edition.articles)) for edition in self.editions),
+            # an edition's cards too: a story can gather its articles with others of later days
+            tuple((edition.day, edition.fingerprints,
+                   tuple((lead, tuple(a.id for a in others)) for lead, others in edition.also.items()))
+                  for edition in self.editions),
         )
 
 
