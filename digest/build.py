@@ -213,19 +213,35 @@ class Builder:
         if self.entries is not None and self.entries.pop(path, None) is not None:
             self.cache.save_articles(settings_key(self.config), self.entries)
 
-    def save_inputs(self, site: Site) -> None:
+    def save_inputs(self, site: Site, written: bool = False) -> None:
         """Cache the articles this build read and the curation memo it made (once per build):
-        the next build starts from them."""
+        the next build starts from them. `written`: a forked copy of this process (the feeds'
+        child) saved them already; only take note of what the cache now holds."""
         if self.inputs_saved or self.entries is None:
             return
         self.inputs_saved = True
         key = settings_key(self.config)
-        self.cache.save_articles(key, self.entries)
+        if written:  # (quick updates change `entries` in place: the note keeps a copy)
+            self.cache.adopt_articles(key, dict(self.entries))
+        else:
+            self.cache.save_articles(key, self.entries)
         if self.cache.folder is not None:
             previous, self.memo, self.tally = self.tally, site.curation.memo, site.curation.tally
+            if written:
+                self.cache.adopt_curation(key, functools.partial(_memo_by_month, site))
+                return
             self.cache.save_curation(key, _memo_by_month(site))
             if self.tally != previous:  # the same when it ends among the articles it resumed
                 self.cache.save_tally(key, self.tally)
+
+    def save_inputs_apart(self, site: Site) -> bool:
+        """`save_inputs` in the feeds' child, while this process renders pages; whether it saved
+        (if not, the parent saves them itself, and reports what fails)."""
+        try:
+            self.save_inputs(site)
+        except Exception:
+            return False
+        return True
 
     def last_memo(self) -> Memo | None:
         """The last build's curation memo ({} when there is none yet); None without a cache,
@@ -324,7 +340,7 @@ class Builder:
         bundle = replace(bundle, globals={"site": site_view})
         site_key = make_key(__version__, repr(config), bundle.digest, site_view)
         progress = self.options.progress or _no_progress
-        apart: Apart[StagedFeeds] | None = None
+        apart: Apart[tuple[StagedFeeds, bool]] | None = None
         # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
         known_html = ChainMap(self.fresh_html, state.html if state else {})
         try:
@@ -352,7 +368,8 @@ class Builder:
                 write_seo_files([sitemap_lines(sitemap_entries(jobs, linker)), article_pages.sitemap_lines(linker)],
                                 views, writer)
                 if apart is not None:
-                    staged = apart.result()
+                    staged, saved = apart.result()
+                    self.save_inputs(site, written=saved)
                     feed_html.update(staged.all_html(known_html))
                 else:
                     staged = stage_feeds(site, site_key, writer, feed_html, known_html)
@@ -376,8 +393,6 @@ class Builder:
                     progress("pages", done, len(todo))
             report.rendered += len(todo)
             if rest_seconds is None:
-                if apart is not None:
-                    self.save_inputs(site)  # while the feeds' child may still be at work
                 rest_seconds = write_the_rest()
             clock.lap("pages", excluding=rest_seconds)
             clock.record("feeds", rest_seconds)
@@ -392,7 +407,9 @@ class Builder:
             clock.lap("commit")
         except BaseException:
             if apart is not None:
+                killed = apart.pid
                 apart.cancel()
+                self.cache.remove_temporary(killed)  # of a save it may have been at
             raise
         report.written = len(writer.changed)
         report.removed = len(writer.removed())
@@ -402,16 +419,19 @@ class Builder:
     def start_feeds_apart(
         self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
         known_html: Mapping[str, str],
-    ) -> Apart[StagedFeeds] | None:
+    ) -> Apart[tuple[StagedFeeds, bool]] | None:
         """Start rendering the feeds in a forked child, to run beside planning and pages; None
         when that does not pay: one core, an explicit executor, or few of the feeds' bodies
-        known from the last build (the child would render again what the pages render)."""
+        known from the last build (the child would render again what the pages render). The
+        child then saves the build's inputs (`save_inputs_apart`): it has time to spare."""
         if state is None or not self.options.forks_apart:
             return None
         missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known_html)
         if missing > FEEDS_APART_MISSING:
             return None
-        return Apart(functools.partial(stage_feeds_apart, site, site_key, writer, known_html))
+        return Apart(functools.partial(
+            stage_feeds_then, functools.partial(stage_feeds_apart, site, site_key, writer, known_html),
+            functools.partial(self.save_inputs_apart, site)))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -756,6 +776,11 @@ def stage_feeds_apart(
         else:
             made[body] = html
     return replace(staged, html=made, carried=tuple(carried))
+
+
+def stage_feeds_then(stage: Callable[[], StagedFeeds], then: Callable[[], bool]) -> tuple[StagedFeeds, bool]:
+    """The staged feeds, then what `then` returns (the feeds' child's second task)."""
+    return stage(), then()
 
 
 def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -> int:

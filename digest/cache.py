@@ -15,6 +15,7 @@ by the articles' month; beside it, the tally of its document frequencies (`terms
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -59,8 +60,8 @@ class BuildCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         # what each sharded store's shards hold on disk, as last loaded or saved: unchanged ones
-        # are kept
-        self._shards: dict[str, dict[str, dict[str, Any]]] = {}
+        # are kept (a function makes them when they were saved by a forked copy, see `adopt_articles`)
+        self._shards: dict[str, dict[str, dict[str, Any]] | Callable[[], dict[str, dict[str, Any]]]] = {}
         self._shards_key: dict[str, str] = {}
 
     def _path(self, name: str) -> Path | None:
@@ -84,7 +85,8 @@ class BuildCache:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        # named for this process: one killed while writing leaves a file `remove_temporary` finds
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.")
         try:
             with os.fdopen(handle, "wb") as stream:
                 pickler(stream, pickle.HIGHEST_PROTOCOL).dump(((CACHE_FORMAT, __version__), payload))
@@ -105,6 +107,12 @@ class BuildCache:
             (self.folder / "articles.pickle").unlink(missing_ok=True)  # the unsharded file of format 4
             if changed or not (self.folder / STATS).exists():  # it follows the shards
                 self.save_stats(settings_key, dict(zip(entries, map(_STAMP, entries.values()))))
+
+    def adopt_articles(self, settings_key: str, entries: dict[str, Any]) -> None:
+        """Take the article shards as saved from these entries by a forked copy of this process
+        (its `save_articles`): the next save here rewrites only the shards that differ from them.
+        The shards are grouped only if that save comes."""
+        self._adopt(ARTICLES, settings_key, functools.partial(_group_by_shard, entries))
 
     def save_stats(self, settings_key: str, stats: Mapping[str, tuple[int, int]]) -> None:
         """path -> (mtime_ns, size) of the files the article cache holds (see `load_stats`); the
@@ -130,7 +138,12 @@ class BuildCache:
 
     def save_curation(self, settings_key: str, shards: dict[str, dict[str, Any]]) -> None:
         """The curation memo in shards (by month: an increment changes the newest one only)."""
-        self._save_shards(CURATION, settings_key, {f"{name}.pickle": shard for name, shard in shards.items()})
+        self._save_shards(CURATION, settings_key, _curation_files(shards))
+
+    def adopt_curation(self, settings_key: str, shards: Callable[[], dict[str, dict[str, Any]]]) -> None:
+        """As `adopt_articles`, for the curation memo saved by a forked copy (`shards` makes what
+        it gave `save_curation`)."""
+        self._adopt(CURATION, settings_key, lambda: _curation_files(shards()))
 
     def load_tally(self, settings_key: str) -> Any:
         """The last curation's `terms.Tally` for the same settings, or None."""
@@ -172,6 +185,8 @@ class BuildCache:
             return False
         same_settings = settings_key == self._shards_key.get(store)
         known = self._shards.get(store, {})
+        if callable(known):
+            known = known()
         changed = False
         for name, shard in shards.items():
             if not (same_settings and _same_entries(known.get(name), shard)):
@@ -184,6 +199,19 @@ class BuildCache:
                 changed = True
         self._shards[store], self._shards_key[store] = shards, settings_key
         return changed
+
+    def _adopt(self, store: str, settings_key: str, shards: Callable[[], dict[str, dict[str, Any]]]) -> None:
+        if self.folder is not None:
+            self._shards[store], self._shards_key[store] = shards, settings_key
+
+    def remove_temporary(self, pid: int) -> None:
+        """Remove the files a process killed while saving (`pid`) left half-written."""
+        if self.folder is None:
+            return
+        for folder in (self.folder, self.folder / ARTICLES, self.folder / CURATION):
+            for name in os.listdir(folder) if folder.is_dir() else ():
+                if name.startswith(".") and name.rsplit(".", 2)[-2:-1] == [str(pid)]:  # see `_save`
+                    (folder / name).unlink(missing_ok=True)
 
     def load_output(self, out_dir: Path) -> OutputState | None:
         payload = self._load(f"output-{_folder_key(out_dir)}.pickle")
@@ -219,6 +247,11 @@ def _group_by_shard(entries: dict[str, Any]) -> dict[str, dict[str, Any]]:
             shard = shards.setdefault(f"{int.from_bytes(digest, 'big') % ARTICLE_SHARDS:02d}.pickle", {})
         shard[path] = entry
     return shards
+
+
+def _curation_files(shards: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The curation memo's shards by file name."""
+    return {f"{name}.pickle": shard for name, shard in shards.items()}
 
 
 def _same_entries(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:

@@ -59,6 +59,40 @@ def test_only_the_shards_whose_entries_changed_are_written_again(tmp_path: Path)
     assert BuildCache(tmp_path).load_articles("key") == {}
 
 
+def test_shards_saved_by_a_forked_copy_are_adopted_and_not_written_again(tmp_path: Path) -> None:
+    """A build's feeds' child saves the article shards; the parent adopts them, so its next save
+    (in the preview server) rewrites only the shard whose entries changed since."""
+    entries = {f"content/2026/01/{day:02d}/{n}.md": (day, n, None, []) for day in range(1, 31) for n in range(5)}
+    BuildCache(tmp_path).save_articles("key", entries)  # as the child would
+    before = shard_times(tmp_path)
+    parent = BuildCache(tmp_path)
+    parent.adopt_articles("key", dict(entries))
+    changed = dict(entries)
+    changed["content/2026/01/05/0.md"] = (99, 0, None, [])
+    parent.save_articles("key", changed)
+    after = shard_times(tmp_path)
+    assert len([name for name in after if before[name] != after[name]]) == 1
+    assert BuildCache(tmp_path).load_articles("key") == changed
+    # adopted under other settings: every shard is written again
+    other = BuildCache(tmp_path)
+    other.adopt_articles("other", dict(changed))
+    other.save_articles("key", changed)
+    assert all(after[name] != time for name, time in shard_times(tmp_path).items())
+
+
+def test_only_a_killed_process_s_half_written_files_are_removed(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.save_articles("key", {"content/a.md": (1, 2, None, [])})
+    left = [tmp_path / "articles/.07.pickle.4242.k2j_x9", tmp_path / ".articles-stats.pickle.4242.ab3"]
+    kept = [tmp_path / "articles/.07.pickle.14242.k2j_x9", tmp_path / "curation/.2026-01.pickle.424.zz"]
+    for path in left + kept:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"half")
+    cache.remove_temporary(4242)
+    assert [path.exists() for path in left + kept] == [False, False, True, True]
+    assert cache.load_articles("key") == {"content/a.md": (1, 2, None, [])}
+
+
 def test_a_corrupt_shard_loses_only_its_entries(tmp_path: Path) -> None:
     entries = {f"content/{folder}/a.md": (1, 2, None, []) for folder in range(40)}
     BuildCache(tmp_path).save_articles("key", entries)

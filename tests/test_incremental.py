@@ -108,7 +108,7 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     add_article(root)
     edit_body(root)
     report = build(root, executor=executor)
-    assert started == (["parse_and_render", "stage_feeds_apart"] if executor == "auto" else [])
+    assert started == (["parse_and_render", "stage_feeds_then"] if executor == "auto" else [])
     assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
@@ -138,6 +138,67 @@ def test_a_build_failing_while_the_early_parse_runs_stops_it(
     assert child.pid == 0 and child.reader == -1  # type: ignore[attr-defined]
     report = build(root)
     assert report.parsed == 1  # type: ignore[attr-defined]
+    assert tree_bytes(root / "site") == clean_build(root)
+
+
+def record_article_saves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record each `save_articles` call made in this process (a forked child's go unseen)."""
+    here, calls = os.getpid(), []
+    real = BuildCache.save_articles
+
+    def save(self: BuildCache, *args: object) -> None:
+        if os.getpid() == here:
+            calls.append(here)
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BuildCache, "save_articles", save)
+    return calls
+
+
+@pytest.mark.parametrize("child_saves", [True, False])
+def test_the_feeds_child_saves_the_inputs_or_else_this_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_saves: bool,
+) -> None:
+    """With the feeds apart, their child also saves the article cache and curation memo while
+    this process renders pages; if it cannot, this process saves them. Either way the next
+    process finds the new article cached, and the output is a clean build's."""
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
+    root = make_root(tmp_path)
+    build(root)
+    add_article(root)
+    saved_here = record_article_saves(monkeypatch)
+    if not child_saves:
+        monkeypatch.setattr(build_module.Builder, "save_inputs_apart", lambda self, site: False)
+    config = load_config(root).with_overrides(output_dir="site")
+    builder = build_module.Builder(config, BuildOptions(executor="auto"))
+    builder.build()
+    assert len(saved_here) == (0 if child_saves else 1)
+    cache = BuildCache(config.cache_dir)
+    assert builder.entries is not None and cache.load_articles(settings_key(config)).keys() == builder.entries.keys()
+    assert cache.load_curation(settings_key(config)).keys() == builder.memo.keys()  # type: ignore[union-attr]
+    assert tree_bytes(root / "site") == clean_build(root)
+
+
+def test_a_build_failing_beside_the_feeds_child_removes_what_its_save_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The feeds' child may be saving the cache when a failure kills it: its half-written files go."""
+    monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
+    root = make_root(tmp_path)
+    build(root)
+    add_article(root)
+    swept: list[int] = []
+    monkeypatch.setattr(BuildCache, "remove_temporary", lambda self, pid: swept.append(pid))
+
+    def broken(*args: object) -> None:
+        raise OSError("a page cannot be rendered")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build_module.Builder, "render_pages", broken)
+        with pytest.raises(OSError, match="cannot be rendered"):
+            build(root)
+    assert len(swept) == 1 and swept[0] > 0
+    build(root)
     assert tree_bytes(root / "site") == clean_build(root)
 
 
