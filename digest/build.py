@@ -22,16 +22,26 @@ from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from itertools import chain, compress, repeat
+from itertools import chain, compress, groupby, repeat
 from operator import attrgetter, eq, itemgetter, not_
 from pathlib import Path
 
 from . import __version__, urls
 from .cache import BuildCache, OutputState
-from .collate import Site, check_unique, collate_site, order_articles, pick_lead, wants_search
+from .collate import (
+    Grouping,
+    Site,
+    check_unique,
+    collate_site,
+    group_articles,
+    make_site,
+    order_articles,
+    pick_lead,
+    wants_search,
+)
 from .config import Config
 from .content import Parsed, parse_files, read_body, settings_key
-from .curation import Memo, curation_inputs, fold_duplicates
+from .curation import Curation, Memo, curate_apart, curation_inputs, fold_duplicates
 from .errors import BuildAborted, DigestError, SourceChanged
 from .executor import (
     PARALLEL_THRESHOLD,
@@ -163,6 +173,7 @@ class Builder:
             writer: SiteWriter | None = None
             indexing: SearchIndexing | None = None
             early: Apart[Early] | None = None
+            feeds: FeedsStart | None = None
             try:
                 with heap_frozen():  # the articles live until the build ends: no collection need walk them
                     early = self.start_early_parse(stats)  # before any cache is read: it waits on none
@@ -177,15 +188,20 @@ class Builder:
                         # process curates, plans and renders; it needs only the published articles
                         indexing = SearchIndexing(config, published, writer, state.search if state else None)
                         clock.lap("search")
-                    site = collate_site(config, ordered, self.last_memo(), self.tally, ordered=True)
+                    grouping = group_articles(config, curate_apart(ordered, self.last_memo(), self.tally))
+                    # the feeds start as soon as what they show is known, before the other editions
+                    feeds = self.start_feeds(grouping, writer, state)
+                    site = make_site(grouping, newest=feeds.site.editions)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")
                     gc.freeze()  # nor the collated site, while pages and feeds are made
-                    new_state = self.render_site(site, bundle, state, report, runner, clock, writer, indexing)
+                    new_state = self.render_site(site, bundle, state, report, runner, clock, writer, indexing, feeds)
             except BaseException as exc:
                 if early is not None:
                     early.cancel()  # (nothing to stop once its result was taken)
+                if feeds is not None:
+                    feeds.cancel(self.cache)
                 if indexing is not None:
                     indexing.cancel()
                 if writer is not None:
@@ -228,9 +244,9 @@ class Builder:
         if self.cache.folder is not None:
             previous, self.memo, self.tally = self.tally, site.curation.memo, site.curation.tally
             if written:
-                self.cache.adopt_curation(key, functools.partial(_memo_by_month, site))
+                self.cache.adopt_curation(key, functools.partial(_memo_by_month, site.curation))
                 return
-            self.cache.save_curation(key, _memo_by_month(site))
+            self.cache.save_curation(key, _memo_by_month(site.curation))
             if self.tally != previous:  # the same when it ends among the articles it resumed
                 self.cache.save_tally(key, self.tally)
 
@@ -330,107 +346,107 @@ class Builder:
     def render_site(
         self, site: Site, bundle: TemplateBundle, state: OutputState | None, report: BuildReport,
         runner: WorkRunner | None, clock: _Stopwatch, writer: SiteWriter, indexing: SearchIndexing | None,
+        feeds: FeedsStart,
     ) -> OutputState:
         """Render what changed into the writer and commit; return the new output state.
-        `indexing`: the search index under way, whose bundles join the writer before the commit.
-        (A failure leaves the writer and the indexing to the caller to abort.)"""
+        `indexing`: the search index under way, whose bundles join the writer before the commit;
+        `feeds`: the feeds, started (`start_feeds`).
+        (A failure leaves the writer, the indexing and the feeds to the caller to stop.)"""
         config = site.config
         views = ViewBuilder(site)
         site_view = views.site_view()
         bundle = replace(bundle, globals={"site": site_view})
         site_key = make_key(__version__, repr(config), bundle.digest, site_view)
         progress = self.options.progress or _no_progress
-        apart: Apart[tuple[StagedFeeds, bool]] | None = None
-        # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
-        known_html = ChainMap(self.fresh_html, state.html if state else {})
-        try:
-            in_feeds = feed_article_ids(site)
-            apart = self.start_feeds_apart(site, site_key, writer, state, in_feeds, known_html)
-            with collector_paused():  # a key for every page of the site, all alive until the end
-                jobs = list(plan_pages(site, views, site_key))
-                article_pages = ArticlePages(site, views, site_key)  # jobs made for the pages rendered
-            report.pages = len(jobs) + len(article_pages)
-            changed = writer.keep_unchanged(chain(
-                zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)), article_pages.entries()))
-            todo = [jobs[place] if place < len(jobs) else article_pages.job(place - len(jobs)) for place in changed]
-            # the pages of articles the feeds show first: the feeds can then be written (below)
-            # while the workers render the rest
-            todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
-            clock.lap("plan")
-            feed_html: dict[str, str] = {}
+        apart, in_feeds, known_html = feeds.apart, feeds.in_feeds, feeds.known_html
+        with collector_paused():  # a key for every page of the site, all alive until the end
+            jobs = list(plan_pages(site, views, site_key))
+            article_pages = ArticlePages(site, views, site_key)  # jobs made for the pages rendered
+        report.pages = len(jobs) + len(article_pages)
+        changed = writer.keep_unchanged(chain(
+            zip(map(_JOB_PATH, jobs), map(_JOB_KEY, jobs), map(_JOB_PRODUCER, jobs)), article_pages.entries()))
+        todo = [jobs[place] if place < len(jobs) else article_pages.job(place - len(jobs)) for place in changed]
+        # the pages of articles the feeds show first: the feeds can then be written (below)
+        # while the workers render the rest
+        todo.sort(key=lambda job: job.article is None or job.article.id not in in_feeds)
+        clock.lap("plan")
+        feed_html: dict[str, str] = {}
 
-            def write_the_rest() -> float:
-                """Feeds, assets and the sitemap; the seconds that took."""
-                started = time.perf_counter()
-                # assets and the sitemap first: the feeds' child may still be at work
-                copy_assets(config, writer)
-                linker = views.linker
-                write_seo_files([sitemap_lines(sitemap_entries(jobs, linker)), article_pages.sitemap_lines(linker)],
-                                views, writer)
-                if apart is not None:
-                    staged, saved = apart.result()
-                    self.save_inputs(site, written=saved)
-                    feed_html.update(staged.all_html(known_html))
-                else:
-                    staged = stage_feeds(site, site_key, writer, feed_html, known_html)
-                report.feeds = record_feeds(writer, staged, report)
-                return time.perf_counter() - started
-
-            # The feeds need the body HTML of the articles they show, which those articles' pages
-            # bring back. Once the last of them is back, this process writes the feeds while the
-            # workers render the other pages, instead of after them while the workers sit idle.
-            # (With the feeds apart, they are written once every page is done.)
-            awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
-            rest_seconds: float | None = None
-            pages = self.render_pages(todo, bundle, in_feeds, writer, runner, known_html)
-            for done, (job, html) in enumerate(pages, start=1):
-                if html is not None and job.article is not None:
-                    feed_html[job.article.body_hash] = html
-                    awaited.discard(job.article.body_hash)
-                if not awaited and rest_seconds is None and apart is None:
-                    rest_seconds = write_the_rest()
-                if done % 200 == 0 or done == len(todo):
-                    progress("pages", done, len(todo))
-            report.rendered += len(todo)
-            if rest_seconds is None:
-                rest_seconds = write_the_rest()
-            clock.lap("pages", excluding=rest_seconds)
-            clock.record("feeds", rest_seconds)
-            bundles = None
-            if indexing is not None:
-                # the index ships with the pages, in the same commit
-                search = indexing.finish()
-                report.search_files, report.search_seconds, bundles = search.files, search.seconds, search.bundles
-                clock.lap("search")
-            with self.options.commit_guard():
-                writer.commit()
-            clock.lap("commit")
-        except BaseException:
+        def write_the_rest() -> float:
+            """Feeds, assets and the sitemap; the seconds that took."""
+            started = time.perf_counter()
+            # assets and the sitemap first: the feeds' child may still be at work
+            copy_assets(config, writer)
+            linker = views.linker
+            write_seo_files([sitemap_lines(sitemap_entries(jobs, linker)), article_pages.sitemap_lines(linker)],
+                            views, writer)
             if apart is not None:
-                killed = apart.pid
-                apart.cancel()
-                self.cache.remove_temporary(killed)  # of a save it may have been at
-            raise
+                staged, saved = apart.result()
+                self.save_inputs(site, written=saved)
+                feed_html.update(staged.all_html(known_html))
+            else:
+                staged = stage_feeds(feeds.site, writer, feed_html, known_html)
+            report.feeds = record_feeds(writer, staged, report)
+            return time.perf_counter() - started
+
+        # The feeds need the body HTML of the articles they show, which those articles' pages
+        # bring back. Once the last of them is back, this process writes the feeds while the
+        # workers render the other pages, instead of after them while the workers sit idle.
+        # (With the feeds apart, they are written once every page is done.)
+        awaited = {job.article.body_hash for job in todo if job.article is not None and job.article.id in in_feeds}
+        rest_seconds: float | None = None
+        pages = self.render_pages(todo, bundle, in_feeds, writer, runner, known_html)
+        for done, (job, html) in enumerate(pages, start=1):
+            if html is not None and job.article is not None:
+                feed_html[job.article.body_hash] = html
+                awaited.discard(job.article.body_hash)
+            if not awaited and rest_seconds is None and apart is None:
+                rest_seconds = write_the_rest()
+            if done % 200 == 0 or done == len(todo):
+                progress("pages", done, len(todo))
+        report.rendered += len(todo)
+        if rest_seconds is None:
+            rest_seconds = write_the_rest()
+        clock.lap("pages", excluding=rest_seconds)
+        clock.record("feeds", rest_seconds)
+        bundles = None
+        if indexing is not None:
+            # the index ships with the pages, in the same commit
+            search = indexing.finish()
+            report.search_files, report.search_seconds, bundles = search.files, search.seconds, search.bundles
+            clock.lap("search")
+        with self.options.commit_guard():
+            writer.commit()
+        clock.lap("commit")
         report.written = len(writer.changed)
         report.removed = len(writer.removed())
         self.rendered = Rendered(site, views, bundle, site_key)
         return OutputState(manifest=writer.manifest, html=feed_html, search=bundles)
 
+    def start_feeds(self, grouping: Grouping, writer: SiteWriter, state: OutputState | None) -> FeedsStart:
+        """What the feeds show (the newest editions only), and their rendering started in a
+        forked child where that pays, to run beside the rest of the build (see `FeedsStart`)."""
+        site = make_site(grouping, days=grouping.config.feed_length)
+        in_feeds = feed_article_ids(site)
+        # bodies' HTML rendered already: by this build's early parse, or for the last build's feeds
+        known_html = ChainMap(self.fresh_html, state.html if state else {})
+        return FeedsStart(site, in_feeds, known_html, self.start_feeds_apart(site, writer, state, in_feeds, known_html))
+
     def start_feeds_apart(
-        self, site: Site, site_key: str, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
+        self, site: Site, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
         known_html: Mapping[str, str],
     ) -> Apart[tuple[StagedFeeds, bool]] | None:
-        """Start rendering the feeds in a forked child, to run beside planning and pages; None
-        when that does not pay: one core, an explicit executor, or few of the feeds' bodies
-        known from the last build (the child would render again what the pages render). The
-        child then saves the build's inputs (`save_inputs_apart`): it has time to spare."""
+        """Start rendering the feeds in a forked child; None when that does not pay: one core,
+        an explicit executor, or few of the feeds' bodies known from the last build (the child
+        would render again what the pages render). The child then saves the build's inputs
+        (`save_inputs_apart`): it has time to spare."""
         if state is None or not self.options.forks_apart:
             return None
         missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known_html)
         if missing > FEEDS_APART_MISSING:
             return None
         return Apart(functools.partial(
-            stage_feeds_then, functools.partial(stage_feeds_apart, site, site_key, writer, known_html),
+            stage_feeds_then, functools.partial(stage_feeds_apart, site, writer, known_html),
             functools.partial(self.save_inputs_apart, site)))
 
     def render_pages(
@@ -537,7 +553,7 @@ class Builder:
         for job in plan_feed_jobs(rendered.site, body_html):
             if not self.stale_feeds & job.article_ids:
                 continue
-            key = make_key(rendered.site_key, "feeds", job.key)
+            key = make_key(feeds_key(self.config), job.key)
             for route, data in job.render():
                 self.pending[route.path] = (data, key, job.producer)
         self.stale_feeds = set()
@@ -593,6 +609,7 @@ _JOB_PATH, _JOB_KEY, _JOB_PRODUCER = attrgetter("route.path"), attrgetter("key")
 # parts of a file's stat (path, mtime, size) and of its cache entry (`Entry`)
 _FIRST, _REST, _STAMP = itemgetter(0), itemgetter(1, 2), itemgetter(0, 1)
 _ARTICLE, _NOTES = itemgetter(2), itemgetter(3)
+_DAY = attrgetter("day")
 _NO_ENTRY = (None, None, None, ())  # a file the cache does not hold
 
 
@@ -639,13 +656,13 @@ def _body_html_source(target: dict[str, str], known: Mapping[str, str] | None = 
     return body_html
 
 
-def _memo_by_month(site: Site) -> dict[str, Memo]:
+def _memo_by_month(curation: Curation) -> dict[str, Memo]:
     """The curation memo in shards by the articles' month: a day's increment changes one."""
-    memo = site.curation.memo
+    memo = curation.memo
     shards: dict[str, Memo] = {}
-    for edition in site.editions:  # every article, in the site's order: a month's name once per day
-        day = edition.day
-        ids = list(map(ARTICLE_ID, edition.articles))
+    # every published article, newest first: a day's follow each other, so a month's name is made once a day
+    for day, articles in groupby(curation.articles, key=_DAY):
+        ids = list(map(ARTICLE_ID, articles))
         shards.setdefault(f"{day.year}-{day.month:02d}", {}).update(zip(ids, map(memo.__getitem__, ids)))
     return shards
 
@@ -705,6 +722,29 @@ def _tasks(jobs: list[PageJob], in_feeds: set[str]) -> Iterator[RenderTask]:
                          keep_html=article is not None and article.id in in_feeds)
 
 
+def feeds_key(config: Config) -> str:
+    """What every feed is made from besides what it shows: the settings and digest's version
+    (not the templates, which no feed uses)."""
+    return make_key(__version__, repr(config), "feeds")
+
+
+@dataclass
+class FeedsStart:
+    """The feeds of a build, started once the curation is done (`Builder.start_feeds`)."""
+
+    site: Site  # what they show: the site with its newest editions only
+    in_feeds: set[str]  # ids of the articles they show in full
+    known_html: Mapping[str, str]  # bodies' HTML by hash, rendered already
+    apart: Apart[tuple[StagedFeeds, bool]] | None  # the child staging them (and saving the inputs)
+
+    def cancel(self, cache: BuildCache) -> None:
+        """Stop the child (the build failed) and remove what a save it was at left half-written."""
+        if self.apart is not None and self.apart.pid:
+            killed = self.apart.pid
+            self.apart.cancel()
+            cache.remove_temporary(killed)
+
+
 def feed_article_ids(site: Site) -> set[str]:
     """Ids of every article some feed shows (their HTML is needed again for the feeds)."""
     ids = {article.id for article in feed_entries(site, None)}
@@ -734,17 +774,18 @@ class StagedFeeds:
 
 
 def stage_feeds(
-    site: Site, site_key: str, writer: SiteWriter, new_html: dict[str, str], known_html: Mapping[str, str],
+    site: Site, writer: SiteWriter, new_html: dict[str, str], known_html: Mapping[str, str],
 ) -> StagedFeeds:
     """Every feed (and the OPML list of them) re-rendered into the staging folder only when what
     it shows changed. Reads the writer, never records in it: this may run in a forked child.
     Body HTML comes from `new_html`, else `known_html` (the early parse's, the last build's),
     else is rendered; either way it ends up in `new_html`."""
     body_html = _body_html_source(new_html, known_html)
+    base_key = feeds_key(site.config)
     done: list[tuple[str, str, list[str], list[StagedFile]]] = []
     feeds = rendered = 0
     for job in plan_feed_jobs(site, body_html):
-        key = make_key(site_key, "feeds", job.key)
+        key = make_key(base_key, job.key)
         feeds += job.feeds
         kept: list[str] = []
         for route in job.routes:  # as `writer.keep` would, stopping at the first file to make
@@ -761,13 +802,11 @@ def stage_feeds(
     return StagedFeeds(done, feeds, rendered, new_html)
 
 
-def stage_feeds_apart(
-    site: Site, site_key: str, writer: SiteWriter, known_html: Mapping[str, str],
-) -> StagedFeeds:
+def stage_feeds_apart(site: Site, writer: SiteWriter, known_html: Mapping[str, str]) -> StagedFeeds:
     """`stage_feeds` in a forked child: the body HTML the parent holds already (`known_html`,
     inherited) goes back as hashes only. A few KiB then fit the pipe at once, where 2 MiB of
     HTML at 10,000 articles kept the child waiting for the parent to read them."""
-    staged = stage_feeds(site, site_key, writer, {}, known_html)
+    staged = stage_feeds(site, writer, {}, known_html)
     made: dict[str, str] = {}
     carried: list[str] = []
     for body, html in staged.html.items():

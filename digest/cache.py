@@ -161,7 +161,8 @@ class BuildCache:
 
     def _load_shards(self, store: str, settings_key: str) -> dict[str, Any]:
         """Every entry of a sharded store saved with the same settings (remembering each shard)."""
-        self._shards[store] = {}
+        shards: dict[str, dict[str, Any]] = {}
+        self._shards[store] = shards
         self._shards_key[store] = settings_key
         folder = self._path(store)
         if folder is None or not folder.is_dir():
@@ -174,7 +175,7 @@ class BuildCache:
                 payload = self._load(f"{store}/{name}")
                 if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == settings_key \
                         and isinstance(payload[1], dict):
-                    self._shards[store][name] = payload[1]
+                    shards[name] = payload[1]
                     entries.update(payload[1])
         return entries
 

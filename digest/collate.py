@@ -7,6 +7,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import attrgetter
 
 from .config import Config, Topic
@@ -134,16 +135,40 @@ def collate_site(
     spare searching and counting again. `ordered`: the articles come from `order_articles`.
     """
     curation = curate_apart(articles if ordered else order_articles(articles), memo, tally)
-    published = curation.articles
+    return make_site(group_articles(config, curation))
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The published articles by day and by topic, before the editions are made."""
+
+    config: Config
+    curation: Curation
+    by_day: dict[dt.date, list[Article]]  # newest day first
+    by_topic: dict[str, list[Article]]  # topic slug -> newest first
+
+
+def group_articles(config: Config, curation: Curation) -> Grouping:
+    """Group what the curation published by day and by topic."""
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
-    for article in published:
+    for article in curation.articles:
         by_day[article.day].append(article)
         for slug in article.topics:
             by_topic.setdefault(slug, []).append(article)
+    return Grouping(config, curation, {day: by_day[day] for day in sorted(by_day, reverse=True)}, by_topic)
+
+
+def make_site(grouping: Grouping, days: int | None = None, newest: Sequence[Edition] = ()) -> Site:
+    """The site, with one edition per day; with `days`, of the newest days only (all the feeds
+    show: such a site's months and editions are partial). `newest`: the editions of the newest
+    days, made already (by a call with `days`)."""
+    config, curation = grouping.config, grouping.curation
     story_of = {article_id: story.id for article_id, story in curation.story_of.items()}
-    editions = [make_edition(config, day, by_day[day], story_of) for day in sorted(by_day, reverse=True)]
-    return Site(config, published, editions, group_months(editions), by_topic, curation)
+    editions = list(newest)
+    editions += [make_edition(config, day, grouping.by_day[day], story_of)
+                 for day in islice(grouping.by_day, len(editions), days)]
+    return Site(config, curation.articles, editions, group_months(editions), grouping.by_topic, curation)
 
 
 def check_unique(articles: Sequence[Article]) -> None:

@@ -65,3 +65,21 @@ def test_pages_link_their_feeds(tmp_path: Path) -> None:
     assert '<link rel="alternate" type="application/rss+xml" title="Fixture Digest (RSS)" href="https://fixture.example.org/news/feed.xml">' in home
     topic = (out / "topics/economy/index.html").read_text()
     assert 'href="https://fixture.example.org/news/topics/economy/atom.xml"' in topic
+
+
+def test_the_feeds_need_only_the_newest_editions() -> None:
+    """A build starts its feeds from a site with only the editions they show (`make_site` with
+    `days`), before it makes the others: every feed comes out as from the whole site."""
+    from digest.build import load_site
+    from digest.collate import group_articles, make_site
+    from digest.feeds import render_feeds
+
+    config = load_config(FIXTURES / "site-stories").with_overrides(feed_length=2)
+    site, _ = load_site(config)
+    newest = make_site(group_articles(config, site.curation), days=config.feed_length)
+    assert len(newest.editions) == 2 < len(site.editions) and newest.editions == site.editions[:2]
+
+    def body_html(article: object) -> str:
+        return f"<p>{getattr(article, 'id')}</p>"
+
+    assert render_feeds(newest, body_html) == render_feeds(site, body_html)

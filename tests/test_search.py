@@ -321,7 +321,7 @@ def test_copies_are_not_indexed_and_a_failed_collation_stops_pagefind(
             time.sleep(0.01)
         raise DigestError("collation failed")
 
-    monkeypatch.setattr("digest.build.collate_site", failing_collation)
+    monkeypatch.setattr("digest.build.curate_apart", failing_collation)
     before = tree_bytes(out)
     with pytest.raises(DigestError, match="collation failed"):
         build_site(config_for(root, output_dir=str(out)))
