@@ -376,3 +376,19 @@ def test_frozen_heap_blocks_nest_and_only_the_outermost_unfreezes() -> None:
         assert gc.get_freeze_count() >= outer  # still hidden from the collector
         gc.freeze()
     assert gc.get_freeze_count() == 0 and kept
+
+
+def test_a_template_change_keeps_every_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No feed is made from a template: editing one re-renders pages, never a feed."""
+    from digest.feeds import syndication
+
+    root = make_root(tmp_path)
+    build(root)
+    made: list[object] = []
+    real = syndication.render_rss_atom
+    monkeypatch.setattr(syndication, "render_rss_atom", lambda feed: made.append(feed) or real(feed))
+    change_template(root)
+    report = build(root, executor="serial")
+    assert made == [] and report.rendered > 0  # type: ignore[attr-defined]
+    assert tree_bytes(root / "site") == clean_build(root)
+    assert made != []  # the clean build made them all
