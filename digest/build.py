@@ -191,7 +191,7 @@ class Builder:
                     grouping = group_articles(config, curate_apart(ordered, self.last_memo(), self.tally))
                     # the feeds start as soon as what they show is known, before the other editions
                     feeds = self.start_feeds(grouping, writer, state)
-                    site = make_site(grouping, newest=feeds.site.editions)
+                    site = make_site(grouping, start=feeds.site)
                     report.warnings.extend(site.curation.warnings)
                     report.articles = len(site.articles)
                     clock.lap("collate")

@@ -92,7 +92,8 @@ class Site:
 
     def __post_init__(self) -> None:
         self._edition_positions = {edition.day: i for i, edition in enumerate(self.editions)}
-        self.index = dict(zip(map(ARTICLE_ID, self.articles), range(len(self.articles))))
+        if not self.index:  # (given by `make_site` when another site of the same articles has it)
+            self.index = dict(zip(map(ARTICLE_ID, self.articles), range(len(self.articles))))
 
     @functools.cached_property
     def in_edition(self) -> dict[str, int]:
@@ -159,16 +160,17 @@ def group_articles(config: Config, curation: Curation) -> Grouping:
     return Grouping(config, curation, {day: by_day[day] for day in sorted(by_day, reverse=True)}, by_topic)
 
 
-def make_site(grouping: Grouping, days: int | None = None, newest: Sequence[Edition] = ()) -> Site:
+def make_site(grouping: Grouping, days: int | None = None, start: Site | None = None) -> Site:
     """The site, with one edition per day; with `days`, of the newest days only (all the feeds
-    show: such a site's months and editions are partial). `newest`: the editions of the newest
-    days, made already (by a call with `days`)."""
+    show: such a site's months and editions are partial). `start`: such a site of the same
+    grouping, whose editions and index are taken instead of made again."""
     config, curation = grouping.config, grouping.curation
     story_of = {article_id: story.id for article_id, story in curation.story_of.items()}
-    editions = list(newest)
+    editions = list(start.editions) if start is not None else []
     editions += [make_edition(config, day, grouping.by_day[day], story_of)
                  for day in islice(grouping.by_day, len(editions), days)]
-    return Site(config, curation.articles, editions, group_months(editions), grouping.by_topic, curation)
+    return Site(config, curation.articles, editions, group_months(editions), grouping.by_topic, curation,
+                index=start.index if start is not None else {})
 
 
 def check_unique(articles: Sequence[Article]) -> None:

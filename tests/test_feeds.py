@@ -78,6 +78,8 @@ def test_the_feeds_need_only_the_newest_editions() -> None:
     site, _ = load_site(config)
     newest = make_site(group_articles(config, site.curation), days=config.feed_length)
     assert len(newest.editions) == 2 < len(site.editions) and newest.editions == site.editions[:2]
+    whole = make_site(group_articles(config, site.curation), start=newest)
+    assert whole.editions == site.editions and whole.months == site.months and whole.index == site.index
 
     def body_html(article: object) -> str:
         return f"<p>{getattr(article, 'id')}</p>"
