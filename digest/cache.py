@@ -35,8 +35,8 @@ from .writer import Manifest
 # 4: articles carry their raw terms (`Article.terms`); 5: articles in shards; 6: SHA-256 content
 # and file hashes (`content.hash_text`, `writer.hash_bytes`); 7: the curation memo; 8: articles
 # keep their `url` and `sort_key`; 9: articles written as tuples (`terms.cache_pickler`), the
-# curation's tally; 10: articles keep `updated_w3c`
-CACHE_FORMAT = 10
+# curation's tally; 10: articles keep `updated_w3c`; 11: articles are named tuples (`models.Article`)
+CACHE_FORMAT = 11
 ARTICLE_SHARDS = 64
 ARTICLES = "articles"  # the folder of the article shards
 CURATION = "curation"  # the folder of the curation memo's shards (`curation.Memo`)

@@ -243,10 +243,9 @@ def _make_article(
     # the terms stories and earlier coverage compare, found here: in the parse workers, and kept
     # in the build cache with the article, so a build re-curating the archive need not find them
     terms = find_terms(title, summary, tags, names)
+    # (its URL, sort key and sitemap date are derived here, in the parse workers, and the build
+    # cache keeps them with the article: each build asks for every article's)
     article = Article(**fields, fingerprint=hash_text(repr(tuple(fields.values()))), terms=terms)
-    # derived once here, in the parse workers: the build cache then keeps them with the article
-    # (each build asks for every article's; 6 microseconds apiece to derive)
-    _ = article.url, article.sort_key, article.updated_w3c
     return article, notes
 
 

@@ -235,25 +235,9 @@ def cache_pickler(stream: IO[bytes], protocol: int) -> pickle.Pickler:
         # from the cache hold each file's own strings, and new ones interned strings)
         return _kept_terms, (tuple([seen.setdefault(term, term) for term in raw.terms]), raw.weights)
 
-    fields: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def reduce_article(article: Article) -> tuple[Callable[..., Article], tuple[object, ...]]:
-        # its attributes as two tuples, the names one object per file (written once): read
-        # back without the state dict and its names that pickle makes for each object
-        state = article.__dict__
-        names = tuple(state)
-        return restore_article, (fields.setdefault(names, names), tuple(state.values()))
-
     pickler = pickle.Pickler(stream, protocol)
-    pickler.dispatch_table = {**copyreg.dispatch_table, RawTerms: reduce, Article: reduce_article}
+    pickler.dispatch_table = {**copyreg.dispatch_table, RawTerms: reduce}
     return pickler
-
-
-def restore_article(names: tuple[str, ...], values: tuple[object, ...]) -> Article:
-    """An article as `cache_pickler` wrote it."""
-    article = object.__new__(Article)
-    article.__dict__.update(zip(names, values))
-    return article
 
 
 class Tally(NamedTuple):

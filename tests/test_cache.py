@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import pickle
-from dataclasses import replace
 from pathlib import Path
 
 from digest import __version__
@@ -23,7 +22,7 @@ def test_cached_articles_keep_their_terms_and_older_formats_are_ignored(tmp_path
     assert article.url and article.sort_key  # worked out, and kept with it
     loaded = cache.load_articles("key")["a.md"][2]
     assert loaded == article and loaded.terms == article.terms
-    assert type(loaded) is type(article) and vars(loaded) == vars(article)  # `url`, `sort_key` too
+    assert type(loaded) is type(article) and loaded._asdict() == article._asdict()  # `url`, `sort_key` too
     assert gc.isenabled()  # paused while reading only
     assert cache.load_articles("other settings") == {}
     # written by another format: read as empty, so every file is parsed again
@@ -105,7 +104,7 @@ def test_a_corrupt_shard_loses_only_its_entries(tmp_path: Path) -> None:
 def test_a_shard_keeps_each_term_once_and_reads_it_back_shared(tmp_path: Path) -> None:
     articles = read_articles(load_config(FIXTURES / "site-stories")).articles[:6]
     # terms as two earlier loads would leave them: equal strings that are distinct objects
-    copies = [replace(a, terms=RawTerms(tuple("".join(list(t)) for t in a.terms.terms), a.terms.weights))
+    copies = [a._replace(terms=RawTerms(tuple("".join(list(t)) for t in a.terms.terms), a.terms.weights))
               for a in articles]
     entries = {f"content/day/{n}.md": (n, n, article, []) for n, article in enumerate(articles + copies)}
     BuildCache(tmp_path).save_articles("key", entries)

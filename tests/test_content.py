@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from digest.config import load_config
 from digest.content import derive_id, read_articles
 
@@ -62,3 +64,28 @@ def test_every_bad_file_is_reported(make_site: Callable[..., Path]) -> None:
     assert messages[2].startswith("a/topic.md:4: unknown topic `weather-on-mars`; use one of: politics, ")
     assert [a.slug for a in loaded.articles] == ["extra", "good"]
     assert loaded.warnings[0].endswith("a/extra.md:4: unknown front matter key `colour` is ignored")
+
+
+def test_an_article_derives_its_url_order_and_lastmod_and_keeps_them_when_copied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Article` is a named tuple whose last fields are made from the others: when it is made
+    and when a copy changes a field, never when it is read back (the build cache)."""
+    import datetime as dt
+    import pickle
+
+    from digest.models import Article
+
+    date = dt.datetime(2026, 2, 8, 9, 30, tzinfo=dt.timezone.utc)
+    article = Article(path="content/a.md", rel_path="a.md", slug="storm", title="Storm", date=date,
+                      updated=date, day=date.date(), id="id-a", summary="", body_hash="", body_line=1,
+                      topics=(), topics_given=False, url="/wrong/")
+    assert article.url == "/2026/02/08/storm/" and article.updated_w3c == "2026-02-08T09:30:00Z"
+    assert article.sort_key == (-date.timestamp(), "storm", "a.md")
+    renamed = article._replace(slug="gale", title="Gale")
+    assert renamed.url == "/2026/02/08/gale/" and renamed.sort_key[1] == "gale" and renamed.id == "id-a"
+    written = pickle.dumps(article)
+    monkeypatch.setattr("digest.models.urls.article_url", lambda day, slug: "/derived-again/")
+    copy = pickle.loads(written)  # read back as written, in C
+    assert copy == article and type(copy) is Article and copy.url == "/2026/02/08/storm/"
+    assert {article: 1}[copy] == 1  # hashable, though its terms' weights are an array

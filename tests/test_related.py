@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -126,7 +125,7 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
     grown = newest_first(make_archive(1260))  # the next days' articles
     assert results(curate(grown, last.memo)) == results(curate(grown, {}))
     # an older article edited: the later ones are searched again, and come out the same
-    edited = [dataclasses.replace(a, title=f"{a.title} flood") if a.id == "id-600" else a for a in grown]
+    edited = [a._replace(title=f"{a.title} flood") if a.id == "id-600" else a for a in grown]
     assert results(curate(edited, last.memo)) == results(curate(edited, {}))
     assert curate(grown).memo == {} and curate(grown).related == curate(grown, {}).related  # None: no memo
     # the memo is really used where an article's as-of key matches, and only there (a newer
@@ -139,7 +138,7 @@ def test_the_last_builds_memo_gives_the_same_curation_and_is_trusted_only_where_
 
 def fingerprinted(articles: list[Article]) -> list[Article]:
     """Articles with fingerprints, as parsed files have (a tally needs them)."""
-    return [dataclasses.replace(a, fingerprint=hashlib.sha256(repr(a).encode()).hexdigest()[:24]) for a in articles]
+    return [a._replace(fingerprint=hashlib.sha256(repr(a).encode()).hexdigest()[:24]) for a in articles]
 
 
 def test_the_tally_spares_counting_the_oldest_articles_and_changes_no_result() -> None:
@@ -158,7 +157,7 @@ def test_the_tally_spares_counting_the_oldest_articles_and_changes_no_result() -
     assert curate(grown, last.memo, forged).related != resumed.related
     # and used only for exactly the articles it counted: an older article edited, or a new one
     # sharing the time of the newest it counted, and it is left aside
-    edited = [dataclasses.replace(a, title=f"{a.title} flood", fingerprint="0" * 24) if a.id == "id-600" else a
+    edited = [a._replace(title=f"{a.title} flood", fingerprint="0" * 24) if a.id == "id-600" else a
               for a in grown]
     assert results(curate(edited, last.memo, forged)) == results(curate(edited, {}))
     newest_counted = newest_first(make_archive(1200))[12]
@@ -217,7 +216,7 @@ def test_terms_found_when_a_file_is_parsed_are_the_fields_terms_and_pickle_compa
         assert copy == article and copy.terms == article.terms
         assert all(term is sys.intern(term) for term in copy.terms.terms)  # one string per term
     # curation reads them: the same result as when it finds the terms itself
-    bare = [dataclasses.replace(article, terms=None) for article in articles]
+    bare = [article._replace(terms=None) for article in articles]
     found, again = curate(articles), curate(bare)
     assert found.stories and found.related
     assert (found.stories, found.related) == (again.stories, again.related)
