@@ -216,7 +216,8 @@ class Builder:
             new_state.fingerprint = fingerprint
             self.state = new_state
             self.cache.save_output(config.output_dir, new_state)
-            self.save_inputs(site)
+            # (the feeds' child may have saved them meanwhile, once it had sent the feeds)
+            self.save_inputs(site, written=feeds is not None and feeds.saved())
             self.fresh_html = {}  # used by this build's pages and feeds only
             clock.lap("save cache")
         report.seconds = time.perf_counter() - started
@@ -251,8 +252,8 @@ class Builder:
                 self.cache.save_tally(key, self.tally)
 
     def save_inputs_apart(self, site: Site) -> bool:
-        """`save_inputs` in the feeds' child, while this process renders pages; whether it saved
-        (if not, the parent saves them itself, and reports what fails)."""
+        """`save_inputs` in the feeds' child once it has sent the feeds, while this process
+        commits; whether it saved (if not, the parent saves them itself, and reports what fails)."""
         try:
             self.save_inputs(site)
         except Exception:
@@ -381,8 +382,7 @@ class Builder:
             write_seo_files([sitemap_lines(sitemap_entries(jobs, linker)), article_pages.sitemap_lines(linker)],
                             views, writer)
             if apart is not None:
-                staged, saved = apart.result()
-                self.save_inputs(site, written=saved)
+                staged = apart.result()
                 feed_html.update(staged.all_html(known_html))
             else:
                 staged = stage_feeds(feeds.site, writer, feed_html, known_html)
@@ -435,7 +435,7 @@ class Builder:
     def start_feeds_apart(
         self, site: Site, writer: SiteWriter, state: OutputState | None, in_feeds: set[str],
         known_html: Mapping[str, str],
-    ) -> Apart[tuple[StagedFeeds, bool]] | None:
+    ) -> Apart[StagedFeeds] | None:
         """Start rendering the feeds in a forked child; None when that does not pay: one core,
         an explicit executor, or few of the feeds' bodies known from the last build (the child
         would render again what the pages render). The child then saves the build's inputs
@@ -445,9 +445,8 @@ class Builder:
         missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known_html)
         if missing > FEEDS_APART_MISSING:
             return None
-        return Apart(functools.partial(
-            stage_feeds_then, functools.partial(stage_feeds_apart, site, writer, known_html),
-            functools.partial(self.save_inputs_apart, site)))
+        return Apart(functools.partial(stage_feeds_apart, site, writer, known_html),
+                     then=functools.partial(self.save_inputs_apart, site))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -735,7 +734,17 @@ class FeedsStart:
     site: Site  # what they show: the site with its newest editions only
     in_feeds: set[str]  # ids of the articles they show in full
     known_html: Mapping[str, str]  # bodies' HTML by hash, rendered already
-    apart: Apart[tuple[StagedFeeds, bool]] | None  # the child staging them (and saving the inputs)
+    apart: Apart[StagedFeeds] | None  # the child staging them (and then saving the inputs)
+
+    def saved(self) -> bool:
+        """Whether the child saved the build's inputs (`Builder.save_inputs_apart`), once it has
+        done so; False without a child, or if it failed (the build's output stands either way)."""
+        if self.apart is None:
+            return False
+        try:
+            return bool(self.apart.later())
+        except Exception:  # noqa: BLE001 (the build then saves them itself)
+            return False
 
     def cancel(self, cache: BuildCache) -> None:
         """Stop the child (the build failed) and remove what a save it was at left half-written."""
@@ -815,11 +824,6 @@ def stage_feeds_apart(site: Site, writer: SiteWriter, known_html: Mapping[str, s
         else:
             made[body] = html
     return replace(staged, html=made, carried=tuple(carried))
-
-
-def stage_feeds_then(stage: Callable[[], StagedFeeds], then: Callable[[], bool]) -> tuple[StagedFeeds, bool]:
-    """The staged feeds, then what `then` returns (the feeds' child's second task)."""
-    return stage(), then()
 
 
 def record_feeds(writer: SiteWriter, staged: StagedFeeds, report: BuildReport) -> int:

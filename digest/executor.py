@@ -11,11 +11,12 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 from .errors import DigestError
 
@@ -160,6 +161,10 @@ class Apart(Generic[R]):
     """`func` running in a forked child process from now on; `result()` waits for what it
     returns (picklable). Without fork (Windows), `func` runs here, on the first `result()`.
 
+    `then`: more work for the child once `func`'s result is sent, whose own result `later()`
+    waits for: the parent goes on with the first while the child does the second (the feeds'
+    child saves the build cache while the build commits).
+
     The child inherits everything `func` reads, so nothing is sent to it; what it allocates on
     the way dies with it, instead of staying behind in this process's heap as freed but
     unreturned memory that the page workers, forked later, would each copy. A bare fork and a
@@ -167,35 +172,65 @@ class Apart(Generic[R]):
     wait for) and a build that needs no pool never imports `multiprocessing`.
     """
 
-    def __init__(self, func: Callable[[], R]) -> None:
-        self.func = func
+    def __init__(self, func: Callable[[], R], then: Callable[[], Any] | None = None) -> None:
+        self.func, self.then = func, then
         self.pid = 0
-        self.reader = -1
+        self.stream: BinaryIO | None = None  # the pipe from the child
         if hasattr(os, "fork"):
             reader, writer = os.pipe()
             _widen_pipe(writer)
             self.pid = os.fork()
             if self.pid == 0:
                 os.close(reader)
-                _run_child(func, writer)  # never returns
+                _run_child(func, writer, then)  # never returns
             os.close(writer)
-            self.reader = reader
+            self.stream = os.fdopen(reader, "rb")
 
     def result(self) -> R:
         if not self.pid:
             return self.func()
-        reader, self.reader = self.reader, -1  # the stream below owns it now
-        pid, self.pid = self.pid, 0
-        with os.fdopen(reader, "rb") as stream:
-            data = stream.read()  # until the child closes its end, its last act before it exits
+        value: R = self._receive()
+        if self.then is None:
+            self._forget()
+        return value
+
+    def later(self) -> Any:
+        """What `then` returned (after `result()`); run here without fork."""
+        if self.then is None:
+            raise ValueError("no work was given for later")
+        if not self.pid:
+            return self.then()
+        try:
+            return self._receive()
+        finally:
+            self._forget()
+
+    def _receive(self) -> Any:
+        """The child's next message: its result, or its error raised."""
+        assert self.stream is not None
+        head = self.stream.read(_FRAME.size)
+        data = self.stream.read(_FRAME.unpack(head)[0]) if len(head) == _FRAME.size else b""
         if not data:
+            pid = self.pid
+            self._close()
             _, status = os.waitpid(pid, 0)
             raise RuntimeError(f"a forked child process died without a result (wait status {status})")
-        _reap_later(pid)
         done, value = pickle.loads(data)
         if not done:
+            self._forget()
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
+
+    def _forget(self) -> None:
+        """The child has sent all it will: reap it in the background."""
+        if self.pid:
+            _reap_later(self.pid)
+        self._close()
+
+    def _close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        self.pid, self.stream = 0, None
 
     def cancel(self) -> None:
         """Stop the child and forget it (the build failed before it needed the result)."""
@@ -204,9 +239,10 @@ class Apart(Generic[R]):
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
-        if self.reader >= 0:
-            os.close(self.reader)
-        self.pid, self.reader = 0, -1
+        self._close()
+
+
+_FRAME = struct.Struct("<Q")  # the length of each message a child sends
 
 
 PIPE_SIZE = 1 << 20  # Linux's default limit for a pipe's buffer
@@ -234,27 +270,36 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _run_child(func: Callable[[], Any], writer: int) -> None:
-    """In a forked child: run `func`, send back its result or error, and exit. Never returns:
-    the child must not go on to run the rest of the parent's build."""
+def _run_child(func: Callable[[], Any], writer: int, then: Callable[[], Any] | None = None) -> None:
+    """In a forked child: run `func` (then `then`), send back each result or error, and exit.
+    Never returns: the child must not go on to run the rest of the parent's build."""
     status = 1
     try:
         gc.freeze()  # the inherited heap stays shared: the collector walks only what the child makes
-        try:
-            payload = (True, func())
-        except BaseException as exc:  # noqa: BLE001 (anything, Ctrl-C too: the parent raises it)
-            payload = (False, exc)
-        try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 (an error or result that does not pickle: its text still does)
-            import traceback
-
-            data = pickle.dumps((False, RuntimeError(traceback.format_exc())))
         with os.fdopen(writer, "wb") as stream:
-            stream.write(data)
+            for work in (func, then) if then is not None else (func,):
+                done, data = _outcome(work)
+                stream.write(_FRAME.pack(len(data)) + data)
+                stream.flush()  # the parent goes on with it while `then` runs
+                if not done:
+                    break  # an error: no more work
         status = 0
     finally:
         os._exit(status)
+
+
+def _outcome(work: Callable[[], Any]) -> tuple[bool, bytes]:
+    """Whether `work` succeeded, and its result or the error it raised, pickled."""
+    try:
+        payload = (True, work())
+    except BaseException as exc:  # noqa: BLE001 (anything, Ctrl-C too: the parent raises it)
+        payload = (False, exc)
+    try:
+        return payload[0], pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 (an error or result that does not pickle: its text still does)
+        import traceback
+
+        return False, pickle.dumps((False, RuntimeError(traceback.format_exc())))
 
 
 def run_apart(func: Callable[[], R]) -> R:

@@ -176,3 +176,44 @@ def _doubled(chunk: list[int]) -> list[int]:
 def test_an_unknown_executor_is_a_clear_error() -> None:
     with pytest.raises(DigestError, match="unknown --executor 'cluster'"):
         make_runner("cluster", 10)
+
+
+def test_apart_then_runs_after_the_result_is_sent(tmp_path: Path) -> None:
+    """The parent has the first result while the child still works on `then`."""
+    flag = tmp_path / "go"
+
+    def then() -> str:
+        while not flag.exists():  # held until the parent has the first result
+            time.sleep(0.01)
+        return "saved"
+
+    apart = Apart(lambda: "feeds", then=then)
+    assert apart.result() == "feeds" and apart.pid != 0  # the child is still at `then`
+    flag.touch()
+    assert apart.later() == "saved" and apart.pid == 0 and apart.stream is None
+
+
+def test_apart_then_reports_its_error_and_a_first_error_skips_it(tmp_path: Path) -> None:
+    def fail() -> None:
+        raise DigestError("the cache folder is read-only")
+
+    apart = Apart(lambda: 1, then=fail)
+    assert apart.result() == 1
+    with pytest.raises(DigestError, match="read-only"):
+        apart.later()
+    ran = tmp_path / "ran"
+    first = Apart(fail, then=ran.touch)
+    with pytest.raises(DigestError, match="read-only"):
+        first.result()
+    assert first.pid == 0 and first.stream is None
+    time.sleep(0.2)
+    assert not ran.exists()
+
+
+def test_apart_cancel_stops_a_child_at_its_later_work() -> None:
+    apart = Apart(lambda: "feeds", then=lambda: time.sleep(60))
+    assert apart.result() == "feeds"
+    pid = apart.pid
+    apart.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

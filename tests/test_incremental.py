@@ -102,13 +102,14 @@ def test_work_done_apart_or_in_process_equals_a_clean_build(
     monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     started: list[str] = []
     real = build_module.Apart
-    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(func.func.__name__) or real(func))
+    monkeypatch.setattr(build_module, "Apart",
+                        lambda func, **then: started.append(func.func.__name__) or real(func, **then))
     root = make_root(tmp_path)
     build(root)
     add_article(root)
     edit_body(root)
     report = build(root, executor=executor)
-    assert started == (["parse_and_render", "stage_feeds_then"] if executor == "auto" else [])
+    assert started == (["parse_and_render", "stage_feeds_apart"] if executor == "auto" else [])
     assert report.parsed == 2  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)
     assert report.feeds == build(root, "again-out", use_cache=False).feeds  # type: ignore[attr-defined]
@@ -122,7 +123,7 @@ def test_a_build_failing_while_the_early_parse_runs_stops_it(
     monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     started: list[object] = []
     real = build_module.Apart
-    monkeypatch.setattr(build_module, "Apart", lambda func: started.append(real(func)) or started[-1])
+    monkeypatch.setattr(build_module, "Apart", lambda func, **then: started.append(real(func, **then)) or started[-1])
     root = make_root(tmp_path)
     build(root)
     add_article(root)
@@ -135,7 +136,7 @@ def test_a_build_failing_while_the_early_parse_runs_stops_it(
         with pytest.raises(OSError, match="cannot be read"):
             build(root)
     [child] = started
-    assert child.pid == 0 and child.reader == -1  # type: ignore[attr-defined]
+    assert child.pid == 0 and child.stream is None  # type: ignore[attr-defined]
     report = build(root)
     assert report.parsed == 1  # type: ignore[attr-defined]
     assert tree_bytes(root / "site") == clean_build(root)

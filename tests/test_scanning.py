@@ -88,4 +88,4 @@ def test_a_build_failing_before_the_walk_is_needed_stops_the_child(
     result = cli(make_root(tmp_path), "build")
     assert result.exit_code == 1 and "the output folder is locked" in result.output
     [child] = started
-    assert not child.taken and child.pid == 0 and child.reader == -1  # killed, reaped, its pipe closed
+    assert not child.taken and child.pid == 0 and child.stream is None  # killed, reaped, its pipe closed
