@@ -209,8 +209,9 @@ class Apart(Generic[R]):
         """The child's next message: its result, or its error raised."""
         assert self.stream is not None
         head = self.stream.read(_FRAME.size)
-        data = self.stream.read(_FRAME.unpack(head)[0]) if len(head) == _FRAME.size else b""
-        if not data:
+        size = _FRAME.unpack(head)[0] if len(head) == _FRAME.size else 0
+        data = self.stream.read(size) if size else b""
+        if not size or len(data) < size:  # (a child killed while writing sends part of one)
             pid = self.pid
             self._close()
             _, status = os.waitpid(pid, 0)

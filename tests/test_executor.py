@@ -217,3 +217,20 @@ def test_apart_cancel_stops_a_child_at_its_later_work() -> None:
     apart.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_apart_notices_a_child_that_died_while_sending() -> None:
+    """Half a message (the child killed while writing it) is no result either."""
+    from digest.executor import _FRAME
+
+    reader, writer = os.pipe()
+    os.write(writer, _FRAME.pack(64) + b"abc")  # says 64 bytes, sends 3
+    os.close(writer)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    apart: Apart[None] = Apart.__new__(Apart)
+    apart.func, apart.then, apart.pid, apart.stream = (lambda: None), None, pid, os.fdopen(reader, "rb")
+    with pytest.raises(RuntimeError, match="died without a result"):
+        apart.result()
+    assert apart.pid == 0 and apart.stream is None
