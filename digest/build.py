@@ -238,27 +238,18 @@ class Builder:
             return
         self.inputs_saved = True
         key = settings_key(self.config)
+        previous = self.tally
+        if self.cache.folder is not None:
+            self.memo, self.tally = site.curation.memo, site.curation.tally
         if written:  # (quick updates change `entries` in place: the note keeps a copy)
             self.cache.adopt_articles(key, dict(self.entries))
-        else:
-            self.cache.save_articles(key, self.entries)
+            self.cache.adopt_curation(key, functools.partial(_memo_by_month, site.curation))
+            return
+        self.cache.save_articles(key, self.entries)
         if self.cache.folder is not None:
-            previous, self.memo, self.tally = self.tally, site.curation.memo, site.curation.tally
-            if written:
-                self.cache.adopt_curation(key, functools.partial(_memo_by_month, site.curation))
-                return
             self.cache.save_curation(key, _memo_by_month(site.curation))
             if self.tally != previous:  # the same when it ends among the articles it resumed
                 self.cache.save_tally(key, self.tally)
-
-    def save_inputs_apart(self, site: Site) -> bool:
-        """`save_inputs` in the feeds' child once it has sent the feeds, while this process
-        commits; whether it saved (if not, the parent saves them itself, and reports what fails)."""
-        try:
-            self.save_inputs(site)
-        except Exception:
-            return False
-        return True
 
     def last_memo(self) -> Memo | None:
         """The last build's curation memo ({} when there is none yet); None without a cache,
@@ -439,14 +430,14 @@ class Builder:
         """Start rendering the feeds in a forked child; None when that does not pay: one core,
         an explicit executor, or few of the feeds' bodies known from the last build (the child
         would render again what the pages render). The child then saves the build's inputs
-        (`save_inputs_apart`): it has time to spare."""
+        (`save_inputs`) while this process commits: it has time to spare."""
         if state is None or not self.options.forks_apart:
             return None
         missing = sum(1 for id_ in in_feeds if site.articles[site.index[id_]].body_hash not in known_html)
         if missing > FEEDS_APART_MISSING:
             return None
         return Apart(functools.partial(stage_feeds_apart, site, writer, known_html),
-                     then=functools.partial(self.save_inputs_apart, site))
+                     then=functools.partial(self.save_inputs, site))
 
     def render_pages(
         self, todo: list[PageJob], bundle: TemplateBundle, in_feeds: set[str], writer: SiteWriter,
@@ -737,14 +728,16 @@ class FeedsStart:
     apart: Apart[StagedFeeds] | None  # the child staging them (and then saving the inputs)
 
     def saved(self) -> bool:
-        """Whether the child saved the build's inputs (`Builder.save_inputs_apart`), once it has
-        done so; False without a child, or if it failed (the build's output stands either way)."""
+        """Whether the child saved the build's inputs (`Builder.save_inputs`), once it has done
+        so; False without a child, or if its save failed: the build's output is committed by
+        then, and the build saves them itself (reporting what fails)."""
         if self.apart is None:
             return False
         try:
-            return bool(self.apart.later())
-        except Exception:  # noqa: BLE001 (the build then saves them itself)
+            self.apart.later()
+        except Exception:  # noqa: BLE001 (see above)
             return False
+        return True
 
     def cancel(self, cache: BuildCache) -> None:
         """Stop the child (the build failed) and remove what a save it was at left half-written."""

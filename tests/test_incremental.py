@@ -160,16 +160,23 @@ def record_article_saves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_the_feeds_child_saves_the_inputs_or_else_this_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_saves: bool,
 ) -> None:
-    """With the feeds apart, their child also saves the article cache and curation memo while
-    this process renders pages; if it cannot, this process saves them. Either way the next
+    """With the feeds apart, their child also saves the article cache and curation memo once it
+    has sent the feeds, while this process commits; if it cannot, this process saves them. Either way the next
     process finds the new article cached, and the output is a clean build's."""
     monkeypatch.setattr(executor_module, "available_cpus", lambda: 2)
     root = make_root(tmp_path)
     build(root)
     add_article(root)
     saved_here = record_article_saves(monkeypatch)
-    if not child_saves:
-        monkeypatch.setattr(build_module.Builder, "save_inputs_apart", lambda self, site: False)
+    if not child_saves:  # the child's save fails
+        here, real = os.getpid(), BuildCache.save_curation
+
+        def fails_apart(self: BuildCache, *args: object) -> None:
+            if os.getpid() != here:
+                raise OSError("the cache folder is full")
+            real(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(BuildCache, "save_curation", fails_apart)
     config = load_config(root).with_overrides(output_dir="site")
     builder = build_module.Builder(config, BuildOptions(executor="auto"))
     builder.build()
